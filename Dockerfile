@@ -1,0 +1,28 @@
+# The Numbers API's production image. Only the runtime requirements and the app go in: the quality
+# gates' tools and the tests reach a container of this image only through `workflows assess_image_code`.
+FROM python:3.11-slim AS runtime-packages
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+# A virtual environment works the same on the official image and on Debian's own Python (PEP 668).
+RUN python3 -m venv /opt/venv
+COPY app/requirements.txt /tmp/requirements.txt
+RUN /opt/venv/bin/python -m pip install --no-compile -r /tmp/requirements.txt \
+    && /opt/venv/bin/python -m pip uninstall --yes setuptools \
+    && find /opt/venv -name '__pycache__' -prune -exec rm -rf {} +
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PATH=/opt/venv/bin:$PATH
+RUN groupadd --system --gid 10001 thenumbers \
+    && useradd --system --uid 10001 --gid thenumbers --create-home --home-dir /home/thenumbers thenumbers
+COPY --from=runtime-packages /opt/venv /opt/venv
+WORKDIR /home/thenumbers
+COPY --chown=thenumbers:thenumbers app/gunicorn.conf.py ./
+COPY --chown=thenumbers:thenumbers app/thenumbers ./thenumbers
+USER thenumbers
+EXPOSE 5000
+HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/random', timeout=2).status != 200)"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "thenumbers.wsgi:app"]

@@ -1,0 +1,1 @@
+"""The Numbers API: even numbers in sequence and random numbers, over HTTP."""

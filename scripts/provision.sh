@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Makes this machine ready for `workflows` and its tests, idempotently:
+#   1. a Docker engine that answers (Debian's docker.io, started in the background, only when none answers);
+#   2. the Dockerfile's base image (a stand-in built from Debian's packages, only when it cannot be pulled);
+#   3. two real registries on loopback for the publish tests (plain, and htpasswd auth).
+# An engine that already answers is left alone and nothing is installed: safe on a laptop.
+# Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision),
+# WORKFLOWS_SKIP_REGISTRY=1 to skip step 3 (the quick start does not need it).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+state=${WORKFLOWS_STATE_DIR:-/tmp/workflows-provision}
+mkdir -p "$state"
+
+say() { printf 'provision: %s\n' "$*" >&2; }
+fail() { printf 'provision: error: %s\n' "$*" >&2; exit 1; }
+
+# Values the tests read too (Tests/…/TestEnvironment.swift): keep them in step.
+registry_plain_addr=127.0.0.1:45000
+registry_auth_addr=127.0.0.1:45001
+registry_user=workflows
+registry_password=workflows-test-password
+
+apt_updated=
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || fail "missing packages ${missing[*]}; install them (as root: apt-get install ${missing[*]}) and run this again"
+  command -v apt-get >/dev/null || fail "missing packages ${missing[*]} and no apt-get: install their equivalents by hand"
+  say "installing ${missing[*]} from Debian's packages"
+  if [ -z "$apt_updated" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$state/apt.log" 2>&1 || { tail -20 "$state/apt.log" >&2; fail "apt-get update failed"; }
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$state/apt.log" 2>&1 \
+    || { tail -20 "$state/apt.log" >&2; fail "apt-get install ${missing[*]} failed (log: $state/apt.log)"; }
+}
+
+engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+ensure_engine() {
+  command -v docker >/dev/null || apt_install docker.io
+  engine_answers && return 0
+  if [ -n "${DOCKER_HOST:-}" ] || [ -n "${DOCKER_CONTEXT:-}" ]; then
+    fail "the engine at ${DOCKER_HOST:-context $DOCKER_CONTEXT} does not answer 'docker info'; start it, or unset DOCKER_HOST/DOCKER_CONTEXT to use a local one"
+  fi
+  command -v dockerd >/dev/null || apt_install docker.io
+  # Debian's package pulls these in as recommendations only; the engine needs them here.
+  apt_install containerd runc iptables
+  say "starting dockerd in the background (log: $state/dockerd.log)"
+  nohup dockerd >"$state/dockerd.log" 2>&1 &
+  echo $! >"$state/dockerd.pid"
+  for _ in $(seq 1 60); do
+    engine_answers && { say "engine is up"; return 0; }
+    kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null || break
+    sleep 1
+  done
+  tail -20 "$state/dockerd.log" >&2
+  fail "dockerd did not answer 'docker info' within 60 s; its log is above and in $state/dockerd.log"
+}
+
+base_image() {
+  # The first FROM of the Dockerfile, without an `AS name`.
+  awk 'toupper($1) == "FROM" { for (i = 2; i <= NF; i++) if ($i !~ /^--/) { print $i; exit } }' "$root/Dockerfile"
+}
+
+ensure_base_image() {
+  local image
+  image=$(base_image)
+  [ -n "$image" ] || fail "no FROM line in $root/Dockerfile"
+  docker image inspect "$image" >/dev/null 2>&1 && return 0
+  say "base image $image is absent; trying to pull it"
+  if timeout 60 docker pull -q "$image" >"$state/pull.log" 2>&1; then return 0; fi
+  say "cannot pull $image ($(tail -1 "$state/pull.log")); building a stand-in from Debian's packages"
+  apt_install mmdebstrap
+  local ca=/etc/ssl/certs/ca-certificates.crt
+  [ -f "$ca" ] || fail "no CA bundle at $ca: install ca-certificates"
+  # The host's CA bundle goes in, so that pip inside containers trusts what the host trusts.
+  mmdebstrap --quiet --variant=apt --include=python3,python3-venv,ca-certificates \
+      --customize-hook="copy-in $ca /etc/ssl/certs" bookworm - 2>"$state/mmdebstrap.log" \
+    | docker import \
+        --change "ENV PIP_CERT=$ca" --change "ENV SSL_CERT_FILE=$ca" --change "ENV REQUESTS_CA_BUNDLE=$ca" \
+        --change 'CMD ["python3"]' - "$image" >/dev/null \
+    || { tail -20 "$state/mmdebstrap.log" >&2; fail "building the stand-in $image failed"; }
+  say "stand-in $image is ready"
+}
+
+registry_answers() { timeout 5 bash -c "exec 3<>/dev/tcp/${1%:*}/${1#*:}" 2>/dev/null; }
+
+start_registry() {
+  local name=$1 addr=$2 auth=$3 dir="$state/registry-$1"
+  registry_answers "$addr" && return 0
+  mkdir -p "$dir/storage"
+  {
+    echo "version: 0.1"
+    echo "log: { level: warn }"
+    echo "storage: { filesystem: { rootdirectory: $dir/storage }, delete: { enabled: true } }"
+    echo "http: { addr: $addr }"
+    if [ "$auth" = auth ]; then
+      htpasswd -Bbn "$registry_user" "$registry_password" >"$dir/htpasswd"
+      echo "auth: { htpasswd: { realm: workflows-test, path: $dir/htpasswd } }"
+    fi
+  } >"$dir/config.yml"
+  say "starting the $name registry on $addr"
+  nohup docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
+  for _ in $(seq 1 50); do
+    registry_answers "$addr" && return 0
+    sleep 0.2
+  done
+  tail -20 "$dir/registry.log" >&2
+  fail "the $name registry did not listen on $addr"
+}
+
+ensure_registries() {
+  command -v docker-registry >/dev/null || apt_install docker-registry
+  command -v htpasswd >/dev/null || apt_install apache2-utils
+  start_registry plain "$registry_plain_addr" none
+  start_registry auth "$registry_auth_addr" auth
+}
+
+ensure_engine
+ensure_base_image
+[ "${WORKFLOWS_SKIP_REGISTRY:-}" = 1 ] || ensure_registries
+say "ready"
