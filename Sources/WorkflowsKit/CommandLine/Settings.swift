@@ -1,0 +1,42 @@
+/// The run's settings: each option's flag wins over its environment variable, which wins over the default.
+public struct Settings: Sendable, Equatable {
+    public var image: String
+    public var healthTimeoutSeconds: Double
+    public var docker: String
+    public var publishRepository: String?
+    public var dryRun: Bool
+    public var allowUnverifiedImage: Bool
+    public var latestBranches: [String]
+    public var registryUser: String?
+    public var registryPassword: String?
+
+    public static let defaultLatestBranches = ["main", "master"]
+}
+
+/// One option of the command line, and the variable it can also come from.
+struct OptionSpec: Sendable {
+    enum Value: Sendable { case text, flag }
+
+    var flag: String
+    var variable: String?
+    var value: Value
+    var help: String
+
+    static let image = OptionSpec(
+        flag: "--image", variable: "WORKFLOWS_IMAGE", value: .text,
+        help: "the image to build, assess and publish (default numbers-api:latest)")
+    static let healthTimeout = OptionSpec(
+        flag: "--health-timeout", variable: "WORKFLOWS_HEALTH_TIMEOUT", value: .text,
+        help: "seconds assess_image_health waits for healthy (default 60)")
+    static let publishRepository = OptionSpec(
+        flag: "--publish-repository", variable: "WORKFLOWS_PUBLISH_REPOSITORY", value: .text,
+        help: "where publish_image pushes, e.g. ghcr.io/owner/numbers-api (default from GITHUB_REPOSITORY or origin)")
+    static let dryRun = OptionSpec(
+        flag: "--dry-run", variable: nil, value: .flag,
+        help: "publish_image: print the tags and commands, change nothing")
+    static let allowUnverifiedImage = OptionSpec(
+        flag: "--allow-unverified-image", variable: nil, value: .flag,
+        help: "publish_image: push even an image that did not pass quality_pipeline for HEAD")
+
+    static let all: [OptionSpec] = [image, healthTimeout, publishRepository, dryRun, allowUnverifiedImage]
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Everything `workflows` itself prints. Colour only on a terminal and only when `NO_COLOR` is unset.
+public final class Console: @unchecked Sendable {
+    public enum Style: String, Sendable {
+        case bold = "1"
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+        case cyan = "36"
+    }
+
+    private let standardOutput: FileHandle
+    private let standardError: FileHandle
+    private let colorOnStdout: Bool
+    private let colorOnStderr: Bool
+    private let lock = NSLock()
+
+    public init(
+        environment: [String: String],
+        standardOutput: FileHandle = .standardOutput,
+        standardError: FileHandle = .standardError
+    ) {
+        let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.colorOnStdout = !noColor && isatty(standardOutput.fileDescriptor) == 1
+        self.colorOnStderr = !noColor && isatty(standardError.fileDescriptor) == 1
+    }
+
+    public func stepHeader(_ name: String) {
+        let middle = "= \(name) ="
+        let rule = String(repeating: "=", count: middle.count)
+        out(styled([rule, middle, rule].joined(separator: "\n"), .cyan, onStdout: true))
+    }
+
+    /// The `==>> ` line before each external command: exactly what runs, pasteable into a shell.
+    public func command(_ argv: [String]) {
+        out(styled("==>> " + ShellQuoting.line(argv), .bold, onStdout: true))
+    }
+
+    public func info(_ text: String) { out(text) }
+
+    public func success(_ text: String) { out(styled(text, .green, onStdout: true)) }
+
+    public func failure(_ text: String) { out(styled(text, .red, onStdout: true)) }
+
+    public func warning(_ text: String) { err(styled("warning: " + text, .yellow, onStdout: false)) }
+
+    public func error(_ text: String) { err(styled("error: " + text, .red, onStdout: false)) }
+
+    /// Plain text on stderr, as usage errors want it.
+    public func diagnostic(_ text: String) { err(text) }
+
+    private func styled(_ text: String, _ style: Style, onStdout: Bool) -> String {
+        guard onStdout ? colorOnStdout : colorOnStderr else { return text }
+        return "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m"
+    }
+
+    private func out(_ text: String) { write(text, to: standardOutput) }
+    private func err(_ text: String) { write(text, to: standardError) }
+
+    private func write(_ text: String, to handle: FileHandle) {
+        lock.withLock { try? handle.write(contentsOf: Data((text + "\n").utf8)) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The `docker` CLI, run through the injected runner. Commands that change something are echoed with
+/// `==>> `; queries (inspect, ps, polls) are not, so that the log shows what a person would type.
+public struct DockerCLI: Sendable {
+    public static let runLabelKey = "workflows.run"
+
+    public var executable: String
+    public var runner: any ProcessRunning
+    public var console: Console
+
+    /// Runs `docker ARGS`; a non-zero exit is returned, not thrown.
+    @discardableResult
+    public func run(
+        _ arguments: [String], echo: Bool = true, output: Command.Output = .live, input: Data? = nil,
+        workingDirectory: String? = nil
+    ) async throws -> ProcessOutput {
+        if echo { console.command([executable] + arguments) }
+        do {
+            return try await runner.run(
+                Command(
+                    executable, arguments, workingDirectory: workingDirectory, standardInput: input, output: output))
+        } catch let error as ProcessLaunchError {
+            throw Self.notFound(executable, error)
+        }
+    }
+
+    /// A query: quiet, captured.
+    public func query(_ arguments: [String]) async throws -> ProcessOutput {
+        try await run(arguments, echo: false, output: .captured)
+    }
+
+    /// Fails with a readable paragraph unless an engine answers.
+    public func requireEngine() async throws {
+        let answer = try await query(["version", "--format", "{{.Server.Version}}"])
+        guard answer.succeeded, !answer.outputText.isEmpty else {
+            let detail = answer.errorText.split(separator: "\n").last.map(String.init) ?? "no answer"
+            throw WorkflowsError(
+                .tooling, "The Docker engine does not answer (\(detail)).",
+                remedy: "Start Docker (on this project's Debian machines: scripts/provision.sh), "
+                    + "or point DOCKER_HOST or DOCKER_CONTEXT at an engine that runs.")
+        }
+    }
+
+    /// The image's ID, or nil when the engine has no such image.
+    public func imageID(_ image: String) async throws -> String? {
+        let answer = try await query(["image", "inspect", "--format", "{{.Id}}", image])
+        return answer.succeeded ? answer.outputText : nil
+    }
+
+    /// Removes the containers and images that carry `label`; quiet, best effort.
+    public func removeEverything(labelled label: String) async {
+        for arguments in cleanupQueries(label) {
+            guard let answer = try? await query(arguments.list), answer.succeeded else { continue }
+            let ids = answer.outputText.split(whereSeparator: \.isNewline).map(String.init)
+            if !ids.isEmpty { _ = try? await query(arguments.remove + ids) }
+        }
+    }
+
+    /// The same, for signal handlers, which run outside Swift concurrency.
+    public func removeEverythingBlocking(labelled label: String) {
+        for arguments in cleanupQueries(label) {
+            guard let answer = try? runner.runBlocking(Command(executable, arguments.list)), answer.succeeded
+            else { continue }
+            let ids = answer.outputText.split(whereSeparator: \.isNewline).map(String.init)
+            if !ids.isEmpty { _ = try? runner.runBlocking(Command(executable, arguments.remove + ids)) }
+        }
+    }
+
+    private func cleanupQueries(_ label: String) -> [(list: [String], remove: [String])] {
+        [
+            (["ps", "--all", "--quiet", "--filter", "label=\(label)"], ["rm", "--force", "--volumes"]),
+            (["image", "ls", "--quiet", "--filter", "label=\(label)"], ["image", "rm", "--force"]),
+        ]
+    }
+
+    static func notFound(_ executable: String, _ error: ProcessLaunchError) -> WorkflowsError {
+        WorkflowsError(
+            .tooling, "Cannot run the Docker CLI: \(error)",
+            remedy: "Install Docker (https://docs.docker.com/engine/install/), or set WORKFLOWS_DOCKER to a "
+                + "docker-compatible CLI such as podman. Now: WORKFLOWS_DOCKER=\(executable).")
+    }
+}

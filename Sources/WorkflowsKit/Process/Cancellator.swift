@@ -1,0 +1,80 @@
+import Foundation
+
+/// What happens on SIGINT or SIGTERM, after SwiftPM's `Cancellator`: forward the signal to the running
+/// children, run the registered cleanups (remove containers and temporary images), stop what is still
+/// running, and exit with 128 + the signal's number.
+public final class Cancellator: @unchecked Sendable {
+    public typealias Cleanup = @Sendable () -> Void
+
+    private let lock = NSLock()
+    private var cleanups: [(token: Int, action: Cleanup)] = []
+    private var nextToken = 0
+    private var signalled: Int32?
+    private var sources: [DispatchSourceSignal] = []
+    private let children: ChildProcesses
+    private let announce: @Sendable (Int32) -> Void
+    private let terminate: @Sendable (Int32) -> Never
+
+    public init(
+        children: ChildProcesses,
+        announce: @escaping @Sendable (Int32) -> Void = { _ in },
+        terminate: @escaping @Sendable (Int32) -> Never = { exitProcess($0) }
+    ) {
+        self.children = children
+        self.announce = announce
+        self.terminate = terminate
+    }
+
+    /// Takes SIGINT and SIGTERM away from their default action; call once, early.
+    public func installSignalHandlers() {
+        let queue = DispatchQueue(label: "workflows.signals")
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [weak self] in self?.cancel(signal: number) }
+            source.resume()
+            lock.withLock { sources.append(source) }
+        }
+    }
+
+    /// The signal that started cancellation, if one did.
+    public var cancellingSignal: Int32? { lock.withLock { signalled } }
+
+    @discardableResult
+    public func register(_ cleanup: @escaping Cleanup) -> Int {
+        lock.withLock {
+            nextToken += 1
+            cleanups.append((nextToken, cleanup))
+            return nextToken
+        }
+    }
+
+    public func unregister(_ token: Int) {
+        lock.withLock { cleanups.removeAll { $0.token == token } }
+    }
+
+    public func cancel(signal number: Int32) {
+        let pending: [Cleanup]? = lock.withLock {
+            guard signalled == nil else { return nil }
+            signalled = number
+            return cleanups.reversed().map(\.action)
+        }
+        guard let pending else { return }
+        announce(number)
+        children.signalAll(number)
+        for cleanup in pending { cleanup() }
+        children.signalAll(SIGKILL)
+        terminate(128 + number)
+    }
+
+    /// The main flow calls this before it exits: while a signal's cleanup runs, the signal decides the exit.
+    public func waitIfCancelling() {
+        guard cancellingSignal != nil else { return }
+        while true { sleep(60) }
+    }
+}
+
+/// `exit` under a name that does not clash with Swift's `exit` of the executable's main.
+public func exitProcess(_ status: Int32) -> Never {
+    exit(status)
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One external program to run: never through a shell, always as an argument vector.
+public struct Command: Sendable, Equatable {
+    public enum Output: Sendable, Equatable {
+        /// The child's output streams to ours as it comes, and is kept for the caller.
+        case live
+        /// The child's output is only kept for the caller.
+        case captured
+    }
+
+    public var executable: String
+    public var arguments: [String]
+    /// Added to, or overriding, the runner's base environment; nothing else changes it.
+    public var environment: [String: String]
+    public var workingDirectory: String?
+    /// Written to the child's stdin, which is then closed; without it the child reads /dev/null.
+    public var standardInput: Data?
+    public var output: Output
+
+    public init(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        workingDirectory: String? = nil,
+        standardInput: Data? = nil,
+        output: Output = .captured
+    ) {
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.standardInput = standardInput
+        self.output = output
+    }
+
+    public var argv: [String] { [executable] + arguments }
+}
+
+public enum Termination: Sendable, Equatable {
+    case exited(Int32)
+    case signalled(Int32)
+}
+
+/// What a child did. A non-zero exit is a result to look at, not an error.
+public struct ProcessOutput: Sendable, Equatable {
+    public var termination: Termination
+    public var standardOutput: Data
+    public var standardError: Data
+
+    public init(termination: Termination, standardOutput: Data = Data(), standardError: Data = Data()) {
+        self.termination = termination
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    public var succeeded: Bool { termination == .exited(0) }
+    public var outputText: String { Self.text(standardOutput) }
+    public var errorText: String { Self.text(standardError) }
+
+    private static func text(_ data: Data) -> String {
+        String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Runs external programs. The real one is `FoundationProcessRunner`; tests inject a recording fake.
+public protocol ProcessRunning: Sendable {
+    /// Throws only when the program cannot be started at all (`ProcessLaunchError`).
+    func run(_ command: Command) async throws -> ProcessOutput
+    /// For signal handlers and cleanup, which run outside Swift concurrency.
+    func runBlocking(_ command: Command) throws -> ProcessOutput
+}
+
+public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
+    case notFound(executable: String, searchPath: String)
+    case notExecutable(path: String)
+    case launchFailed(executable: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let executable, let searchPath):
+            return "'\(executable)' was not found on PATH (\(searchPath.isEmpty ? "PATH is empty" : searchPath))."
+        case .notExecutable(let path):
+            return "'\(path)' exists but is not an executable file."
+        case .launchFailed(let executable, let reason):
+            return "'\(executable)' could not be started: \(reason)."
+        }
+    }
+}

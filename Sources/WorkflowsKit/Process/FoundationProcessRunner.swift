@@ -1,0 +1,141 @@
+import Foundation
+
+/// The real runner, on Foundation's `Process`, with the Linux traps avoided:
+/// stdout and stderr are drained on their own threads while the child runs (a full pipe would block it),
+/// the exit is awaited through `terminationHandler` (never `waitUntilExit` on a concurrency thread),
+/// executables are looked up on PATH here, and SIGPIPE is ignored so a child that closes its stdin early
+/// cannot kill us.
+public struct FoundationProcessRunner: ProcessRunning {
+    public let baseEnvironment: [String: String]
+    public let children: ChildProcesses
+    private let liveStandardOutput: FileHandle
+    private let liveStandardError: FileHandle
+
+    public init(
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        children: ChildProcesses = ChildProcesses(),
+        liveStandardOutput: FileHandle = .standardOutput,
+        liveStandardError: FileHandle = .standardError
+    ) {
+        signal(SIGPIPE, SIG_IGN)
+        self.baseEnvironment = baseEnvironment
+        self.children = children
+        self.liveStandardOutput = liveStandardOutput
+        self.liveStandardError = liveStandardError
+    }
+
+    public func run(_ command: Command) async throws -> ProcessOutput {
+        try await withCheckedThrowingContinuation { continuation in
+            do {
+                try start(command) { continuation.resume(returning: $0) }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    public func runBlocking(_ command: Command) throws -> ProcessOutput {
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultBox()
+        try start(command) { output in
+            result.value = output
+            done.signal()
+        }
+        done.wait()
+        guard let output = result.value else {
+            throw ProcessLaunchError.launchFailed(executable: command.executable, reason: "no result was recorded")
+        }
+        return output
+    }
+
+    /// Starts the child; `completion` runs once it has exited and both of its streams reached end-of-file.
+    private func start(_ command: Command, completion: @escaping @Sendable (ProcessOutput) -> Void) throws {
+        let environment = baseEnvironment.merging(command.environment) { _, override in override }
+        let executableURL = try ExecutableLookup.find(command.executable, path: environment["PATH"])
+
+        let process = Process()
+        process.executableURL = executableURL
+        process.arguments = command.arguments
+        process.environment = environment
+        if let directory = command.workingDirectory {
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        }
+        let outputPipe = Pipe()
+        let errorPipe = Pipe()
+        let inputPipe = command.standardInput.map { _ in Pipe() }
+        process.standardOutput = outputPipe
+        process.standardError = errorPipe
+        process.standardInput = inputPipe ?? FileHandle.nullDevice
+
+        let live = command.output == .live
+        let stdoutDrain = StreamDrain(echo: live ? liveStandardOutput : nil)
+        let stderrDrain = StreamDrain(echo: live ? liveStandardError : nil)
+        let finished = DispatchGroup()
+        finished.enter()
+        process.terminationHandler = { _ in finished.leave() }
+        do {
+            try process.run()
+        } catch {
+            throw ProcessLaunchError.launchFailed(executable: executableURL.path, reason: error.localizedDescription)
+        }
+        let pid = process.processIdentifier
+        children.add(pid)
+
+        for (drain, pipe) in [(stdoutDrain, outputPipe), (stderrDrain, errorPipe)] {
+            finished.enter()
+            Thread.detachNewThread {
+                drain.readToEnd(pipe.fileHandleForReading.fileDescriptor)
+                finished.leave()
+            }
+        }
+        if let inputPipe, let input = command.standardInput {
+            Thread.detachNewThread {
+                let handle = inputPipe.fileHandleForWriting
+                try? handle.write(contentsOf: input)
+                try? handle.close()
+            }
+        }
+        finished.notify(queue: .global()) { [children] in
+            children.remove(pid)
+            let termination: Termination =
+                process.terminationReason == .uncaughtSignal
+                ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+            completion(
+                ProcessOutput(
+                    termination: termination,
+                    standardOutput: stdoutDrain.collected,
+                    standardError: stderrDrain.collected
+                )
+            )
+        }
+    }
+}
+
+/// Reads one pipe to end-of-file with plain `read(2)` (not `readabilityHandler`, which can miss EOF on Linux).
+private final class StreamDrain: @unchecked Sendable {
+    private let echo: FileHandle?
+    private let lock = NSLock()
+    private var data = Data()
+
+    init(echo: FileHandle?) { self.echo = echo }
+
+    var collected: Data { lock.withLock { data } }
+
+    func readToEnd(_ descriptor: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                let chunk = Data(buffer[0..<count])
+                lock.withLock { data.append(chunk) }
+                if let echo { try? echo.write(contentsOf: chunk) }
+            } else if count == 0 || errno != EINTR {
+                return
+            }
+        }
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    var value: ProcessOutput?
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What git says about the checkout. Quiet queries; `nil` where git has no answer.
+public struct Git: Sendable {
+    public var runner: any ProcessRunning
+    public var root: URL
+
+    public struct Facts: Sendable, Equatable {
+        public var commit: String
+        public var branch: String
+        /// `git describe --tags`, or nil when no tag is reachable.
+        public var describe: String?
+        /// The tag that points exactly at HEAD, if any.
+        public var exactTag: String?
+        public var origin: String?
+    }
+
+    /// nil outside a git repository (or without git).
+    public func facts() async -> Facts? {
+        guard let commit = await answer(["rev-parse", "--verify", "HEAD"]) else { return nil }
+        return Facts(
+            commit: commit,
+            branch: await answer(["rev-parse", "--abbrev-ref", "HEAD"]) ?? "HEAD",
+            describe: await answer(["describe", "--tags"]),
+            exactTag: await answer(["describe", "--tags", "--exact-match", "HEAD"]),
+            origin: await answer(["remote", "get-url", "origin"])
+        )
+    }
+
+    public func gitDirectory() async -> URL? {
+        guard let path = await answer(["rev-parse", "--absolute-git-dir"]) else { return nil }
+        return URL(fileURLWithPath: path)
+    }
+
+    private func answer(_ arguments: [String]) async -> String? {
+        guard let output = try? await runner.run(Command("git", arguments, workingDirectory: root.path)),
+            output.succeeded, !output.outputText.isEmpty
+        else { return nil }
+        return output.outputText
+    }
+
+    /// An origin remote as a browsable https URL: `git@github.com:o/r.git` → `https://github.com/o/r`.
+    public static func browsableURL(_ remote: String) -> String? {
+        var text = remote
+        if text.hasSuffix(".git") { text.removeLast(4) }
+        if text.hasPrefix("git@"), let colon = text.firstIndex(of: ":") {
+            let host = text[text.index(text.startIndex, offsetBy: 4)..<colon]
+            return "https://\(host)/\(text[text.index(after: colon)...])"
+        }
+        guard var components = URLComponents(string: text), let scheme = components.scheme,
+            ["https", "http", "ssh"].contains(scheme), components.host != nil
+        else { return nil }
+        components.scheme = "https"
+        components.user = nil
+        components.password = nil
+        components.port = nil
+        return components.string
+    }
+}

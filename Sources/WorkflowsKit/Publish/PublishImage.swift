@@ -1,0 +1,155 @@
+import Foundation
+
+/// `publish_image`: push exactly the image that passed quality_pipeline for HEAD, under the tags that
+/// `TagRules` gives, logging in first when credentials are in the environment (password through stdin).
+public struct PublishImage: Sendable {
+    public func run(_ context: StepContext) async throws {
+        let settings = context.settings
+        let facts = await context.git.facts()
+        let repository = try Self.repository(settings: settings, environment: context.environment, origin: facts?.origin)
+        let ref = Self.ref(environment: context.environment, facts: facts)
+        let knownTags = await tags(context)
+        let plan = try TagRules.plan(
+            branch: ref.branch, tag: ref.tag, latestBranches: settings.latestBranches, knownTags: knownTags)
+        guard !plan.tags.isEmpty else {
+            context.console.info(plan.reason)
+            return
+        }
+        let references = plan.tags.map { "\(repository):\($0)" }
+        context.console.info("Tags for \(repository) (\(plan.reason)): \(plan.tags.joined(separator: ", "))")
+
+        let docker = context.docker
+        try await docker.requireEngine()
+        guard let imageID = try await docker.imageID(settings.image) else {
+            throw WorkflowsError(
+                .input, "The engine has no image \(settings.image) to publish.",
+                remedy: "Run 'workflows quality_pipeline' first.")
+        }
+        try await verifyPassed(imageID: imageID, headCommit: facts?.commit, context: context)
+
+        let registry = ImageReference.registry(of: repository)
+        let credentials = settings.registryUser.flatMap { user in settings.registryPassword.map { (user, $0) } }
+        if settings.dryRun {
+            context.console.info("Dry run: these commands would run; nothing changes.")
+            if let (user, _) = credentials {
+                context.console.command([settings.docker, "login", "--username", user, "--password-stdin", registry])
+            }
+            for reference in references {
+                context.console.command([settings.docker, "tag", settings.image, reference])
+                context.console.command([settings.docker, "push", reference])
+            }
+            return
+        }
+        if let (user, password) = credentials {
+            try await login(registry: registry, user: user, password: password, context: context)
+        }
+        defer {
+            if credentials != nil { _ = try? docker.runner.runBlocking(Command(settings.docker, ["logout", registry])) }
+        }
+        try await push(references, of: settings.image, context: context)
+    }
+
+    private func push(_ references: [String], of image: String, context: StepContext) async throws {
+        let docker = context.docker
+        var pushed: [String] = []
+        for reference in references {
+            let tagged = try await docker.run(["tag", image, reference])
+            let result = tagged.succeeded ? try await docker.run(["push", reference]) : tagged
+            _ = try? await docker.query(["image", "rm", reference])
+            guard result.succeeded, let digest = Self.digest(in: result.outputText) else {
+                let done = pushed.isEmpty ? "Nothing was pushed." : "Already pushed: \(pushed.joined(separator: ", "))."
+                throw WorkflowsError(
+                    .failed, "Pushing \(reference) failed: \(result.errorText.split(separator: "\n").last ?? ""). \(done)",
+                    remedy: "Check that you are logged in to \(ImageReference.registry(of: reference)) with the right to "
+                        + "push (WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD, or docker login), then run "
+                        + "publish_image again: pushing is idempotent.")
+            }
+            pushed.append("\(reference)@\(digest)")
+        }
+        context.console.success("Pushed:")
+        for line in pushed { context.console.success("  " + line) }
+    }
+
+    private func login(registry: String, user: String, password: String, context: StepContext) async throws {
+        let result = try await context.docker.run(
+            ["login", "--username", user, "--password-stdin", registry], output: .captured,
+            input: Data(password.utf8))
+        guard result.succeeded else {
+            let reason = result.errorText.replacingOccurrences(of: password, with: "***")
+            throw WorkflowsError(
+                .failed, "docker login to \(registry) as \(user) failed: \(reason) Nothing was pushed.",
+                remedy: "Check WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD (a token with the right to "
+                    + "push packages).")
+        }
+        context.console.info("Logged in to \(registry) as \(user).")
+    }
+
+    private func verifyPassed(imageID: String, headCommit: String?, context: StepContext) async throws {
+        let image = context.settings.image
+        if context.settings.allowUnverifiedImage {
+            context.console.warning("--allow-unverified-image: pushing \(image) without checking that it passed.")
+            return
+        }
+        let record = await PassRecord.load(image: image, context: context)
+        let problem: String?
+        if let record {
+            if record.imageID != imageID {
+                problem = "\(image) is now \(imageID.prefix(19)), not the image that passed (\(record.imageID.prefix(19))): "
+                    + "it was built again after quality_pipeline (build_dev_image?)"
+            } else if let headCommit, record.commit != headCommit {
+                problem = "the image passed for commit \(record.commit.prefix(12)), but HEAD is \(headCommit.prefix(12))"
+            } else if headCommit == nil {
+                problem = "this is not a git repository, so HEAD's commit is unknown"
+            } else {
+                problem = nil
+            }
+        } else {
+            problem = "no quality_pipeline has passed for \(image) in this checkout"
+        }
+        if let problem {
+            throw WorkflowsError(
+                .failed, "Refusing to publish: \(problem). Nothing was pushed.",
+                remedy: "Run 'workflows quality_pipeline publish_image'. To push anyway, knowing why: "
+                    + "--allow-unverified-image.")
+        }
+    }
+
+    private func tags(_ context: StepContext) async -> [String] {
+        guard let output = try? await context.runner.run(Command("git", ["tag", "--list"], workingDirectory: context.root.path)),
+            output.succeeded
+        else { return [] }
+        return output.outputText.split(whereSeparator: \.isNewline).map(String.init)
+    }
+
+    /// The registry repository: the option, else ghcr.io from GitHub Actions' or origin's owner/name.
+    public static func repository(settings: Settings, environment: [String: String], origin: String?) throws -> String {
+        if let repository = settings.publishRepository { return repository }
+        if let slug = environment["GITHUB_REPOSITORY"], !slug.isEmpty { return "ghcr.io/" + slug.lowercased() }
+        if let origin, let url = Git.browsableURL(origin), let components = URLComponents(string: url),
+            components.host == "github.com"
+        {
+            let path = components.path.split(separator: "/")
+            if path.count == 2 { return "ghcr.io/\(path[0])/\(path[1])".lowercased() }
+        }
+        throw WorkflowsError(
+            .input, "publish_image does not know where to push: no --publish-repository, no GITHUB_REPOSITORY, "
+                + "and no origin remote on github.com.",
+            remedy: "Pass --publish-repository ghcr.io/OWNER/NAME (or set WORKFLOWS_PUBLISH_REPOSITORY).")
+    }
+
+    /// Branch and tag; on GitHub Actions from its variables, because its checkouts are detached.
+    public static func ref(environment: [String: String], facts: Git.Facts?) -> (branch: String?, tag: String?) {
+        if environment["GITHUB_ACTIONS"] == "true", let type = environment["GITHUB_REF_TYPE"],
+            let name = environment["GITHUB_REF_NAME"], !name.isEmpty
+        {
+            return type == "tag" ? (nil, name) : (name, nil)
+        }
+        let branch = facts?.branch == "HEAD" ? nil : facts?.branch
+        return (branch, facts?.exactTag)
+    }
+
+    static func digest(in pushOutput: String) -> String? {
+        guard let range = pushOutput.range(of: "sha256:[0-9a-f]{64}", options: .regularExpression) else { return nil }
+        return String(pushOutput[range])
+    }
+}

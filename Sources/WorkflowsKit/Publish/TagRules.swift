@@ -1,0 +1,96 @@
+import Foundation
+
+/// Which tags an image gets, after docker/metadata-action: `latest` for the latest branches, the git tag
+/// itself, and for a stable semantic version also `X.Y.Z`, `X.Y` and `X`. A pre-release gets only its own
+/// version; an older release never moves `latest`.
+public enum TagRules {
+    public struct Plan: Sendable, Equatable {
+        public var tags: [String]
+        /// Why these tags, or why none.
+        public var reason: String
+    }
+
+    public struct SemanticVersion: Sendable, Equatable, Comparable {
+        public var major: Int
+        public var minor: Int
+        public var patch: Int
+        public var preRelease: String?
+
+        public init?(_ text: String) {
+            let pattern = #"^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?$"#
+            guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(
+                in: text, range: NSRange(text.startIndex..., in: text))
+            else { return nil }
+            func group(_ index: Int) -> String? {
+                Range(match.range(at: index), in: text).map { String(text[$0]) }
+            }
+            guard let major = group(1).flatMap(Int.init), let minor = group(2).flatMap(Int.init),
+                let patch = group(3).flatMap(Int.init)
+            else { return nil }
+            self.major = major
+            self.minor = minor
+            self.patch = patch
+            self.preRelease = group(4)
+        }
+
+        public var core: String { "\(major).\(minor).\(patch)" }
+        public var full: String { preRelease.map { core + "-" + $0 } ?? core }
+
+        public static func < (a: Self, b: Self) -> Bool {
+            (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
+        }
+    }
+
+    /// - Parameters:
+    ///   - branch: the branch being built, nil when detached or unknown.
+    ///   - tag: the git tag at HEAD (or the one being built), if any.
+    ///   - knownTags: every tag of the repository, so that an older release does not move `latest`.
+    public static func plan(branch: String?, tag: String?, latestBranches: [String], knownTags: [String]) throws
+        -> Plan
+    {
+        var tags: [String] = []
+        var reasons: [String] = []
+        var mayMoveLatest = branch.map(latestBranches.contains) ?? false
+        if mayMoveLatest, let branch { reasons.append("branch \(branch) is a latest branch") }
+
+        if let tag {
+            guard ImageReference.isValidTag(tag) else {
+                throw WorkflowsError(
+                    .input,
+                    "The git tag '\(tag)' is not a valid Docker tag (letters, digits, '_', '.' and '-', "
+                        + "not starting with '.' or '-', at most 128 characters). Nothing was pushed.",
+                    remedy: "Tag the commit with a valid name, such as v1.2.3.")
+            }
+            tags.append(tag)
+            reasons.append("HEAD is tagged \(tag)")
+            if let version = SemanticVersion(tag) {
+                if version.preRelease != nil {
+                    tags.append(version.full)
+                    mayMoveLatest = false
+                    reasons.append("a pre-release gets only its own version")
+                } else {
+                    tags += [version.core, "\(version.major).\(version.minor)", "\(version.major)"]
+                    let newest = knownTags.compactMap(SemanticVersion.init).filter { $0.preRelease == nil }.max()
+                    if let newest, version < newest {
+                        mayMoveLatest = false
+                        reasons.append("\(newest.full) is newer, so latest stays")
+                    } else {
+                        mayMoveLatest = true
+                    }
+                }
+            }
+        }
+        if mayMoveLatest { tags.append("latest") }
+
+        var unique: [String] = []
+        for tag in tags where !unique.contains(tag) { unique.append(tag) }
+        if unique.isEmpty {
+            let where_ = branch.map { "branch \($0)" } ?? "a detached HEAD"
+            return Plan(
+                tags: [],
+                reason: "Nothing to publish: \(where_) is not one of the latest branches "
+                    + "(\(latestBranches.joined(separator: ", "))) and HEAD has no tag.")
+        }
+        return Plan(tags: unique, reason: reasons.joined(separator: "; "))
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// `assess_image_code`: every gate inside containers of the image, as the image's own user.
+/// The tests and configs reach the engine as a build context (a derived image), never as bind mounts,
+/// so the step works as well against a remote engine (`DOCKER_HOST=ssh://…`).
+public struct AssessImageCode: Sendable {
+    /// Where the gates' tools go inside the derived image; a folder the image's user can create.
+    static let toolsFolder = "/tmp/workflows-gates"
+
+    public func run(_ context: StepContext) async throws {
+        let docker = context.docker
+        try await docker.requireEngine()
+        let config = try await ImageConfig.inspect(context.settings.image, docker: docker)
+        if config.runsAsRoot {
+            context.console.warning("\(context.settings.image) runs as root: the gates run as root too.")
+        }
+        let contextFolder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("workflows-gates-\(context.runID)")
+        defer { try? FileManager.default.removeItem(at: contextFolder) }
+        try stageBuildContext(in: contextFolder, context: context, config: config)
+
+        let gatesImage = "workflows-gates:\(context.runID)"
+        try await context.withRunCleanup {
+            let build = try await docker.run([
+                "build", "--force-rm", "--label", context.runLabel, "--tag", gatesImage, contextFolder.path,
+            ])
+            guard build.succeeded else {
+                throw WorkflowsError(
+                    .failed, "Installing \(context.project.testRequirements) into a copy of the image failed.",
+                    remedy: "pip's output is above: check the pins in \(context.project.testRequirements), "
+                        + "and that the image has python with pip.")
+            }
+            let results = try await GateVerdicts.runAll(context.project.gates) { gate in
+                let name = "workflows-\(context.runID)-\(gate.name)"
+                let result = try await docker.run(
+                    ["run", "--rm", "--name", name, "--label", context.runLabel, gatesImage, "python", "-m"]
+                        + gate.moduleArguments)
+                return result.succeeded
+            }
+            try GateVerdicts.report(results, where: "inside \(context.settings.image)", console: context.console)
+        }
+    }
+
+    /// The derived image's build context: the test requirements, the gates' inputs and a Dockerfile.
+    func stageBuildContext(in folder: URL, context: StepContext, config: ImageConfig) throws {
+        let fileManager = FileManager.default
+        try? fileManager.removeItem(at: folder)
+        let inputs = folder.appendingPathComponent("inputs")
+        try fileManager.createDirectory(at: inputs, withIntermediateDirectories: true)
+        let requirements = context.path(context.project.testRequirements)
+        try copy(requirements, to: folder.appendingPathComponent("requirements-test.txt"))
+        for input in context.project.gateInputs {
+            try copy(context.path(input.source), to: inputs.appendingPathComponent(input.destination))
+        }
+        let dockerfile = Self.dockerfile(image: config.id, user: config.user)
+        try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
+    }
+
+    static func dockerfile(image: String, user: String) -> String {
+        let chown = user.isEmpty ? "" : "--chown=\(user) "
+        let tools = toolsFolder
+        return """
+            FROM \(image)
+            ENV PYTHONPATH=\(tools)/site-packages \\
+                PYTHONDONTWRITEBYTECODE=1 \\
+                XDG_CACHE_HOME=\(tools)/cache \\
+                MYPY_CACHE_DIR=\(tools)/mypy-cache \\
+                PYTEST_ADDOPTS="-p no:cacheprovider"
+            RUN mkdir -p \(tools)
+            COPY \(chown)requirements-test.txt \(tools)/requirements-test.txt
+            RUN python -m pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location \\
+                --target \(tools)/site-packages --requirement \(tools)/requirements-test.txt
+            COPY \(chown)inputs/ ./
+
+            """
+    }
+
+    private func copy(_ source: URL, to destination: URL) throws {
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: source.path) else {
+            throw WorkflowsError(
+                .input, "The gates need \(source.path), which does not exist.",
+                remedy: "Run workflows from the repository root, or restore the file.")
+        }
+        try fileManager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try fileManager.copyItem(at: source, to: destination)
+        let litter = ["__pycache__", ".pytest_cache", ".mypy_cache"]
+        if let walker = fileManager.enumerator(at: destination, includingPropertiesForKeys: nil) {
+            let doomed = walker.compactMap { $0 as? URL }.filter { litter.contains($0.lastPathComponent) }
+            for url in doomed { try? fileManager.removeItem(at: url) }
+        }
+    }
+}
+
+/// The parts of `docker image inspect` the steps need.
+public struct ImageConfig: Sendable, Equatable {
+    public var id: String
+    public var user: String
+    public var workingDirectory: String
+    public var healthcheck: [String]?
+
+    public var runsAsRoot: Bool { user.isEmpty || user == "root" || user == "0" || user.hasPrefix("0:") }
+
+    /// A HEALTHCHECK that actually probes: not absent, and not `HEALTHCHECK NONE`.
+    public var declaresHealthcheck: Bool {
+        guard let test = healthcheck, let kind = test.first else { return false }
+        return kind != "NONE" && test.count > 1
+    }
+
+    static func inspect(_ image: String, docker: DockerCLI) async throws -> ImageConfig {
+        let format = "{\"id\":{{json .Id}},\"user\":{{json .Config.User}},"
+            + "\"workingDirectory\":{{json .Config.WorkingDir}},\"healthcheck\":{{json .Config.Healthcheck}}}"
+        let answer = try await docker.query(["image", "inspect", "--format", format, image])
+        guard answer.succeeded else {
+            throw WorkflowsError(
+                .input, "The engine has no image \(image) (\(answer.errorText.split(separator: "\n").last ?? "")).",
+                remedy: "Build it first: 'workflows build_ci_image', or pass --image with an image that exists.")
+        }
+        return try parse(answer.standardOutput)
+    }
+
+    public static func parse(_ json: Data) throws -> ImageConfig {
+        struct Raw: Decodable {
+            struct Health: Decodable { var Test: [String]? }
+            var id: String
+            var user: String?
+            var workingDirectory: String?
+            var healthcheck: Health?
+        }
+        do {
+            let raw = try JSONDecoder().decode(Raw.self, from: json)
+            return ImageConfig(
+                id: raw.id, user: raw.user ?? "", workingDirectory: raw.workingDirectory ?? "",
+                healthcheck: raw.healthcheck?.Test)
+        } catch {
+            throw WorkflowsError(
+                .failed, "Could not read docker image inspect's answer: \(String(decoding: json, as: UTF8.self)).",
+                remedy: "Check that WORKFLOWS_DOCKER is a docker-compatible CLI.")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// `build_ci_image` (no cache) and `build_dev_image` (cache kept), labelled from git.
+public struct BuildImage: Sendable {
+    public var useCache: Bool
+
+    public func run(_ context: StepContext) async throws {
+        let dockerfile = context.path(context.project.dockerfile)
+        guard FileManager.default.fileExists(atPath: dockerfile.path) else {
+            throw WorkflowsError(
+                .input, "No Dockerfile at \(dockerfile.path).",
+                remedy: "Run workflows from the repository root, the folder that holds the Dockerfile.")
+        }
+        try await context.docker.requireEngine()
+        let facts = await context.git.facts()
+        if facts == nil {
+            context.console.warning(
+                "\(context.root.path) is not a git repository (or git is missing): the image's commit, branch "
+                    + "and version labels say 'unknown', and publish_image will refuse it.")
+        }
+        let labels = Self.labels(facts: facts, useCache: useCache, created: Date())
+        var arguments = ["build"]
+        if !useCache { arguments.append("--no-cache") }
+        arguments += ["--force-rm", "--tag", context.settings.image]
+        for (key, value) in labels { arguments += ["--label", "\(key)=\(value)"] }
+        arguments += ["--file", context.project.dockerfile, "."]
+        let result = try await context.docker.run(arguments, workingDirectory: context.root.path)
+        guard result.succeeded else {
+            throw WorkflowsError(
+                .failed, "docker build of \(context.settings.image) failed (\(describe(result.termination))).",
+                remedy: "Its output is above; fix the Dockerfile or the files it copies and run the step again.")
+        }
+    }
+
+    /// Labels in a fixed order: the original's three, then the OCI ones, then which kind of build it was.
+    public static func labels(facts: Git.Facts?, useCache: Bool, created: Date) -> [(String, String)] {
+        let commit = facts?.commit ?? "unknown"
+        let version = facts?.describe ?? "unknown"
+        var labels: [(String, String)] = [
+            ("commit", commit),
+            ("branch", facts?.branch ?? "unknown"),
+            ("version", version),
+            ("org.opencontainers.image.revision", commit),
+            ("org.opencontainers.image.version", version),
+            ("org.opencontainers.image.created", rfc3339(created)),
+        ]
+        if let origin = facts?.origin, let source = Git.browsableURL(origin) {
+            labels.append(("org.opencontainers.image.source", source))
+        }
+        // A dev build must never pass for the image that quality_pipeline assessed.
+        labels.append(("workflows.build", useCache ? "dev" : "ci"))
+        return labels
+    }
+
+    static func rfc3339(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}
+
+func describe(_ termination: Termination) -> String {
+    switch termination {
+    case .exited(let code): return "exit code \(code)"
+    case .signalled(let signal): return "ended by signal \(signal)"
+    }
+}

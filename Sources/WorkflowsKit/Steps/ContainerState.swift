@@ -1,0 +1,72 @@
+import Foundation
+
+/// `.State` of `docker container inspect`, as far as the health wait needs it.
+public struct ContainerState: Sendable, Equatable, Decodable {
+    public struct HealthState: Sendable, Equatable, Decodable {
+        public struct Probe: Sendable, Equatable, Decodable {
+            public var exitCode: Int
+            public var output: String
+            enum CodingKeys: String, CodingKey {
+                case exitCode = "ExitCode"
+                case output = "Output"
+            }
+        }
+
+        public var status: String
+        public var log: [Probe]?
+        enum CodingKeys: String, CodingKey {
+            case status = "Status"
+            case log = "Log"
+        }
+    }
+
+    public var status: String
+    public var exitCode: Int
+    public var oomKilled: Bool?
+    public var health: HealthState?
+
+    enum CodingKeys: String, CodingKey {
+        case status = "Status"
+        case exitCode = "ExitCode"
+        case oomKilled = "OOMKilled"
+        case health = "Health"
+    }
+
+    public enum Verdict: Sendable, Equatable {
+        case healthy
+        case waiting
+        case unhealthy
+        /// The container is no longer running (it crashed or exited).
+        case ended(exitCode: Int)
+    }
+
+    public var verdict: Verdict {
+        if status == "exited" || status == "dead" { return .ended(exitCode: exitCode) }
+        switch health?.status {
+        case "healthy": return .healthy
+        case "unhealthy": return .unhealthy
+        default: return .waiting
+        }
+    }
+
+    public static func parse(_ json: Data) throws -> ContainerState {
+        do {
+            return try JSONDecoder().decode(ContainerState.self, from: json)
+        } catch {
+            throw WorkflowsError(
+                .failed, "Could not read the container's state from: \(String(decoding: json, as: UTF8.self)).",
+                remedy: "Check that WORKFLOWS_DOCKER is a docker-compatible CLI.")
+        }
+    }
+
+    /// The last health probes, as a person wants to read them.
+    public var probeReport: [String] {
+        guard let probes = health?.log, !probes.isEmpty else { return ["  (no health probe has run yet)"] }
+        return probes.suffix(3).map { probe in
+            let output = probe.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let code = probe.exitCode == -1 ? "timed out (-1)" : "exit code \(probe.exitCode)"
+            let indented = output.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+            return "  probe \(code)" + (output.isEmpty ? "" : ":\n" + indented)
+        }
+    }
+}

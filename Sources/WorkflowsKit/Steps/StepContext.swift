@@ -1,0 +1,47 @@
+import Foundation
+
+/// What every step gets: the project, the settings, and the injected runner and console.
+public struct StepContext: Sendable {
+    public var project: Project
+    public var settings: Settings
+    public var runner: any ProcessRunning
+    public var console: Console
+    public var cancellator: Cancellator
+    /// Unique per invocation: names and labels every container and image the run creates.
+    public var runID: String
+    /// The repository root: the folder `workflows` runs in.
+    public var root: URL
+    public var environment: [String: String]
+
+    public var docker: DockerCLI {
+        DockerCLI(executable: settings.docker, runner: runner, console: console)
+    }
+
+    public var git: Git { Git(runner: runner, root: root) }
+
+    /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
+    public var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
+
+    public func path(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label.
+    public func withRunCleanup<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let docker = self.docker
+        let label = runLabel
+        let token = cancellator.register { docker.removeEverythingBlocking(labelled: label) }
+        defer { cancellator.unregister(token) }
+        do {
+            let value = try await body()
+            await docker.removeEverything(labelled: label)
+            return value
+        } catch {
+            await docker.removeEverything(labelled: label)
+            throw error
+        }
+    }
+
+    public static func makeRunID() -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<10).map { _ in letters.randomElement() ?? "x" })
+    }
+}
