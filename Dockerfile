@@ -6,8 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/opt/venv/bin:$PATH
-RUN groupadd --system --gid 10001 thenumbers \
-    && useradd --system --uid 10001 --gid thenumbers --create-home --home-dir /home/thenumbers thenumbers
+RUN groupadd --gid 10001 thenumbers \
+    && useradd --uid 10001 --gid thenumbers --create-home --home-dir /home/thenumbers thenumbers
 # A virtual environment works the same on the official image and on Debian's own Python (PEP 668).
 # Requirements before code: a code change reuses this layer in a cached build.
 COPY app/requirements.txt /tmp/requirements.txt

@@ -77,7 +77,7 @@ public struct PublishImage: Sendable {
         guard result.succeeded else {
             let reason = result.errorText.replacingOccurrences(of: password, with: "***")
             throw WorkflowsError(
-                .failed, "docker login to \(registry) as \(user) failed: \(reason) Nothing was pushed.",
+                .failed, "docker login to \(registry) as \(user) failed: \(reason). Nothing was pushed.",
                 remedy: "Check WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD (a token with the right to "
                     + "push packages).")
         }

@@ -15,7 +15,7 @@ public struct AssessImageCode: Sendable {
             context.console.warning("\(context.settings.image) runs as root: the gates run as root too.")
         }
         let contextFolder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("workflows-gates-\(context.runID)")
+            .appendingPathComponent("workflows-gates-\(context.runID)-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: contextFolder) }
         try stageBuildContext(in: contextFolder, context: context, config: config)
 

@@ -1,0 +1,90 @@
+import Foundation
+
+@testable import WorkflowsKit
+
+/// A scripted docker engine and git checkout behind the recording runner, for driving steps in unit tests.
+final class FakeEngine: @unchecked Sendable {
+    static let commit = "0123456789abcdef0123456789abcdef01234567"
+    static let imageID = "sha256:" + String(repeating: "a", count: 64)
+    static let healthcheck = #"{"Test":["CMD","python","-c","probe"]}"#
+
+    private let lock = NSLock()
+    var engineAnswers = true
+    var imageExists = true
+    var healthcheckJSON: String = FakeEngine.healthcheck
+    var user = "thenumbers"
+    /// `docker container inspect` answers, one per poll; the last repeats.
+    var states: [String] = [FakeEngine.state("running", health: "healthy")]
+    var failingCommands: Set<String> = []
+    var gitRepository = true
+    var branch = "main"
+    var exactTag: String?
+    var knownTags: [String] = []
+    var passRecordImageID: String?
+    private var polls = 0
+
+    static func state(_ status: String, health: String?, exitCode: Int = 0, probe: String = "probe said no") -> String {
+        let healthJSON = health.map {
+            #","Health":{"Status":"\#($0)","Log":[{"ExitCode":1,"Output":"\#(probe)"}]}"#
+        } ?? ""
+        return #"{"Status":"\#(status)","ExitCode":\#(exitCode),"OOMKilled":false\#(healthJSON)}"#
+    }
+
+    lazy var runner = RecordingRunner { [unowned self] command in self.answer(command) }
+
+    private func answer(_ command: Command) -> ProcessOutput {
+        lock.withLock {
+            command.executable == "git" ? git(command.arguments) : docker(command.arguments)
+        }
+    }
+
+    private func docker(_ arguments: [String]) -> ProcessOutput {
+        guard let verb = arguments.first else { return .fail() }
+        if failingCommands.contains(verb) { return .fail(1, stderr: "\(verb) failed on purpose") }
+        switch verb {
+        case "version":
+            return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")
+        case "image" where arguments.dropFirst().first == "inspect":
+            guard imageExists else { return .fail(1, stderr: "Error: No such image: x") }
+            let format = arguments[3]
+            if format.contains("\"id\"") {
+                return .ok(
+                    #"{"id":"\#(Self.imageID)","user":"\#(user)","workingDirectory":"/home/app","healthcheck":\#(healthcheckJSON)}"#
+                )
+            }
+            if format.contains("commit") { return .ok("\(Self.imageID) \(Self.commit)") }
+            return .ok(Self.imageID)
+        case "container" where arguments.dropFirst().first == "inspect":
+            let state = states[min(polls, states.count - 1)]
+            polls += 1
+            return .ok(state)
+        case "run" where arguments.contains("--detach"):
+            return .ok("c0ffee")
+        case "logs":
+            return .ok("app: listening")
+        case "ps", "image":
+            return .ok("leftover1")
+        case "push":
+            let tag = arguments.last?.split(separator: ":").last ?? ""
+            return .ok("\(tag): digest: sha256:\(String(repeating: "b", count: 64)) size: 1570")
+        default:
+            return .ok()
+        }
+    }
+
+    private func git(_ arguments: [String]) -> ProcessOutput {
+        guard gitRepository else { return .fail(128, stderr: "fatal: not a git repository") }
+        switch arguments {
+        case ["rev-parse", "--verify", "HEAD"]: return .ok(Self.commit)
+        case ["rev-parse", "--abbrev-ref", "HEAD"]: return .ok(branch)
+        case ["describe", "--tags"]: return exactTag.map { .ok($0) } ?? .fail(128)
+        case ["describe", "--tags", "--exact-match", "HEAD"]: return exactTag.map { .ok($0) } ?? .fail(128)
+        case ["remote", "get-url", "origin"]: return .ok("git@github.com:Owner/Numbers-API.git")
+        case ["tag", "--list"]: return .ok(knownTags.joined(separator: "\n"))
+        case ["rev-parse", "--absolute-git-dir"]: return gitDirectory.map { .ok($0.path) } ?? .fail(128)
+        default: return .fail(1)
+        }
+    }
+
+    var gitDirectory: URL?
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+/// assess_image_code, the host gates and publish_image against the fake engine.
+@Suite struct GatesAndPublishTests {
+    /// A repository root with the files the in-image gates copy.
+    func repository() throws -> URL {
+        let root = try TemporaryFolder.make()
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(
+            at: root.appendingPathComponent("app/tests/__pycache__"), withIntermediateDirectories: true)
+        for file in ["requirements-test.txt", ".flake8", ".isort.cfg", "app/pyproject.toml", "app/tests/test_x.py",
+                     "app/tests/__pycache__/test_x.pyc"] {
+            try Data("x".utf8).write(to: root.appendingPathComponent(file))
+        }
+        return root
+    }
+
+    @Test func everyGateRunsInTheImageEvenAfterOneFails() async throws {
+        let engine = FakeEngine()
+        let runner = RecordingRunner { command in
+            if command.arguments.contains("isort") { return .fail(1) }
+            return engine.runner.runBlockingAnswer(command)
+        }
+        let (status, console) = try await runWorkflows(["assess_image_code"], runner: runner, root: try repository())
+        #expect(status == 1)
+        let gateRuns = runner.argvs().filter { $0.first == "run" }
+        #expect(gateRuns.count == 5)
+        #expect(gateRuns.first == [
+            "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
+            "workflows-gates:testrun", "python", "-m", "black", "--check", "thenumbers", "tests",
+        ])
+        #expect(console.stdout.contains("isort   FAILED"))
+        #expect(console.stdout.contains("pytest  passed"))
+        #expect(console.stderr.contains("Quality gates failed inside numbers-api:latest: isort."))
+        #expect(runner.argvs().contains(["image", "rm", "--force", "leftover1"]))
+    }
+
+    @Test func theGatesImageIsBuiltFromTheImageWithoutBindMounts() async throws {
+        let engine = FakeEngine()
+        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        let argvs = engine.runner.argvs()
+        let build = try #require(argvs.first { $0.first == "build" })
+        #expect(build.prefix(6) == ["build", "--force-rm", "--label", "workflows.run=testrun", "--tag", "workflows-gates:testrun"])
+        #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" || $0 == "--mount" })
+        let dockerfile = AssessImageCode.dockerfile(image: FakeEngine.imageID, user: "thenumbers")
+        #expect(dockerfile.hasPrefix("FROM \(FakeEngine.imageID)\n"))
+        #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
+        #expect(!dockerfile.contains("USER root"))
+    }
+
+    @Test func theBuildContextHoldsTheInputsWithoutLitter() throws {
+        let root = try repository()
+        let engine = FakeEngine()
+        let context = StepContext(
+            project: .numbersAPI, settings: try settings(), runner: engine.runner, console: try CapturedConsole().console,
+            cancellator: Cancellator(children: ChildProcesses()), runID: "r", root: root, environment: [:])
+        let folder = try TemporaryFolder.make().appendingPathComponent("context")
+        let config = ImageConfig(id: FakeEngine.imageID, user: "thenumbers", workingDirectory: "/w", healthcheck: nil)
+        try AssessImageCode().stageBuildContext(in: folder, context: context, config: config)
+        let fileManager = FileManager.default
+        for path in ["Dockerfile", "requirements-test.txt", "inputs/tests/test_x.py", "inputs/pyproject.toml",
+                     "inputs/.flake8", "inputs/.isort.cfg"] {
+            #expect(fileManager.fileExists(atPath: folder.appendingPathComponent(path).path), "\(path)")
+        }
+        #expect(!fileManager.fileExists(atPath: folder.appendingPathComponent("inputs/tests/__pycache__").path))
+    }
+
+    @Test func hostGatesRunWithTheHostPythonInTheSourceFolder() async throws {
+        let runner = RecordingRunner { command in
+            command.arguments.contains("mypy") ? .fail(1) : .ok()
+        }
+        let root = try TemporaryFolder.make()
+        let (status, console) = try await runWorkflows(["assess_code"], runner: runner, root: root)
+        #expect(status == 1)
+        let runs = runner.commands
+        #expect(runs.count == 5)
+        #expect(runs.allSatisfy { $0.executable == "python3" && $0.workingDirectory == root.appendingPathComponent("app").path })
+        #expect(runs.map(\.arguments).contains(["-m", "flake8", "thenumbers", "tests"]))
+        #expect(console.stderr.contains("mypy"))
+        #expect(console.stdout.contains("==>> python3 -m pytest tests"))
+    }
+
+    // MARK: publish_image
+
+    func publishEngine(branch: String = "main", tag: String? = nil, recorded: Bool = true) throws -> (FakeEngine, URL) {
+        let engine = FakeEngine()
+        engine.branch = branch
+        engine.exactTag = tag
+        let gitDirectory = try TemporaryFolder.make()
+        engine.gitDirectory = gitDirectory
+        if recorded {
+            let entry = PassRecord.Entry(
+                image: "numbers-api:latest", imageID: FakeEngine.imageID, commit: FakeEngine.commit, recordedAt: "now")
+            let file = gitDirectory.appendingPathComponent("workflows/passed/numbers-api_latest.json")
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try JSONEncoder().encode(entry).write(to: file)
+        }
+        return (engine, gitDirectory)
+    }
+
+    @Test func publishPushesEveryTagAndPrintsDigests() async throws {
+        let (engine, _) = try publishEngine(tag: "v1.2.3")
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+        #expect(status == 0)
+        let pushes = engine.runner.argvs().filter { $0.first == "push" }.map { $0[1] }
+        #expect(pushes == ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" })
+        #expect(console.stdout.contains("127.0.0.1:5000/o/app:1.2@sha256:" + String(repeating: "b", count: 64)))
+    }
+
+    @Test func publishLogsInThroughStdinAndNeverShowsThePassword() async throws {
+        let (engine, _) = try publishEngine()
+        let password = "s3cret-Pa55"
+        let (status, console) = try await runWorkflows(
+            ["publish_image"],
+            environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": password,
+                          "GITHUB_REPOSITORY": "Owner/Numbers-API"],
+            runner: engine.runner)
+        #expect(status == 0)
+        let login = try #require(engine.runner.commands.first { $0.arguments.first == "login" })
+        #expect(login.arguments == ["login", "--username", "bot", "--password-stdin", "ghcr.io"])
+        #expect(login.standardInput == Data(password.utf8))
+        #expect(!engine.runner.commands.contains { $0.arguments.joined(separator: " ").contains(password) })
+        #expect(!console.all.contains(password))
+        #expect(engine.runner.argvs().contains(["push", "ghcr.io/owner/numbers-api:latest"]))
+        #expect(engine.runner.argvs().last == ["logout", "ghcr.io"])
+    }
+
+    @Test func aFailedLoginPushesNothing() async throws {
+        let (engine, _) = try publishEngine()
+        engine.failingCommands = ["login"]
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
+            environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": "pw-123456"],
+            runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("docker login to 127.0.0.1:5000 as bot failed"))
+        #expect(!engine.runner.argvs().contains { $0.first == "push" || $0.first == "tag" })
+        #expect(!console.all.contains("pw-123456"))
+    }
+
+    @Test func aFeatureBranchPublishesNothingAndSucceeds() async throws {
+        let (engine, _) = try publishEngine(branch: "feature/x")
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+        #expect(status == 0)
+        #expect(console.stdout.contains("Nothing to publish: branch feature/x"))
+        #expect(!engine.runner.argvs().contains { $0.first == "push" })
+    }
+
+    @Test func onGitHubActionsTheRefComesFromItsVariables() async throws {
+        let (engine, _) = try publishEngine(branch: "HEAD")
+        let (status, _) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
+            environment: ["GITHUB_ACTIONS": "true", "GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v2.0.0"],
+            runner: engine.runner)
+        #expect(status == 0)
+        let pushes = engine.runner.argvs().filter { $0.first == "push" }.map { $0[1] }
+        #expect(pushes.contains("127.0.0.1:5000/o/app:2.0") && pushes.contains("127.0.0.1:5000/o/app:latest"))
+    }
+
+    @Test(arguments: [false, true])
+    func anImageThatDidNotPassIsRefused(recordExists: Bool) async throws {
+        let (engine, gitDirectory) = try publishEngine(recorded: recordExists)
+        if recordExists {
+            let entry = PassRecord.Entry(
+                image: "numbers-api:latest", imageID: "sha256:" + String(repeating: "c", count: 64),
+                commit: FakeEngine.commit, recordedAt: "now")
+            try JSONEncoder().encode(entry).write(
+                to: gitDirectory.appendingPathComponent("workflows/passed/numbers-api_latest.json"))
+        }
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("Refusing to publish"))
+        #expect(console.stderr.contains("quality_pipeline"))
+        #expect(!engine.runner.argvs().contains { $0.first == "push" || $0.first == "tag" })
+
+        let (forced, _) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app", "--allow-unverified-image"],
+            runner: engine.runner)
+        #expect(forced == 0)
+    }
+
+    @Test func dryRunPrintsTheCommandsAndChangesNothing() async throws {
+        let (engine, _) = try publishEngine(tag: "v1.0.0")
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--dry-run", "--publish-repository", "127.0.0.1:5000/o/app"],
+            environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": "pw-123456"],
+            runner: engine.runner)
+        #expect(status == 0)
+        #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:1.0"))
+        #expect(console.stdout.contains("==>> docker login --username bot --password-stdin 127.0.0.1:5000"))
+        #expect(!engine.runner.argvs().contains { ["push", "tag", "login"].contains($0.first ?? "") })
+    }
+
+    @Test func anInvalidGitTagIsAnErrorAndPushesNothing() async throws {
+        let (engine, _) = try publishEngine(tag: "release+1")
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("not a valid Docker tag"))
+        #expect(!engine.runner.argvs().contains { $0.first == "push" })
+    }
+
+    func settings() throws -> Settings {
+        guard case .run(_, let settings) = try Invocation.parse(["assess_image_code"], environment: [:], project: .numbersAPI)
+        else { throw WorkflowsError(.usage, "unexpected") }
+        return settings
+    }
+}
+
+extension RecordingRunner {
+    /// The answer this runner would give, without recording it.
+    func runBlockingAnswer(_ command: Command) -> ProcessOutput {
+        (try? runBlocking(command)) ?? .fail()
+    }
+}

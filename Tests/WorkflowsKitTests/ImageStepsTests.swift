@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+/// The image steps driven against the fake engine: the exact docker commands, verdicts and exit codes.
+@Suite struct ImageStepsTests {
+    func repository() throws -> URL {
+        let root = try TemporaryFolder.make()
+        try Data("FROM python:3.11-slim\n".utf8).write(to: root.appendingPathComponent("Dockerfile"))
+        return root
+    }
+
+    @Test func buildCIImageLabelsTheImageFromGitWithoutCache() async throws {
+        let engine = FakeEngine()
+        engine.exactTag = "v1.0.0"
+        let (status, _) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
+        #expect(status == 0)
+        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
+        #expect(build.starts(with: ["build", "--no-cache", "--force-rm", "--tag", "numbers-api:latest"]))
+        for label in [
+            "commit=\(FakeEngine.commit)", "branch=main", "version=v1.0.0",
+            "org.opencontainers.image.revision=\(FakeEngine.commit)", "org.opencontainers.image.version=v1.0.0",
+            "org.opencontainers.image.source=https://github.com/Owner/Numbers-API", "workflows.build=ci",
+        ] {
+            #expect(build.contains(label), "missing label \(label)")
+        }
+        #expect(build.contains { $0.hasPrefix("org.opencontainers.image.created=20") })
+        #expect(build.suffix(3) == ["--file", "Dockerfile", "."])
+    }
+
+    @Test func buildDevImageKeepsTheCacheAndSaysSo() async throws {
+        let engine = FakeEngine()
+        _ = try await runWorkflows(["build-dev-image", "--image", "app:dev"], runner: engine.runner, root: try repository())
+        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
+        #expect(!build.contains("--no-cache"))
+        #expect(build.contains("app:dev"))
+        #expect(build.contains("workflows.build=dev"))
+    }
+
+    @Test func buildOutsideGitWarnsAndLabelsUnknown() async throws {
+        let engine = FakeEngine()
+        engine.gitRepository = false
+        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
+        #expect(status == 0)
+        #expect(console.stderr.contains("not a git repository"))
+        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
+        #expect(build.contains("commit=unknown") && build.contains("version=unknown"))
+    }
+
+    @Test func buildWithoutDockerfileFailsBeforeDocker() async throws {
+        let engine = FakeEngine()
+        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("No Dockerfile"))
+        #expect(engine.runner.argvs().isEmpty)
+    }
+
+    @Test func anEngineThatDoesNotAnswerIsOneReadableParagraph() async throws {
+        let engine = FakeEngine()
+        engine.engineAnswers = false
+        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
+        #expect(status == 1)
+        #expect(console.stderr.contains("The Docker engine does not answer (Cannot connect to the Docker daemon)"))
+        #expect(console.stderr.contains("scripts/provision.sh"))
+        #expect(!engine.runner.argvs().contains { $0.first == "build" })
+    }
+
+    @Test func healthPassesOnHealthyAfterStartingAndRemovesTheContainer() async throws {
+        let engine = FakeEngine()
+        engine.states = [
+            FakeEngine.state("running", health: "starting"), FakeEngine.state("running", health: "healthy"),
+        ]
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 0)
+        let argvs = engine.runner.argvs()
+        let run = try #require(argvs.first { $0.first == "run" })
+        #expect(run == [
+            "run", "--detach", "--name", "workflows-testrun-health", "--label", "workflows.run=testrun",
+            "numbers-api:latest",
+        ])
+        #expect(!run.contains("-t") && !run.contains("-it") && !run.contains("-itd"))
+        #expect(argvs.filter { $0 == ["container", "inspect", "--format", "{{json .State}}", "workflows-testrun-health"] }.count == 2)
+        #expect(argvs.contains(["ps", "--all", "--quiet", "--filter", "label=workflows.run=testrun"]))
+        #expect(argvs.contains(["rm", "--force", "--volumes", "leftover1"]))
+        #expect(console.stdout.contains("is healthy after"))
+    }
+
+    @Test func healthFailsAtOnceOnUnhealthyWithProbesAndLogs() async throws {
+        let engine = FakeEngine()
+        engine.states = [FakeEngine.state("running", health: "unhealthy", probe: "connection refused")]
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stdout.contains("probe exit code 1:\n    connection refused"))
+        #expect(engine.runner.argvs().contains(["logs", "--tail", "100", "workflows-testrun-health"]))
+        #expect(console.stderr.contains("became unhealthy"))
+        #expect(engine.runner.argvs().filter { $0.first == "container" }.count == 1)
+        #expect(engine.runner.argvs().contains(["rm", "--force", "--volumes", "leftover1"]))
+    }
+
+    @Test func healthFailsAtOnceWhenTheContainerExits() async throws {
+        let engine = FakeEngine()
+        engine.states = [FakeEngine.state("exited", health: "starting", exitCode: 3)]
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.all.contains("exited with code 3"))
+        #expect(engine.runner.argvs().filter { $0.first == "container" }.count == 1)
+    }
+
+    @Test func healthFailsAtTheDeadlineWithEvidence() async throws {
+        let engine = FakeEngine()
+        engine.states = [FakeEngine.state("running", health: "starting")]
+        let (status, console) = try await runWorkflows(
+            ["assess_image_health", "--health-timeout", "0.5"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.all.contains("was not healthy by the deadline"))
+        #expect(engine.runner.argvs().contains(["logs", "--tail", "100", "workflows-testrun-health"]))
+    }
+
+    @Test(arguments: ["null", #"{"Test":["NONE"]}"#])
+    func anImageWithoutHealthcheckGetsAClearMessageAndNoContainer(healthcheck: String) async throws {
+        let engine = FakeEngine()
+        engine.healthcheckJSON = healthcheck
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("declares no HEALTHCHECK"))
+        #expect(!engine.runner.argvs().contains { $0.first == "run" })
+    }
+
+    @Test func aMissingImageSaysWhatToBuild() async throws {
+        let engine = FakeEngine()
+        engine.imageExists = false
+        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("has no image numbers-api:latest"))
+        #expect(console.stderr.contains("build_ci_image"))
+    }
+}

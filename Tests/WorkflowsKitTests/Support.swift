@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+/// A recording fake runner: every command is kept, and each answer comes from the script given to it.
+final class RecordingRunner: ProcessRunning, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [Command] = []
+    private let answer: @Sendable (Command) -> ProcessOutput
+
+    init(_ answer: @escaping @Sendable (Command) -> ProcessOutput = { _ in .ok() }) {
+        self.answer = answer
+    }
+
+    var commands: [Command] { lock.withLock { recorded } }
+
+    /// The argument vectors of the commands run with `executable`.
+    func argvs(_ executable: String = "docker") -> [[String]] {
+        commands.filter { $0.executable == executable }.map(\.arguments)
+    }
+
+    func run(_ command: Command) async throws -> ProcessOutput { try runBlocking(command) }
+
+    func runBlocking(_ command: Command) throws -> ProcessOutput {
+        lock.withLock { recorded.append(command) }
+        return answer(command)
+    }
+}
+
+extension ProcessOutput {
+    static func ok(_ stdout: String = "") -> ProcessOutput {
+        ProcessOutput(termination: .exited(0), standardOutput: Data(stdout.utf8))
+    }
+
+    static func fail(_ code: Int32 = 1, stderr: String = "") -> ProcessOutput {
+        ProcessOutput(termination: .exited(code), standardError: Data(stderr.utf8))
+    }
+}
+
+/// A console whose stdout and stderr go to files, to be read back.
+final class CapturedConsole: @unchecked Sendable {
+    let folder: URL
+    let console: Console
+    private let out: FileHandle
+    private let err: FileHandle
+
+    init(environment: [String: String] = [:]) throws {
+        folder = try TemporaryFolder.make()
+        let outURL = folder.appendingPathComponent("stdout")
+        let errURL = folder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        out = try FileHandle(forWritingTo: outURL)
+        err = try FileHandle(forWritingTo: errURL)
+        console = Console(environment: environment, standardOutput: out, standardError: err)
+    }
+
+    var stdout: String { (try? String(contentsOf: folder.appendingPathComponent("stdout"), encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: folder.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
+    var all: String { stdout + stderr }
+}
+
+enum TemporaryFolder {
+    static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("workflows-unit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Runs `workflows ARGS` in-process against the fake runner.
+func runWorkflows(
+    _ arguments: [String], environment: [String: String] = [:], runner: RecordingRunner, root: URL? = nil
+) async throws -> (status: Int32, console: CapturedConsole) {
+    let console = try CapturedConsole()
+    let folder = try root ?? TemporaryFolder.make()
+    let status = await Workflows.run(
+        arguments: arguments, environment: environment, runner: runner, console: console.console,
+        cancellator: Cancellator(children: ChildProcesses()), root: folder, runID: "testrun")
+    return (status, console)
+}
