@@ -47,10 +47,9 @@ final class FakeEngine: @unchecked Sendable {
         case "image" where arguments.dropFirst().first == "inspect":
             guard imageExists else { return .fail(1, stderr: "Error: No such image: x") }
             let format = arguments[3]
-            if format.contains("\"id\"") {
-                return .ok(
-                    #"{"id":"\#(Self.imageID)","user":"\#(user)","workingDirectory":"/home/app","healthcheck":\#(healthcheckJSON)}"#
-                )
+            if format.contains("\"config\"") {
+                let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
+                return .ok(#"{"id":"\#(Self.imageID)","config":{"User":"\#(user)","WorkingDir":"/home/app"\#(health)}}"#)
             }
             if format.contains("commit") { return .ok("\(Self.imageID) \(Self.commit)") }
             return .ok(Self.imageID)

@@ -107,10 +107,10 @@ public struct ImageConfig: Sendable, Equatable {
         return kind != "NONE" && test.count > 1
     }
 
+    /// Reads the whole `.Config`: a template that names `.Config.Healthcheck` fails on images without one.
     static func inspect(_ image: String, docker: DockerCLI) async throws -> ImageConfig {
-        let format = "{\"id\":{{json .Id}},\"user\":{{json .Config.User}},"
-            + "\"workingDirectory\":{{json .Config.WorkingDir}},\"healthcheck\":{{json .Config.Healthcheck}}}"
-        let answer = try await docker.query(["image", "inspect", "--format", format, image])
+        let answer = try await docker.query(
+            ["image", "inspect", "--format", "{\"id\":{{json .Id}},\"config\":{{json .Config}}}", image])
         guard answer.succeeded else {
             throw WorkflowsError(
                 .input, "The engine has no image \(image) (\(answer.errorText.split(separator: "\n").last ?? "")).",
@@ -121,17 +121,20 @@ public struct ImageConfig: Sendable, Equatable {
 
     public static func parse(_ json: Data) throws -> ImageConfig {
         struct Raw: Decodable {
-            struct Health: Decodable { var Test: [String]? }
+            struct Config: Decodable {
+                struct Health: Decodable { var Test: [String]? }
+                var User: String?
+                var WorkingDir: String?
+                var Healthcheck: Health?
+            }
             var id: String
-            var user: String?
-            var workingDirectory: String?
-            var healthcheck: Health?
+            var config: Config?
         }
         do {
             let raw = try JSONDecoder().decode(Raw.self, from: json)
             return ImageConfig(
-                id: raw.id, user: raw.user ?? "", workingDirectory: raw.workingDirectory ?? "",
-                healthcheck: raw.healthcheck?.Test)
+                id: raw.id, user: raw.config?.User ?? "", workingDirectory: raw.config?.WorkingDir ?? "",
+                healthcheck: raw.config?.Healthcheck?.Test)
         } catch {
             throw WorkflowsError(
                 .failed, "Could not read docker image inspect's answer: \(String(decoding: json, as: UTF8.self)).",

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+/// The real binary against the real engine. One at a time: the machines have two cores, and the SIGINT
+/// and fail-fast tests must not wait behind a build.
+@Suite(.serialized, .enabled(if: Harness.engineTestsEnabled, "WORKFLOWS_SKIP_ENGINE_TESTS=1 is set"))
+struct EngineTests {}
+
+/// One copy of the embedded app that passed quality_pipeline, shared by the pipeline and publish tests.
+actor PassedApp {
+    static let shared = PassedApp()
+
+    struct Fixture {
+        var folder: URL
+        var image: String
+        var run: Harness.Run
+    }
+
+    private var fixture: Fixture?
+
+    func get() async throws -> Fixture {
+        if let fixture { return fixture }
+        try await Harness.requireEngine()
+        let folder = try await Harness.appCopy()
+        try await Harness.sh("git", ["tag", "v0.1.0"], in: folder)
+        let image = Harness.uniqueName("workflows-it-passed") + ":latest"
+        let run = try await Harness.workflows(["quality_pipeline", "--image", image], in: folder)
+        let made = Fixture(folder: folder, image: image, run: run)
+        fixture = made
+        return made
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+extension EngineTests {
+    /// assess_image_health against images made to misbehave.
+    @Suite struct Health {
+        @Test func anAppThatCrashesAtStartFailsFastWithItsLogs() async throws {
+            try await Harness.requireEngine()
+            let image = Harness.uniqueName("workflows-it-crash")
+            try await Harness.tinyImage(image, dockerfile: """
+                HEALTHCHECK --interval=30s CMD ["python3", "-c", "print('never asked')"]
+                CMD ["python3", "-c", "import sys; print('boom: DATABASE_URL is not set', flush=True); sys.exit(3)"]
+                """)
+            let run = try await Harness.workflows(["assess_image_health", "--image", image, "--health-timeout", "300"],
+                                                  in: Harness.repositoryRoot)
+            await Harness.removeImage(image)
+            #expect(run.status == 1)
+            #expect(run.all.contains("exited with code 3"), "\(run.all)")
+            #expect(!run.all.contains("deadline"), "it waited for the deadline instead of failing at the exit")
+            #expect(run.stdout.contains("boom: DATABASE_URL is not set"))
+            #expect(try await Harness.leftoverContainers().isEmpty)
+        }
+
+        @Test func anUnhealthyAppFailsWithTheProbesOutput() async throws {
+            try await Harness.requireEngine()
+            let image = Harness.uniqueName("workflows-it-unhealthy")
+            try await Harness.tinyImage(image, dockerfile: """
+                HEALTHCHECK --interval=1s --timeout=2s --retries=1 CMD ["python3", "-c", "import sys; print('probe: port 5000 refused'); sys.exit(1)"]
+                CMD ["sleep", "300"]
+                """)
+            let run = try await Harness.workflows(["assess_image_health", "--image", image, "--health-timeout", "300"],
+                                                  in: Harness.repositoryRoot)
+            await Harness.removeImage(image)
+            #expect(run.status == 1)
+            #expect(run.all.contains("became unhealthy"), "\(run.all)")
+            #expect(run.stdout.contains("probe exit code 1:\n    probe: port 5000 refused"))
+            #expect(try await Harness.leftoverContainers().isEmpty)
+        }
+
+        @Test func anImageWithoutHealthcheckGetsAClearMessage() async throws {
+            try await Harness.requireEngine()
+            let image = Harness.uniqueName("workflows-it-nohealth")
+            try await Harness.tinyImage(image, dockerfile: #"CMD ["sleep", "300"]"#)
+            let run = try await Harness.workflows(["assess_image_health", "--image", image], in: Harness.repositoryRoot)
+            await Harness.removeImage(image)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("\(image) declares no HEALTHCHECK"))
+            #expect(!run.all.contains("template"), "a raw Go template error leaked")
+            #expect(try await Harness.leftoverContainers().isEmpty)
+        }
+
+        @Test func twoRunsAtOnceOnOneEngineDoNotCollide() async throws {
+            try await Harness.requireEngine()
+            let image = Harness.uniqueName("workflows-it-healthy")
+            try await Harness.tinyImage(image, dockerfile: """
+                HEALTHCHECK --interval=1s CMD ["true"]
+                CMD ["sleep", "300"]
+                """)
+            async let first = Harness.workflows(["assess_image_health", "--image", image], in: Harness.repositoryRoot)
+            async let second = Harness.workflows(["assess_image_health", "--image", image], in: Harness.repositoryRoot)
+            let runs = try await [first, second]
+            await Harness.removeImage(image)
+            #expect(runs.map(\.status) == [0, 0], "\(runs.map(\.all))")
+            #expect(try await Harness.leftoverContainers().isEmpty)
+        }
+
+        @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+        func aSignalMidWaitExitsWith128PlusNAndLeavesNoContainer(signal: Int32, expected: Int32) async throws {
+            try await Harness.requireEngine()
+            let image = Harness.uniqueName("workflows-it-slow")
+            try await Harness.tinyImage(image, dockerfile: """
+                HEALTHCHECK --interval=60s CMD ["true"]
+                CMD ["sleep", "300"]
+                """)
+            let process = Process()
+            process.executableURL = try Harness.binary()
+            process.arguments = ["assess_image_health", "--image", image, "--health-timeout", "300"]
+            process.currentDirectoryURL = Harness.repositoryRoot
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            var started = false
+            for _ in 0..<100 where !started {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                started = !(try await Harness.leftoverContainers().isEmpty)
+            }
+            try #require(started, "the health container never appeared")
+            kill(process.processIdentifier, signal)
+            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            await Harness.removeImage(image)
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == expected, "\(log)")
+            #expect(log.contains("removing this run's containers"))
+            #expect(try await Harness.leftoverContainers().isEmpty)
+        }
+    }
+}
