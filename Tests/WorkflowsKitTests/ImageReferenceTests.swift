@@ -27,20 +27,12 @@ import Testing
         #expect(ImageReference.isValid("app:" + String(repeating: "t", count: 128)))
     }
 
-    /// Docker only reads the first component as a registry when it has a '.', a ':' or is localhost; so
-    /// `Owner/app` is a Docker Hub repository with an upper-case name, which docker refuses
-    /// ("repository name must be lowercase").
-    @Test(arguments: ["Owner/app", "OWNER/app:latest", "MyOrg/numbers-api"])
-    func rejectsAnUpperCaseFirstComponentThatIsNoRegistry(reference: String) {
-        #expect(!ImageReference.isValid(reference))
-        #expect(!ImageReference.isValidRepository(reference))
-    }
-
-    /// A trailing newline is not part of any reference (the regex's `$` must not match before it).
-    @Test(arguments: ["numbers-api\n", "numbers-api:latest\n", "ghcr.io/o/r\n"])
-    func rejectsATrailingNewline(reference: String) {
-        #expect(!ImageReference.isValid(reference))
-        #expect(!ImageReference.isValidRepository(reference))
+    /// A trailing newline is not part of any reference: Go's `$` (distribution/reference) matches only at the
+    /// very end, while ICU's `$` also matches before a final line terminator.
+    @Test func rejectsATrailingNewline() {
+        #expect(!ImageReference.isValid("numbers-api:latest\n"))
+        #expect(!ImageReference.isValidRepository("ghcr.io/o/r\n"))
+        #expect(!ImageReference.isValidTag("v1.2.3\n"))
     }
 
     // MARK: isValidRepository (no tag)
@@ -64,7 +56,6 @@ import Testing
 
     @Test(arguments: [
         "", ".hidden", "-dash", "bad+tag", "has space", "a/b", "a:b", "é", String(repeating: "x", count: 129),
-        "v1\n",
     ])
     func rejectsInvalidTags(tag: String) {
         #expect(!ImageReference.isValidTag(tag))

@@ -25,7 +25,7 @@ public enum Invocation: Sendable, Equatable {
                 stepNames.append(argument)
                 continue
             }
-            let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = argument.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let spec = OptionSpec.all.first(where: { $0.flag == parts[0] }) else {
                 let hint = StepCatalog.suggestion(for: parts[0], among: OptionSpec.all.map(\.flag))
                 throw usage("unknown option '\(argument)'" + (hint.map { "; did you mean '\($0)'?" } ?? "."))
@@ -36,6 +36,7 @@ public enum Invocation: Sendable, Equatable {
                 flags.insert(spec.flag)
             case .text:
                 if parts.count == 2 {
+                    guard !parts[1].isEmpty else { throw usage("option '\(spec.flag)' needs a value: \(spec.help).") }
                     values[spec.flag] = parts[1]
                 } else if index < arguments.count {
                     values[spec.flag] = arguments[index]
@@ -73,14 +74,20 @@ public enum Invocation: Sendable, Equatable {
         guard ImageReference.isValid(image) else {
             throw usage("'\(image)' is not a valid image reference (lower-case name, optional :tag).")
         }
-        let latestBranches = environment["WORKFLOWS_LATEST_BRANCHES"].map {
+        let repository = value(.publishRepository)
+        if let (text, source) = repository, !ImageReference.isValidRepository(text) {
+            throw usage(
+                "\(source) must be a repository without a tag, in lower case, such as ghcr.io/owner/numbers-api, "
+                    + "not '\(text)'.")
+        }
+        let latestBranches = environment["WORKFLOWS_LATEST_BRANCHES"].flatMap { $0.isEmpty ? nil : $0 }.map {
             $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         let settings = Settings(
             image: image,
             healthTimeoutSeconds: timeout,
             docker: environment["WORKFLOWS_DOCKER"].flatMap { $0.isEmpty ? nil : $0 } ?? "docker",
-            publishRepository: value(.publishRepository)?.text,
+            publishRepository: repository?.text,
             dryRun: flags.contains(OptionSpec.dryRun.flag),
             allowUnverifiedImage: flags.contains(OptionSpec.allowUnverifiedImage.flag),
             latestBranches: latestBranches ?? Settings.defaultLatestBranches,

@@ -7,17 +7,17 @@ public enum ImageReference {
     private static let tag = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
 
     public static func isValidTag(_ text: String) -> Bool {
-        matches(text, "^\(tag)$")
+        matches(text, "^\(tag)\\z")
     }
 
     /// A repository without a tag, such as `ghcr.io/owner/app` or `127.0.0.1:5000/owner/app`.
     public static func isValidRepository(_ text: String) -> Bool {
-        matches(text, "^\(host)\(component)(?:/\(component))*$")
+        matches(text, "^\(host)\(component)(?:/\(component))*\\z")
     }
 
     /// A repository with an optional `:tag`.
     public static func isValid(_ text: String) -> Bool {
-        matches(text, "^\(host)\(component)(?:/\(component))*(?::\(tag))?$")
+        matches(text, "^\(host)\(component)(?:/\(component))*(?::\(tag))?\\z")
     }
 
     /// The registry a repository lives on, as `docker login` wants it; Docker Hub when none is named.
@@ -28,6 +28,7 @@ public enum ImageReference {
         return "docker.io"
     }
 
+    /// `\\z`, not `$`: ICU's `$` also matches before a final newline, Docker's grammar does not.
     private static func matches(_ text: String, _ pattern: String) -> Bool {
         text.range(of: pattern, options: .regularExpression) != nil
     }

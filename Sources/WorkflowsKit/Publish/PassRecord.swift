@@ -12,11 +12,15 @@ public enum PassRecord {
 
     static let pipeline = ["build_ci_image", "assess_image_code", "assess_image_health"]
 
-    /// True when the steps that ran include the whole quality pipeline, in its order.
+    /// True when the last build of the steps that ran was `build_ci_image` and both assessments followed it:
+    /// a later build replaces the image that was assessed.
     public static func covers(_ steps: [String]) -> Bool {
-        var remaining = pipeline[...]
-        for step in steps where step == remaining.first { remaining = remaining.dropFirst() }
-        return remaining.isEmpty
+        let builds: Set<String> = ["build_ci_image", "build_dev_image"]
+        guard let lastBuild = steps.lastIndex(where: builds.contains), steps[lastBuild] == pipeline[0] else {
+            return false
+        }
+        let after = steps[steps.index(after: lastBuild)...]
+        return pipeline.dropFirst().allSatisfy(after.contains)
     }
 
     static func file(for image: String, context: StepContext) async -> URL? {

@@ -36,8 +36,16 @@ public enum TagRules {
         public var core: String { "\(major).\(minor).\(patch)" }
         public var full: String { preRelease.map { core + "-" + $0 } ?? core }
 
+        /// Precedence as semver.org has it, with pre-release identifiers compared as text.
         public static func < (a: Self, b: Self) -> Bool {
-            (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
+            if (a.major, a.minor, a.patch) != (b.major, b.minor, b.patch) {
+                return (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
+            }
+            switch (a.preRelease, b.preRelease) {
+            case (.some(let x), .some(let y)): return x < y
+            case (.some, .none): return true
+            default: return false
+            }
         }
     }
 

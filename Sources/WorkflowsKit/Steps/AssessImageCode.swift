@@ -99,7 +99,10 @@ public struct ImageConfig: Sendable, Equatable {
     public var workingDirectory: String
     public var healthcheck: [String]?
 
-    public var runsAsRoot: Bool { user.isEmpty || user == "root" || user == "0" || user.hasPrefix("0:") }
+    public var runsAsRoot: Bool {
+        let name = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return name.isEmpty || name == "root" || name == "0"
+    }
 
     /// A HEALTHCHECK that actually probes: not absent, and not `HEALTHCHECK NONE`.
     public var declaresHealthcheck: Bool {
