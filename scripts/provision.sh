@@ -50,6 +50,10 @@ ensure_engine() {
   command -v dockerd >/dev/null || apt_install docker.io
   # Debian's package pulls these in as recommendations only; the engine needs them here.
   apt_install containerd runc iptables
+  # A dockerd that died uncleanly (a stopped session, a killed CI job) leaves its pid file behind.
+  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+    rm -f /var/run/docker.pid
+  fi
   say "starting dockerd in the background (log: $state/dockerd.log)"
   nohup dockerd >"$state/dockerd.log" 2>&1 &
   echo $! >"$state/dockerd.pid"

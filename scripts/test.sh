@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test, unit and integration, against a real engine and real registries: provisions what is
+# missing (scripts/provision.sh), builds, runs `swift test`, and removes the images the tests made.
+# Extra arguments go to `swift test` (e.g. --filter TagRules).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+"$root/scripts/provision.sh"
+
+remove_test_leftovers() {
+  # Images the integration tests built (their names start with workflows-it-), and their app copies.
+  local images
+  images=$(docker image ls --quiet --filter 'reference=workflows-it-*' 2>/dev/null | sort -u)
+  [ -z "$images" ] || docker image rm --force $images >/dev/null 2>&1 || true
+  rm -rf "${TMPDIR:-/tmp}"/workflows-it-* "${TMPDIR:-/tmp}"/workflows-unit-* 2>/dev/null || true
+}
+remove_test_leftovers
+
+set +e
+swift build --build-tests 2>&1 | grep -v -e '^\[[0-9]*/[0-9]*\]' -e '^Compiling' -e '^Write '
+build=${PIPESTATUS[0]}
+[ "$build" -eq 0 ] || { echo "test: swift build failed (exit $build); its errors are above" >&2; exit "$build"; }
+swift test --skip-build "$@" 2>&1 | grep -v -e '^◇ ' -e '^↳ '
+status=${PIPESTATUS[0]}
+set -e
+remove_test_leftovers
+exit "$status"
