@@ -25,7 +25,8 @@ apt_updated=
 apt_install() {
   local missing=()
   for package in "$@"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    # `dpkg -s` also succeeds for a removed package whose config files remain: ask for its status.
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" = "install ok installed" ] || missing+=("$package")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || fail "missing packages ${missing[*]}; install them (as root: apt-get install ${missing[*]}) and run this again"
@@ -59,7 +60,10 @@ ensure_engine() {
   echo $! >"$state/dockerd.pid"
   for _ in $(seq 1 60); do
     engine_answers && { say "engine is up"; return 0; }
-    kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null || break
+    if ! kill -0 "$(cat "$state/dockerd.pid")" 2>/dev/null; then
+      tail -20 "$state/dockerd.log" >&2
+      fail "dockerd exited at start; its log is above and in $state/dockerd.log"
+    fi
     sleep 1
   done
   tail -20 "$state/dockerd.log" >&2
