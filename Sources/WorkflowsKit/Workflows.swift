@@ -8,14 +8,17 @@ public enum Workflows {
     public static func main(arguments: [String]) async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let console = Console(environment: environment)
+        // The registry password is for `docker login`'s stdin only, never for a child's environment.
+        let childEnvironment = environment.filter { !$0.key.hasPrefix("WORKFLOWS_REGISTRY_") }
         let children = ChildProcesses()
-        let cancellator = Cancellator(children: children) { signal in
+        let cleanupRunner = FoundationProcessRunner(baseEnvironment: childEnvironment)
+        let cancellator = Cancellator(children: children, cleanupRunner: cleanupRunner) { signal in
             console.diagnostic(
                 "\nworkflows: \(signal == SIGINT ? "SIGINT" : "SIGTERM") received: stopping the running commands "
                     + "and removing this run's containers and images...")
         }
         cancellator.installSignalHandlers()
-        let runner = FoundationProcessRunner(baseEnvironment: environment, children: children)
+        let runner = FoundationProcessRunner(baseEnvironment: childEnvironment, children: children)
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let status = await run(
             arguments: arguments, environment: environment, runner: runner, console: console,

@@ -15,6 +15,8 @@ actor PassedApp {
     struct Fixture {
         var folder: URL
         var image: String
+        /// Where the fixture's own `quality_pipeline publish_image` pushed.
+        var repository: String
         var run: Harness.Run
     }
 
@@ -23,11 +25,15 @@ actor PassedApp {
     func get() async throws -> Fixture {
         if let fixture { return fixture }
         try await Harness.requireEngine()
+        try await Harness.requireRegistry(Harness.plainRegistry)
         let folder = try await Harness.appCopy()
         try await Harness.sh("git", ["tag", "v0.1.0"], in: folder)
         let image = Harness.uniqueName("workflows-it-passed") + ":latest"
-        let run = try await Harness.workflows(["quality_pipeline", "--image", image], in: folder)
-        let made = Fixture(folder: folder, image: image, run: run)
+        let repository = "\(Harness.plainRegistry)/\(Harness.uniqueName("it"))/numbers-api"
+        // As CI runs it: the pipeline and the publishing in one call.
+        let run = try await Harness.workflows(
+            ["quality_pipeline", "publish_image", "--image", image, "--publish-repository", repository], in: folder)
+        let made = Fixture(folder: folder, image: image, repository: repository, run: run)
         fixture = made
         return made
     }

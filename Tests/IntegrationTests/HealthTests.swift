@@ -97,5 +97,40 @@ extension EngineTests {
             #expect(log.contains("removing this run's containers"))
             #expect(try await Harness.leftoverContainers().isEmpty)
         }
+
+        @Test func aSignalMidGatesRemovesTheContainersTheTemporaryImagesAndTheirFolder() async throws {
+            try await Harness.requireEngine()
+            let folder = try await Harness.appCopy()
+            let image = Harness.uniqueName("workflows-it-gates-signal") + ":latest"
+            let built = try await Harness.workflows(["build_dev_image", "--image", image], in: folder)
+            try #require(built.status == 0, "\(built.all)")
+            let process = Process()
+            process.executableURL = try Harness.binary()
+            process.arguments = ["assess_image_code", "--image", image]
+            process.currentDirectoryURL = folder
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            var assessing = false
+            for _ in 0..<300 where !assessing {
+                try await Task.sleep(nanoseconds: 100_000_000)
+                assessing = !(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed")).isEmpty
+            }
+            try #require(assessing, "the gates never started")
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            kill(process.processIdentifier, SIGINT)
+            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            await Harness.removeImage(image)
+            #expect(process.terminationStatus == 130, "\(log)")
+            #expect(try await Harness.leftoverContainers().isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--quiet", "--filter", "label=workflows.run").isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed").isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-gates").isEmpty)
+            let staged = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
+                .filter { $0.hasPrefix("workflows-gates-") }
+            #expect(staged.isEmpty, "staging folders left: \(staged)")
+        }
     }
 }

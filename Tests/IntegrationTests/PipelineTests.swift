@@ -13,6 +13,10 @@ extension EngineTests {
                     of: "  \(gate) +passed", options: .regularExpression) != nil, "gate \(gate) not reported passed")
             }
             #expect(app.run.stdout.contains("is healthy after"))
+            let imageID = try await Harness.docker("image", "inspect", "--format", "{{.Id}}", app.image)
+            #expect(Set(try await Harness.registryTags(app.repository)) == ["v0.1.0", "0.1.0", "0.1", "0", "latest"],
+                    "quality_pipeline publish_image in one call did not publish what passed")
+            #expect(try await Harness.registryConfigDigest(app.repository, tag: "latest") == imageID)
             #expect(app.run.stdout.range(of: "assess_image_health +passed", options: .regularExpression) != nil)
 
             let commit = try await Harness.sh("git", ["rev-parse", "HEAD"], in: app.folder)

@@ -153,11 +153,16 @@ extension EngineTests {
             #expect(run.status == 1)
             #expect(run.stderr.contains("not the image that passed"))
             #expect(try await Harness.registryTags(repository).isEmpty)
+            let unassessed = Harness.uniqueName("workflows-it-unassessed") + ":latest"
+            let built = try await Harness.workflows(["build_ci_image", "--image", unassessed], in: folder)
+            try #require(built.status == 0, "\(built.all)")
             let never = try await Harness.workflows(
-                ["publish_image", "--image", Harness.uniqueName("never-assessed"), "--publish-repository", repository],
-                in: folder)
+                ["publish_image", "--image", unassessed, "--publish-repository", repository], in: folder)
             #expect(never.status == 1)
+            #expect(never.stderr.contains("no quality_pipeline has passed for \(unassessed)"))
+            #expect(try await Harness.registryTags(repository).isEmpty)
             await Harness.removeImage(image)
+            await Harness.removeImage(unassessed)
         }
     }
 }

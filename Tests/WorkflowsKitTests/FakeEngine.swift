@@ -17,6 +17,10 @@ final class FakeEngine: @unchecked Sendable {
     var states: [String] = [FakeEngine.state("running", health: "healthy")]
     var failingCommands: Set<String> = []
     var gitRepository = true
+    var dirty = false
+    var origin: String? = "git@github.com:Owner/Numbers-API.git"
+    var loginSucceeds = true
+    var loginInput = ""
     var branch = "main"
     var exactTag: String?
     var knownTags: [String] = []
@@ -34,7 +38,8 @@ final class FakeEngine: @unchecked Sendable {
 
     private func answer(_ command: Command) -> ProcessOutput {
         lock.withLock {
-            command.executable == "git" ? git(command.arguments) : docker(command.arguments)
+            if command.arguments.first == "login" { loginInput = String(decoding: command.standardInput ?? Data(), as: UTF8.self) }
+            return command.executable == "git" ? git(command.arguments) : docker(command.arguments)
         }
     }
 
@@ -51,7 +56,11 @@ final class FakeEngine: @unchecked Sendable {
                 let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
                 return .ok(#"{"id":"\#(Self.imageID)","config":{"User":"\#(user)","WorkingDir":"/home/app"\#(health)}}"#)
             }
-            if format.contains("commit") { return .ok("\(Self.imageID) \(Self.commit)") }
+            if format.contains("commit") { return .ok("\(Self.commit) \(dirty ? "dirty" : "clean")") }
+            if format.contains("RepoDigests"), let reference = arguments.last {
+                let repository = reference[..<(reference.lastIndex(of: ":") ?? reference.endIndex)]
+                return .ok(#"["\#(repository)@sha256:\#(String(repeating: "d", count: 64))"]"#)
+            }
             return .ok(Self.imageID)
         case "container" where arguments.dropFirst().first == "inspect":
             let state = states[min(polls, states.count - 1)]
@@ -62,7 +71,12 @@ final class FakeEngine: @unchecked Sendable {
         case "logs":
             return .ok("app: listening")
         case "ps", "image":
-            return .ok("leftover1")
+            // Only what carries the filtered label: the cleanup must ask for its own run's things.
+            guard let filter = arguments.first(where: { $0.hasPrefix("label=") }) else { return .ok() }
+            return .ok((verb == "ps" ? "container-" : "image-") + filter.dropFirst("label=workflows.run=".count))
+        case "login":
+            // A CLI that echoes what it was given, so that redaction is what keeps a password out of sight.
+            return loginSucceeds ? .ok("Login Succeeded") : .fail(1, stderr: "login as \(loginInput) refused: 401 Unauthorized")
         case "push":
             let tag = arguments.last?.split(separator: ":").last ?? ""
             return .ok("\(tag): digest: sha256:\(String(repeating: "b", count: 64)) size: 1570")
@@ -77,8 +91,9 @@ final class FakeEngine: @unchecked Sendable {
         case ["rev-parse", "--verify", "HEAD"]: return .ok(Self.commit)
         case ["rev-parse", "--abbrev-ref", "HEAD"]: return .ok(branch)
         case ["describe", "--tags"]: return exactTag.map { .ok($0) } ?? .fail(128)
-        case ["describe", "--tags", "--exact-match", "HEAD"]: return exactTag.map { .ok($0) } ?? .fail(128)
-        case ["remote", "get-url", "origin"]: return .ok("git@github.com:Owner/Numbers-API.git")
+        case ["tag", "--points-at", "HEAD"]: return .ok(exactTag ?? "")
+        case ["status", "--porcelain"]: return .ok(dirty ? " M app/thenumbers/app.py" : "")
+        case ["remote", "get-url", "origin"]: return origin.map { .ok($0) } ?? .fail(2, stderr: "error: No such remote 'origin'")
         case ["tag", "--list"]: return .ok(knownTags.joined(separator: "\n"))
         case ["rev-parse", "--absolute-git-dir"]: return gitDirectory.map { .ok($0.path) } ?? .fail(128)
         default: return .fail(1)

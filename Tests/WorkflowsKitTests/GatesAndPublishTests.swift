@@ -30,12 +30,14 @@ import Testing
         #expect(gateRuns.count == 5)
         #expect(gateRuns.first == [
             "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
-            "workflows-gates:testrun", "python", "-m", "black", "--check", "thenumbers", "tests",
+            "--entrypoint", "python", "workflows-gates:testrun", "-m", "black", "--check", "thenumbers", "tests",
         ])
         #expect(console.stdout.contains("isort   FAILED"))
         #expect(console.stdout.contains("pytest  passed"))
         #expect(console.stderr.contains("Quality gates failed inside numbers-api:latest: isort."))
-        #expect(runner.argvs().contains(["image", "rm", "--force", "leftover1"]))
+        #expect(runner.argvs().contains(["image", "rm", "--force", "image-testrun"]))
+        #expect(runner.argvs().contains(["rm", "--force", "--volumes", "container-testrun"]))
+        #expect(runner.argvs().contains(["image", "rm", "workflows-assessed:testrun"]))
     }
 
     @Test func theGatesImageIsBuiltFromTheImageWithoutBindMounts() async throws {
@@ -46,8 +48,10 @@ import Testing
         let build = try #require(argvs.first { $0.first == "build" })
         #expect(build.prefix(6) == ["build", "--force-rm", "--label", "workflows.run=testrun", "--tag", "workflows-gates:testrun"])
         #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" || $0 == "--mount" })
-        let dockerfile = AssessImageCode.dockerfile(image: FakeEngine.imageID, user: "thenumbers")
-        #expect(dockerfile.hasPrefix("FROM \(FakeEngine.imageID)\n"))
+        #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
+        let dockerfile = AssessImageCode.dockerfile(image: "workflows-assessed:testrun", user: "thenumbers")
+        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\n"), "BuildKit reads FROM sha256:… as a pull")
+        #expect(dockerfile.contains("--constraint"))
         #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
         #expect(!dockerfile.contains("USER root"))
     }
@@ -57,10 +61,9 @@ import Testing
         let engine = FakeEngine()
         let context = StepContext(
             project: .numbersAPI, settings: try settings(), runner: engine.runner, console: try CapturedConsole().console,
-            cancellator: Cancellator(children: ChildProcesses()), runID: "r", root: root, environment: [:])
+            cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner), runID: "r", root: root, environment: [:])
         let folder = try TemporaryFolder.make().appendingPathComponent("context")
-        let config = ImageConfig(id: FakeEngine.imageID, user: "thenumbers", workingDirectory: "/w", healthcheck: nil)
-        try AssessImageCode().stageBuildContext(in: folder, context: context, config: config)
+        try AssessImageCode().stageBuildContext(in: folder, context: context, base: "base:r", user: "thenumbers")
         let fileManager = FileManager.default
         for path in ["Dockerfile", "requirements-test.txt", "inputs/tests/test_x.py", "inputs/pyproject.toml",
                      "inputs/.flake8", "inputs/.isort.cfg"] {
@@ -109,7 +112,8 @@ import Testing
         #expect(status == 0)
         let pushes = engine.runner.argvs().filter { $0.first == "push" }.map { $0[1] }
         #expect(pushes == ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" })
-        #expect(console.stdout.contains("127.0.0.1:5000/o/app:1.2@sha256:" + String(repeating: "b", count: 64)))
+        #expect(console.stdout.contains("127.0.0.1:5000/o/app:1.2@sha256:" + String(repeating: "d", count: 64)))
+        #expect(engine.runner.argvs().contains(["tag", FakeEngine.imageID, "127.0.0.1:5000/o/app:1.2"]))
     }
 
     @Test func publishLogsInThroughStdinAndNeverShowsThePassword() async throws {
@@ -132,7 +136,7 @@ import Testing
 
     @Test func aFailedLoginPushesNothing() async throws {
         let (engine, _) = try publishEngine()
-        engine.failingCommands = ["login"]
+        engine.loginSucceeds = false
         let (status, console) = try await runWorkflows(
             ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
             environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": "pw-123456"],

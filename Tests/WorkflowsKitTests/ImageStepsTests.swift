@@ -77,12 +77,12 @@ import Testing
         let run = try #require(argvs.first { $0.first == "run" })
         #expect(run == [
             "run", "--detach", "--name", "workflows-testrun-health", "--label", "workflows.run=testrun",
-            "numbers-api:latest",
+            FakeEngine.imageID,
         ])
         #expect(!run.contains("-t") && !run.contains("-it") && !run.contains("-itd"))
         #expect(argvs.filter { $0 == ["container", "inspect", "--format", "{{json .State}}", "workflows-testrun-health"] }.count == 2)
         #expect(argvs.contains(["ps", "--all", "--quiet", "--filter", "label=workflows.run=testrun"]))
-        #expect(argvs.contains(["rm", "--force", "--volumes", "leftover1"]))
+        #expect(argvs.contains(["rm", "--force", "--volumes", "container-testrun"]))
         #expect(console.stdout.contains("is healthy after"))
     }
 
@@ -95,7 +95,7 @@ import Testing
         #expect(engine.runner.argvs().contains(["logs", "--tail", "100", "workflows-testrun-health"]))
         #expect(console.stderr.contains("became unhealthy"))
         #expect(engine.runner.argvs().filter { $0.first == "container" }.count == 1)
-        #expect(engine.runner.argvs().contains(["rm", "--force", "--volumes", "leftover1"]))
+        #expect(engine.runner.argvs().contains(["rm", "--force", "--volumes", "container-testrun"]))
     }
 
     @Test func healthFailsAtOnceWhenTheContainerExits() async throws {

@@ -124,7 +124,7 @@ import Testing
         #expect(labels.map { "\($0.0)=\($0.1)" } == [
             "commit=abc123", "branch=main", "version=v1.0.0-2-gabc123", oci + "revision=abc123",
             oci + "version=v1.0.0-2-gabc123", oci + "created=1970-01-01T00:00:00Z",
-            oci + "source=https://github.com/owner/app", "workflows.build=ci",
+            oci + "source=https://github.com/owner/app", "workflows.build=ci", "workflows.tree=clean",
         ])
     }
 
@@ -156,11 +156,11 @@ import Testing
     }
 
     @Test(arguments: [nil, "git@gitlab.com:o/r.git", "https://github.com/o/r/extra", "/srv/r.git"])
-    func noRepositoryIsAnInputErrorNamingTheOption(origin: String?) throws {
+    func noRepositoryIsAUsageErrorNamingTheOption(origin: String?) throws {
         let error = try #require(throws: WorkflowsError.self) {
             try PublishImage.repository(settings: settings(), environment: [:], origin: origin)
         }
-        #expect(error.kind == .input)
+        #expect(error.kind == .usage)
         #expect(error.remedy?.contains("--publish-repository") == true)
     }
 

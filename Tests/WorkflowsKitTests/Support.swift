@@ -77,6 +77,6 @@ func runWorkflows(
     let folder = try root ?? TemporaryFolder.make()
     let status = await Workflows.run(
         arguments: arguments, environment: environment, runner: runner, console: console.console,
-        cancellator: Cancellator(children: ChildProcesses()), root: folder, runID: "testrun")
+        cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: runner), root: folder, runID: "testrun")
     return (status, console)
 }

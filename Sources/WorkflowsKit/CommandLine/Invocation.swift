@@ -83,6 +83,17 @@ public enum Invocation: Sendable, Equatable {
         let latestBranches = environment["WORKFLOWS_LATEST_BRANCHES"].flatMap { $0.isEmpty ? nil : $0 }.map {
             $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+        let publishes = steps.contains { $0.body == .action(.publishImage) }
+        for flag in [OptionSpec.dryRun.flag, OptionSpec.allowUnverifiedImage.flag] where flags.contains(flag) && !publishes {
+            throw usage("option '\(flag)' is for publish_image, which is not among the steps.")
+        }
+        let user = environment["WORKFLOWS_REGISTRY_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        let password = environment["WORKFLOWS_REGISTRY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        if (user == nil) != (password == nil) {
+            throw usage(
+                "WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD go together, but only "
+                    + "\(user == nil ? "WORKFLOWS_REGISTRY_PASSWORD" : "WORKFLOWS_REGISTRY_USER") is set (a missing secret?).")
+        }
         let settings = Settings(
             image: image,
             healthTimeoutSeconds: timeout,
@@ -91,8 +102,8 @@ public enum Invocation: Sendable, Equatable {
             dryRun: flags.contains(OptionSpec.dryRun.flag),
             allowUnverifiedImage: flags.contains(OptionSpec.allowUnverifiedImage.flag),
             latestBranches: latestBranches ?? Settings.defaultLatestBranches,
-            registryUser: environment["WORKFLOWS_REGISTRY_USER"].flatMap { $0.isEmpty ? nil : $0 },
-            registryPassword: environment["WORKFLOWS_REGISTRY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            registryUser: user,
+            registryPassword: password
         )
         return .run(steps: steps, settings: settings)
     }

@@ -20,6 +20,8 @@ public struct DockerCLI: Sendable {
             return try await runner.run(
                 Command(
                     executable, arguments, workingDirectory: workingDirectory, standardInput: input, output: output))
+        } catch ProcessLaunchError.cancelled(let executable) {
+            throw WorkflowsError(.failed, "\(executable) was not started: workflows is being interrupted.")
         } catch let error as ProcessLaunchError {
             throw Self.notFound(executable, error)
         }
@@ -48,30 +50,29 @@ public struct DockerCLI: Sendable {
         return answer.succeeded ? answer.outputText : nil
     }
 
-    /// Removes the containers and images that carry `label`; quiet, best effort.
-    public func removeEverything(labelled label: String) async {
-        for arguments in cleanupQueries(label) {
-            guard let answer = try? await query(arguments.list), answer.succeeded else { continue }
-            let ids = answer.outputText.split(whereSeparator: \.isNewline).map(String.init)
-            if !ids.isEmpty { _ = try? await query(arguments.remove + ids) }
-        }
-    }
-
-    /// The same, for signal handlers, which run outside Swift concurrency.
-    public func removeEverythingBlocking(labelled label: String) {
-        for arguments in cleanupQueries(label) {
-            guard let answer = try? runner.runBlocking(Command(executable, arguments.list)), answer.succeeded
-            else { continue }
-            let ids = answer.outputText.split(whereSeparator: \.isNewline).map(String.init)
-            if !ids.isEmpty { _ = try? runner.runBlocking(Command(executable, arguments.remove + ids)) }
-        }
-    }
-
-    private func cleanupQueries(_ label: String) -> [(list: [String], remove: [String])] {
-        [
+    /// Removes the containers and images that carry `label`, then the temporary `tags`; quiet, best effort.
+    /// Sweeps again while something is left: a container may have been starting during the first sweep.
+    public static func removeEverything(
+        labelled label: String, tags: [String], executable: String, runner: any ProcessRunning
+    ) {
+        let queries: [(list: [String], remove: [String])] = [
             (["ps", "--all", "--quiet", "--filter", "label=\(label)"], ["rm", "--force", "--volumes"]),
             (["image", "ls", "--quiet", "--filter", "label=\(label)"], ["image", "rm", "--force"]),
         ]
+        for _ in 0..<3 {
+            var removedSomething = false
+            for query in queries {
+                guard let answer = try? runner.runBlocking(Command(executable, query.list)), answer.succeeded else {
+                    continue
+                }
+                let ids = Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init)))
+                guard !ids.isEmpty else { continue }
+                _ = try? runner.runBlocking(Command(executable, query.remove + ids.sorted()))
+                removedSomething = true
+            }
+            if !removedSomething { break }
+        }
+        if !tags.isEmpty { _ = try? runner.runBlocking(Command(executable, ["image", "rm"] + tags)) }
     }
 
     static func notFound(_ executable: String, _ error: ProcessLaunchError) -> WorkflowsError {

@@ -1,10 +1,12 @@
 import Foundation
 
-/// What happens on SIGINT or SIGTERM, after SwiftPM's `Cancellator`: forward the signal to the running
-/// children, run the registered cleanups (remove containers and temporary images), stop what is still
-/// running, and exit with 128 + the signal's number.
+/// What happens on SIGINT or SIGTERM, after SwiftPM's `Cancellator`: let nothing new start, forward the
+/// signal to the running children (and their process groups), give them a moment, kill what is left,
+/// run the registered cleanups (remove containers and temporary images) with a runner of their own, and
+/// exit with 128 + the signal's number. A second signal exits at once.
 public final class Cancellator: @unchecked Sendable {
-    public typealias Cleanup = @Sendable () -> Void
+    /// A cleanup gets the runner it must use: the main one refuses to start anything once cancelling.
+    public typealias Cleanup = @Sendable (any ProcessRunning) -> Void
 
     private let lock = NSLock()
     private var cleanups: [(token: Int, action: Cleanup)] = []
@@ -12,15 +14,21 @@ public final class Cancellator: @unchecked Sendable {
     private var signalled: Int32?
     private var sources: [DispatchSourceSignal] = []
     private let children: ChildProcesses
+    private let cleanupRunner: any ProcessRunning
+    private let gracePeriod: Double
     private let announce: @Sendable (Int32) -> Void
     private let terminate: @Sendable (Int32) -> Never
 
     public init(
         children: ChildProcesses,
+        cleanupRunner: any ProcessRunning,
+        gracePeriod: Double = 3,
         announce: @escaping @Sendable (Int32) -> Void = { _ in },
         terminate: @escaping @Sendable (Int32) -> Never = { exitProcess($0) }
     ) {
         self.children = children
+        self.cleanupRunner = cleanupRunner
+        self.gracePeriod = gracePeriod
         self.announce = announce
         self.terminate = terminate
     }
@@ -31,7 +39,7 @@ public final class Cancellator: @unchecked Sendable {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in self?.cancel(signal: number) }
+            source.setEventHandler { [weak self] in self?.received(signal: number) }
             source.resume()
             lock.withLock { sources.append(source) }
         }
@@ -53,6 +61,12 @@ public final class Cancellator: @unchecked Sendable {
         lock.withLock { cleanups.removeAll { $0.token == token } }
     }
 
+    /// On the signal queue: the first signal starts cancelling elsewhere, so that a second one is heard.
+    private func received(signal number: Int32) {
+        if lock.withLock({ signalled != nil }) { terminate(ExitCode.signal(number)) }
+        DispatchQueue.global().async { self.cancel(signal: number) }
+    }
+
     public func cancel(signal number: Int32) {
         let pending: [Cleanup]? = lock.withLock {
             guard signalled == nil else { return nil }
@@ -61,10 +75,14 @@ public final class Cancellator: @unchecked Sendable {
         }
         guard let pending else { return }
         announce(number)
+        children.close()
         children.signalAll(number)
-        for cleanup in pending { cleanup() }
-        children.signalAll(SIGKILL)
-        terminate(128 + number)
+        if !children.waitUntilNoneRun(seconds: gracePeriod) {
+            children.signalAll(SIGKILL)
+            _ = children.waitUntilNoneRun(seconds: 2)
+        }
+        for cleanup in pending { cleanup(cleanupRunner) }
+        terminate(ExitCode.signal(number))
     }
 
     /// The main flow calls this before it exits: while a signal's cleanup runs, the signal decides the exit.

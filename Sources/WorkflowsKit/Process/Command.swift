@@ -75,6 +75,8 @@ public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
     case notFound(executable: String, searchPath: String)
     case notExecutable(path: String)
     case launchFailed(executable: String, reason: String)
+    /// Cancellation (SIGINT/SIGTERM) has begun: nothing new starts.
+    case cancelled(executable: String)
 
     public var description: String {
         switch self {
@@ -84,6 +86,8 @@ public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
             return "'\(path)' exists but is not an executable file."
         case .launchFailed(let executable, let reason):
             return "'\(executable)' could not be started: \(reason)."
+        case .cancelled(let executable):
+            return "'\(executable)' was not started: workflows is being interrupted."
         }
     }
 }

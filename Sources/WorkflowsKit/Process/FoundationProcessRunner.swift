@@ -50,6 +50,7 @@ public struct FoundationProcessRunner: ProcessRunning {
 
     /// Starts the child; `completion` runs once it has exited and both of its streams reached end-of-file.
     private func start(_ command: Command, completion: @escaping @Sendable (ProcessOutput) -> Void) throws {
+        guard !children.isClosed else { throw ProcessLaunchError.cancelled(executable: command.executable) }
         let environment = baseEnvironment.merging(command.environment) { _, override in override }
         let executableURL = try ExecutableLookup.find(command.executable, path: environment["PATH"])
 
@@ -70,22 +71,26 @@ public struct FoundationProcessRunner: ProcessRunning {
         let live = command.output == .live
         let stdoutDrain = StreamDrain(echo: live ? liveStandardOutput : nil)
         let stderrDrain = StreamDrain(echo: live ? liveStandardError : nil)
-        let finished = DispatchGroup()
-        finished.enter()
-        process.terminationHandler = { _ in finished.leave() }
+        let exited = DispatchGroup()
+        let drained = DispatchGroup()
+        exited.enter()
+        process.terminationHandler = { [children] process in
+            children.remove(process.processIdentifier)
+            exited.leave()
+        }
         do {
             try process.run()
         } catch {
             throw ProcessLaunchError.launchFailed(executable: executableURL.path, reason: error.localizedDescription)
         }
         let pid = process.processIdentifier
-        children.add(pid)
+        if !children.add(pid) { ChildProcesses.signal(pid, SIGKILL) }
 
         for (drain, pipe) in [(stdoutDrain, outputPipe), (stderrDrain, errorPipe)] {
-            finished.enter()
+            drained.enter()
             Thread.detachNewThread {
                 drain.readToEnd(pipe.fileHandleForReading.fileDescriptor)
-                finished.leave()
+                drained.leave()
             }
         }
         if let inputPipe, let input = command.standardInput {
@@ -95,8 +100,9 @@ public struct FoundationProcessRunner: ProcessRunning {
                 try? handle.close()
             }
         }
-        finished.notify(queue: .global()) { [children] in
-            children.remove(pid)
+        let once = Once()
+        let finish: @Sendable () -> Void = {
+            guard once.first() else { return }
             let termination: Termination =
                 process.terminationReason == .uncaughtSignal
                 ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
@@ -108,14 +114,24 @@ public struct FoundationProcessRunner: ProcessRunning {
                 )
             )
         }
+        // Output is complete at end-of-file, which a grandchild that inherited the pipe (a server a test
+        // started, a daemonised plugin) can hold off forever: after the exit, wait for it only a little.
+        exited.notify(queue: .global()) {
+            drained.notify(queue: .global(), execute: finish)
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.endOfFileGrace, execute: finish)
+        }
     }
+
+    static let endOfFileGrace: Double = 2
 }
 
 /// Reads one pipe to end-of-file with plain `read(2)` (not `readabilityHandler`, which can miss EOF on Linux).
+/// Output that is echoed live keeps only its last megabyte: `run_app` may run for days.
 private final class StreamDrain: @unchecked Sendable {
     private let echo: FileHandle?
     private let lock = NSLock()
     private var data = Data()
+    private let keepAtMost = 1 << 20
 
     init(echo: FileHandle?) { self.echo = echo }
 
@@ -127,7 +143,10 @@ private final class StreamDrain: @unchecked Sendable {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 let chunk = Data(buffer[0..<count])
-                lock.withLock { data.append(chunk) }
+                lock.withLock {
+                    data.append(chunk)
+                    if echo != nil, data.count > 2 * keepAtMost { data = data.suffix(keepAtMost) }
+                }
                 if let echo { try? echo.write(contentsOf: chunk) }
             } else if count == 0 || errno != EINTR {
                 return
@@ -138,4 +157,17 @@ private final class StreamDrain: @unchecked Sendable {
 
 private final class ResultBox: @unchecked Sendable {
     var value: ProcessOutput?
+}
+
+/// True the first time only.
+private final class Once: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+
+    func first() -> Bool {
+        lock.withLock {
+            defer { done = true }
+            return !done
+        }
+    }
 }

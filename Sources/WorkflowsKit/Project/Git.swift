@@ -13,6 +13,8 @@ public struct Git: Sendable {
         /// The tag that points exactly at HEAD, if any.
         public var exactTag: String?
         public var origin: String?
+        /// Uncommitted or untracked (not ignored) files: the build context may hold code HEAD does not.
+        public var dirty: Bool = false
     }
 
     /// nil outside a git repository (or without git).
@@ -22,9 +24,21 @@ public struct Git: Sendable {
             commit: commit,
             branch: await answer(["rev-parse", "--abbrev-ref", "HEAD"]) ?? "HEAD",
             describe: await answer(["describe", "--tags"]),
-            exactTag: await answer(["describe", "--tags", "--exact-match", "HEAD"]),
-            origin: await answer(["remote", "get-url", "origin"])
+            exactTag: await headTag(),
+            origin: await answer(["remote", "get-url", "origin"]),
+            dirty: await answer(["status", "--porcelain"]) != nil
         )
+    }
+
+    /// Of the tags at HEAD, the one to publish: the highest stable version, else the highest
+    /// pre-release, else the first by name.
+    private func headTag() async -> String? {
+        guard let list = await answer(["tag", "--points-at", "HEAD"]) else { return nil }
+        let tags = list.split(whereSeparator: \.isNewline).map(String.init).sorted()
+        let versions = tags.compactMap { tag in TagRules.SemanticVersion(tag).map { (tag, $0) } }
+        let stable = versions.filter { $0.1.preRelease == nil }
+        if let best = (stable.isEmpty ? versions : stable).max(by: { $0.1 < $1.1 }) { return best.0 }
+        return tags.first
     }
 
     public func gitDirectory() async -> URL? {

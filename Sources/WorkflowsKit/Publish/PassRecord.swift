@@ -23,32 +23,43 @@ public enum PassRecord {
         return pipeline.dropFirst().allSatisfy(after.contains)
     }
 
+    /// The image that passed the whole pipeline in this run: the one `build_ci_image` built, when both
+    /// assessments since assessed that very ID (not whatever the name pointed at by then).
+    public static func passedImage(_ passed: [(step: String, imageID: String?)]) -> String? {
+        guard covers(passed.map(\.step)), let build = passed.lastIndex(where: { $0.step == pipeline[0] }),
+            let built = passed[build].imageID
+        else { return nil }
+        let assessed = passed[build...].filter { pipeline.dropFirst().contains($0.step) }
+        return assessed.allSatisfy({ $0.imageID == built }) ? built : nil
+    }
+
     static func file(for image: String, context: StepContext) async -> URL? {
         guard let gitDirectory = await context.git.gitDirectory() else { return nil }
         let safe = String(image.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
         return gitDirectory.appendingPathComponent("workflows/passed/\(safe).json")
     }
 
-    static func store(context: StepContext) async {
+    static func store(imageID: String, context: StepContext) async {
         let image = context.settings.image
         // The commit the image was built from is its own label, not whatever HEAD is by now.
-        let format = "{{.Id}} {{index .Config.Labels \"commit\"}}"
-        guard let file = await file(for: image, context: context),
-            let answer = try? await context.docker.query(["image", "inspect", "--format", format, image]),
-            answer.succeeded, case let fields = answer.outputText.split(separator: " ").map(String.init),
-            fields.count == 2, fields[1] != "unknown"
+        let format = "{{index .Config.Labels \"commit\"}} {{index .Config.Labels \"workflows.tree\"}}"
+        let answer = try? await context.docker.query(["image", "inspect", "--format", format, imageID])
+        let labels = answer?.outputText.split(separator: " ").map(String.init) ?? []
+        guard let file = await file(for: image, context: context), labels.count == 2, labels[0] != "unknown",
+            labels[1] == "clean"
         else {
             context.console.warning(
-                "The passing image is not recorded (not a git repository, or the image has no commit label): "
-                    + "publish_image will refuse it.")
+                "\(image) passed, but is not recorded as publishable: it was built outside a git repository or "
+                    + "from uncommitted changes. publish_image will refuse it.")
             return
         }
-        let entry = Entry(image: image, imageID: fields[0], commit: fields[1], recordedAt: BuildImage.rfc3339(Date()))
+        let entry = Entry(image: image, imageID: imageID, commit: labels[0], recordedAt: BuildImage.rfc3339(Date()))
         do {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try JSONEncoder().encode(entry).write(to: file, options: .atomic)
-            context.console.info("Recorded: \(image) (\(entry.imageID.prefix(19))) passed for commit \(entry.commit.prefix(12)).")
+            context.console.info(
+                "Recorded: \(image) (\(imageID.prefix(19))) passed for commit \(entry.commit.prefix(12)).")
         } catch {
             context.console.warning("Could not record the passing image in \(file.path): \(error.localizedDescription)")
         }

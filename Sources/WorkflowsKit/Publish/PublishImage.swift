@@ -40,23 +40,36 @@ public struct PublishImage: Sendable {
             }
             return
         }
-        if let (user, password) = credentials {
-            try await login(registry: registry, user: user, password: password, context: context)
+        guard let (user, password) = credentials else {
+            try await push(references, of: imageID, context: context)
+            return
         }
+        // Logged in for this push only, like docker/login-action; also when a signal ends the run.
+        let executable = settings.docker
+        let logout: Cancellator.Cleanup = { runner in
+            _ = try? runner.runBlocking(Command(executable, ["logout", registry]))
+        }
+        let token = context.cancellator.register(logout)
         defer {
-            if credentials != nil { _ = try? docker.runner.runBlocking(Command(settings.docker, ["logout", registry])) }
+            if context.cancellator.cancellingSignal == nil {
+                context.cancellator.unregister(token)
+                logout(context.runner)
+            }
         }
-        try await push(references, of: settings.image, context: context)
+        try await login(registry: registry, user: user, password: password, context: context)
+        try await push(references, of: imageID, context: context)
     }
 
-    private func push(_ references: [String], of image: String, context: StepContext) async throws {
+    /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.
+    private func push(_ references: [String], of imageID: String, context: StepContext) async throws {
         let docker = context.docker
         var pushed: [String] = []
         for reference in references {
-            let tagged = try await docker.run(["tag", image, reference])
+            let tagged = try await docker.run(["tag", imageID, reference])
             let result = tagged.succeeded ? try await docker.run(["push", reference]) : tagged
+            let digest = result.succeeded ? await repoDigest(reference, docker: docker) ?? Self.digest(in: result.outputText) : nil
             _ = try? await docker.query(["image", "rm", reference])
-            guard result.succeeded, let digest = Self.digest(in: result.outputText) else {
+            guard result.succeeded else {
                 let done = pushed.isEmpty ? "Nothing was pushed." : "Already pushed: \(pushed.joined(separator: ", "))."
                 throw WorkflowsError(
                     .failed, "Pushing \(reference) failed: \(result.errorText.split(separator: "\n").last ?? ""). \(done)",
@@ -64,10 +77,19 @@ public struct PublishImage: Sendable {
                         + "push (WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD, or docker login), then run "
                         + "publish_image again: pushing is idempotent.")
             }
-            pushed.append("\(reference)@\(digest)")
+            pushed.append(digest.map { "\(reference)@\($0)" } ?? "\(reference) (the CLI reported no digest)")
         }
         context.console.success("Pushed:")
         for line in pushed { context.console.success("  " + line) }
+    }
+
+    /// The registry's digest of what was just pushed, as the engine recorded it.
+    private func repoDigest(_ reference: String, docker: DockerCLI) async -> String? {
+        guard let answer = try? await docker.query(["image", "inspect", "--format", "{{json .RepoDigests}}", reference]),
+            answer.succeeded, let digests = try? JSONDecoder().decode([String].self, from: answer.standardOutput)
+        else { return nil }
+        let repository = String(reference[..<(reference.lastIndex(of: ":") ?? reference.endIndex)])
+        return digests.first { $0.hasPrefix(repository + "@") }.map { String($0.dropFirst(repository.count + 1)) }
     }
 
     private func login(registry: String, user: String, password: String, context: StepContext) async throws {
@@ -124,17 +146,28 @@ public struct PublishImage: Sendable {
     /// The registry repository: the option, else ghcr.io from GitHub Actions' or origin's owner/name.
     public static func repository(settings: Settings, environment: [String: String], origin: String?) throws -> String {
         if let repository = settings.publishRepository { return repository }
-        if let slug = environment["GITHUB_REPOSITORY"], !slug.isEmpty { return "ghcr.io/" + slug.lowercased() }
+        if let slug = environment["GITHUB_REPOSITORY"], !slug.isEmpty {
+            return try checked("ghcr.io/" + slug.lowercased(), from: "GITHUB_REPOSITORY")
+        }
         if let origin, let url = Git.browsableURL(origin), let components = URLComponents(string: url),
             components.host == "github.com"
         {
             let path = components.path.split(separator: "/")
-            if path.count == 2 { return "ghcr.io/\(path[0])/\(path[1])".lowercased() }
+            if path.count == 2 { return try checked("ghcr.io/\(path[0])/\(path[1])".lowercased(), from: "origin") }
         }
         throw WorkflowsError(
-            .input, "publish_image does not know where to push: no --publish-repository, no GITHUB_REPOSITORY, "
+            .usage, "publish_image does not know where to push: no --publish-repository, no GITHUB_REPOSITORY, "
                 + "and no origin remote on github.com.",
             remedy: "Pass --publish-repository ghcr.io/OWNER/NAME (or set WORKFLOWS_PUBLISH_REPOSITORY).")
+    }
+
+    private static func checked(_ repository: String, from source: String) throws -> String {
+        guard ImageReference.isValidRepository(repository) else {
+            throw WorkflowsError(
+                .usage, "'\(repository)', derived from \(source), is not a valid image repository.",
+                remedy: "Pass --publish-repository REGISTRY/OWNER/NAME (or set WORKFLOWS_PUBLISH_REPOSITORY).")
+        }
+        return repository
     }
 
     /// Branch and tag; on GitHub Actions from its variables, because its checkouts are detached.

@@ -77,8 +77,16 @@ public enum TagRules {
                     mayMoveLatest = false
                     reasons.append("a pre-release gets only its own version")
                 } else {
-                    tags += [version.core, "\(version.major).\(version.minor)", "\(version.major)"]
-                    let newest = knownTags.compactMap(SemanticVersion.init).filter { $0.preRelease == nil }.max()
+                    let releases = knownTags.compactMap(SemanticVersion.init).filter { $0.preRelease == nil }
+                    tags.append(version.core)
+                    // A hotfix of an older line moves its own X.Y, and X only while no newer X.Y exists.
+                    if !releases.contains(where: { $0.major == version.major && $0.minor == version.minor && version < $0 }) {
+                        tags.append("\(version.major).\(version.minor)")
+                    }
+                    if !releases.contains(where: { $0.major == version.major && version < $0 }) {
+                        tags.append("\(version.major)")
+                    }
+                    let newest = releases.max()
                     if let newest, version < newest {
                         mayMoveLatest = false
                         reasons.append("\(newest.full) is newer, so latest stays")

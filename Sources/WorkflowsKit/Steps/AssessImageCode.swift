@@ -7,42 +7,62 @@ public struct AssessImageCode: Sendable {
     /// Where the gates' tools go inside the derived image; a folder the image's user can create.
     static let toolsFolder = "/tmp/workflows-gates"
 
-    public func run(_ context: StepContext) async throws {
+    /// Returns the ID of the image it assessed.
+    public func run(_ context: StepContext) async throws -> String {
         let docker = context.docker
         try await docker.requireEngine()
-        let config = try await ImageConfig.inspect(context.settings.image, docker: docker)
+        let image = context.settings.image
+        let config = try await ImageConfig.inspect(image, docker: docker)
         if config.runsAsRoot {
-            context.console.warning("\(context.settings.image) runs as root: the gates run as root too.")
+            context.console.warning("\(image) runs as root: the gates run as root too.")
         }
         let contextFolder = FileManager.default.temporaryDirectory
             .appendingPathComponent("workflows-gates-\(context.runID)-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: contextFolder) }
-        try stageBuildContext(in: contextFolder, context: context, config: config)
-
+        // The ID, under a tag of the run's own: the name may be rebuilt meanwhile, and BuildKit reads a
+        // bare `FROM sha256:…` as an image to pull.
+        let assessed = "workflows-assessed:\(context.runID)"
         let gatesImage = "workflows-gates:\(context.runID)"
-        try await context.withRunCleanup {
+        try await context.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
+            try stageBuildContext(in: contextFolder, context: context, base: assessed, user: config.user)
+            guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
+                throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
+            }
             let build = try await docker.run([
                 "build", "--force-rm", "--label", context.runLabel, "--tag", gatesImage, contextFolder.path,
             ])
             guard build.succeeded else {
                 throw WorkflowsError(
                     .failed, "Installing \(context.project.testRequirements) into a copy of the image failed.",
-                    remedy: "pip's output is above: check the pins in \(context.project.testRequirements), "
-                        + "and that the image has python with pip.")
+                    remedy: "pip's output is above: check the pins in \(context.project.testRequirements) (they "
+                        + "must agree with the image's own packages), and that the image has python with pip.")
             }
-            let results = try await GateVerdicts.runAll(context.project.gates) { gate in
+            let results = try await GateVerdicts.runAll(context.project.gates, cancellator: context.cancellator) {
+                gate in
                 let name = "workflows-\(context.runID)-\(gate.name)"
                 let result = try await docker.run(
-                    ["run", "--rm", "--name", name, "--label", context.runLabel, gatesImage, "python", "-m"]
-                        + gate.moduleArguments)
+                    ["run", "--rm", "--name", name, "--label", context.runLabel, "--entrypoint", "python", gatesImage,
+                     "-m"] + gate.moduleArguments)
                 return result.succeeded
             }
-            try GateVerdicts.report(results, where: "inside \(context.settings.image)", console: context.console)
+            try GateVerdicts.report(results, where: "inside \(image)", console: context.console)
         }
+        return config.id
     }
 
     /// The derived image's build context: the test requirements, the gates' inputs and a Dockerfile.
-    func stageBuildContext(in folder: URL, context: StepContext, config: ImageConfig) throws {
+    func stageBuildContext(in folder: URL, context: StepContext, base: String, user: String) throws {
+        do {
+            try stage(in: folder, context: context, base: base, user: user)
+        } catch let error as WorkflowsError {
+            throw error
+        } catch {
+            throw WorkflowsError(
+                .input, "Could not copy the gates' files to \(folder.path): \(error.localizedDescription)",
+                remedy: "Check the free space and permissions of \(FileManager.default.temporaryDirectory.path).")
+        }
+    }
+
+    private func stage(in folder: URL, context: StepContext, base: String, user: String) throws {
         let fileManager = FileManager.default
         try? fileManager.removeItem(at: folder)
         let inputs = folder.appendingPathComponent("inputs")
@@ -52,24 +72,28 @@ public struct AssessImageCode: Sendable {
         for input in context.project.gateInputs {
             try copy(context.path(input.source), to: inputs.appendingPathComponent(input.destination))
         }
-        let dockerfile = Self.dockerfile(image: config.id, user: config.user)
+        let dockerfile = Self.dockerfile(image: base, user: user)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
+    /// The gates' tools go into their own folder (`pip --target`, as the image's user), constrained to the
+    /// versions the image already has, so that a shared dependency is not a different one under test.
     static func dockerfile(image: String, user: String) -> String {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
         let tools = toolsFolder
         return """
             FROM \(image)
-            ENV PYTHONPATH=\(tools)/site-packages \\
+            ENV PYTHONPATH=\(tools)/site-packages${PYTHONPATH:+:$PYTHONPATH} \\
                 PYTHONDONTWRITEBYTECODE=1 \\
                 XDG_CACHE_HOME=\(tools)/cache \\
                 MYPY_CACHE_DIR=\(tools)/mypy-cache \\
                 PYTEST_ADDOPTS="-p no:cacheprovider"
-            RUN mkdir -p \(tools)
+            RUN mkdir -p \(tools) \\
+                && (python -m pip freeze | grep -E '^[A-Za-z0-9_.-]+==' || true) > \(tools)/constraints.txt
             COPY \(chown)requirements-test.txt \(tools)/requirements-test.txt
             RUN python -m pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location \\
-                --target \(tools)/site-packages --requirement \(tools)/requirements-test.txt
+                --target \(tools)/site-packages --constraint \(tools)/constraints.txt \\
+                --requirement \(tools)/requirements-test.txt
             COPY \(chown)inputs/ ./
 
             """

@@ -5,7 +5,8 @@ import Foundation
 /// when the container ends, and at the deadline otherwise, each time with the probes' results and the
 /// container's logs. The container goes on every path out.
 public struct AssessImageHealth: Sendable {
-    public func run(_ context: StepContext) async throws {
+    /// Returns the ID of the image it assessed.
+    public func run(_ context: StepContext) async throws -> String {
         let docker = context.docker
         let image = context.settings.image
         try await docker.requireEngine()
@@ -18,9 +19,10 @@ public struct AssessImageHealth: Sendable {
         }
         let name = "workflows-\(context.runID)-health"
         let timeout = context.settings.healthTimeoutSeconds
-        try await context.withRunCleanup {
+        return try await context.withRunCleanup {
+            // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
-                ["run", "--detach", "--name", name, "--label", context.runLabel, image], output: .captured)
+                ["run", "--detach", "--name", name, "--label", context.runLabel, config.id], output: .captured)
             guard started.succeeded else {
                 throw WorkflowsError(
                     .failed, "The engine could not start \(image): \(started.errorText)",
@@ -29,12 +31,13 @@ public struct AssessImageHealth: Sendable {
             let start = Date()
             context.console.info("Waiting up to \(Duration.format(timeout)) for \(name) to become healthy...")
             while true {
+                if context.cancellator.cancellingSignal != nil { throw CancellationError() }
                 let state = try await inspect(name, docker: docker)
                 let elapsed = Date().timeIntervalSince(start)
                 switch state.verdict {
                 case .healthy:
                     context.console.success("\(image) is healthy after \(Duration.format(elapsed)).")
-                    return
+                    return config.id
                 case .unhealthy:
                     try await fail("became unhealthy after \(Duration.format(elapsed))", state, name, context)
                 case .ended(let exitCode):

@@ -4,7 +4,8 @@ import Foundation
 public struct BuildImage: Sendable {
     public var useCache: Bool
 
-    public func run(_ context: StepContext) async throws {
+    /// Returns the ID of the image it built.
+    public func run(_ context: StepContext) async throws -> String {
         let dockerfile = context.path(context.project.dockerfile)
         guard FileManager.default.fileExists(atPath: dockerfile.path) else {
             throw WorkflowsError(
@@ -18,18 +19,31 @@ public struct BuildImage: Sendable {
                 "\(context.root.path) is not a git repository (or git is missing): the image's commit, branch "
                     + "and version labels say 'unknown', and publish_image will refuse it.")
         }
+        if facts?.dirty == true {
+            context.console.warning(
+                "The working tree has uncommitted changes: the image is labelled workflows.tree=dirty, and "
+                    + "publish_image will not push it. Commit, then build again to publish.")
+        }
         let labels = Self.labels(facts: facts, useCache: useCache, created: Date())
+        let idFile = FileManager.default.temporaryDirectory.appendingPathComponent("workflows-iid-\(context.runID)-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: idFile) }
         var arguments = ["build"]
         if !useCache { arguments.append("--no-cache") }
         arguments += ["--force-rm", "--tag", context.settings.image]
         for (key, value) in labels { arguments += ["--label", "\(key)=\(value)"] }
-        arguments += ["--file", context.project.dockerfile, "."]
+        arguments += ["--iidfile", idFile.path, "--file", context.project.dockerfile, "."]
         let result = try await context.docker.run(arguments, workingDirectory: context.root.path)
         guard result.succeeded else {
             throw WorkflowsError(
                 .failed, "docker build of \(context.settings.image) failed (\(describe(result.termination))).",
                 remedy: "Its output is above; fix the Dockerfile or the files it copies and run the step again.")
         }
+        let written = (try? String(contentsOf: idFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let written, !written.isEmpty { return written }
+        guard let id = try await context.docker.imageID(context.settings.image) else {
+            throw WorkflowsError(.failed, "docker build reported success, but \(context.settings.image) is not there.")
+        }
+        return id
     }
 
     /// Labels in a fixed order: the original's three, then the OCI ones, then which kind of build it was.
@@ -47,8 +61,9 @@ public struct BuildImage: Sendable {
         if let origin = facts?.origin, let source = Git.browsableURL(origin) {
             labels.append(("org.opencontainers.image.source", source))
         }
-        // A dev build must never pass for the image that quality_pipeline assessed.
+        // A dev build, or one of uncommitted changes, must never pass for what quality_pipeline assessed.
         labels.append(("workflows.build", useCache ? "dev" : "ci"))
+        labels.append(("workflows.tree", facts.map { $0.dirty ? "dirty" : "clean" } ?? "unknown"))
         return labels
     }
 

@@ -10,10 +10,11 @@ public struct GateResult: Sendable, Equatable {
 enum GateVerdicts {
     /// Runs every gate, even after one fails, and timing each.
     static func runAll(
-        _ gates: [Project.Gate], _ runGate: (Project.Gate) async throws -> Bool
+        _ gates: [Project.Gate], cancellator: Cancellator, _ runGate: (Project.Gate) async throws -> Bool
     ) async throws -> [GateResult] {
         var results: [GateResult] = []
         for gate in gates {
+            if cancellator.cancellingSignal != nil { throw CancellationError() }
             let start = Date()
             let passed = try await runGate(gate)
             results.append(GateResult(name: gate.name, passed: passed, seconds: Date().timeIntervalSince(start)))

@@ -6,7 +6,7 @@ public struct HostSteps: Sendable {
     public var context: StepContext
 
     public func runGates(_ gates: [Project.Gate]) async throws {
-        let results = try await GateVerdicts.runAll(gates) { gate in
+        let results = try await GateVerdicts.runAll(gates, cancellator: context.cancellator) { gate in
             try await python(gate.moduleArguments).succeeded
         }
         if gates.count > 1 {

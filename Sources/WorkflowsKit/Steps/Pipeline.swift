@@ -15,9 +15,16 @@ public struct Pipeline: Sendable {
     public func run(_ requested: [StepDefinition]) async -> Int32 {
         let catalog = StepCatalog.steps(for: context.project)
         let steps = requested.flatMap { StepCatalog.expand($0, in: catalog) }
+        if let error = await preflight(steps) {
+            report(error, in: "publish_image")
+            return error.exitCode
+        }
         var outcomes: [Outcome] = []
+        var passed: [(step: String, imageID: String?)] = []
+        var recorded = false
         var failed = false
         for step in steps {
+            guard context.cancellator.cancellingSignal == nil else { break }
             guard !failed else {
                 outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
                 continue
@@ -25,38 +32,59 @@ public struct Pipeline: Sendable {
             context.console.stepHeader(step.name)
             let start = Date()
             do {
-                try await perform(step)
+                let imageID = try await perform(step)
                 outcomes.append(Outcome(step: step.name, verdict: .passed, seconds: Date().timeIntervalSince(start)))
+                passed.append((step.name, imageID))
+                // At once, not after the loop: a publish_image later in this run must find it.
+                if !recorded, let imageID = PassRecord.passedImage(passed) {
+                    await PassRecord.store(imageID: imageID, context: context)
+                    recorded = true
+                }
             } catch {
                 outcomes.append(Outcome(step: step.name, verdict: .failed, seconds: Date().timeIntervalSince(start)))
                 report(error, in: step.name)
                 failed = true
             }
         }
-        if !failed, PassRecord.covers(steps.map(\.name)) {
-            await PassRecord.store(context: context)
-        }
         printSummary(outcomes)
         return failed ? ExitCode.failure : ExitCode.success
     }
 
-    private func perform(_ step: StepDefinition) async throws {
-        guard case .action(let action) = step.body else { return }
+    /// What can be known wrong before anything runs: where publish_image would push.
+    private func preflight(_ steps: [StepDefinition]) async -> WorkflowsError? {
+        guard steps.contains(where: { $0.body == .action(.publishImage) }) else { return nil }
+        let origin = await context.git.facts()?.origin
+        do {
+            _ = try PublishImage.repository(settings: context.settings, environment: context.environment, origin: origin)
+            return nil
+        } catch let error as WorkflowsError {
+            return error
+        } catch {
+            return WorkflowsError(.usage, "\(error)")
+        }
+    }
+
+    /// Runs one step; the image steps return the ID of the image they built or assessed.
+    private func perform(_ step: StepDefinition) async throws -> String? {
+        guard case .action(let action) = step.body else { return nil }
         let host = HostSteps(context: context)
         switch action {
         case .styleCode: try await host.styleCode()
         case .hostGate(let name): try await host.runGates(context.project.gates.filter { $0.name == name })
         case .hostGates: try await host.runGates(context.project.gates)
-        case .buildImage(let useCache): try await BuildImage(useCache: useCache).run(context)
-        case .assessImageCode: try await AssessImageCode().run(context)
-        case .assessImageHealth: try await AssessImageHealth().run(context)
+        case .buildImage(let useCache): return try await BuildImage(useCache: useCache).run(context)
+        case .assessImageCode: return try await AssessImageCode().run(context)
+        case .assessImageHealth: return try await AssessImageHealth().run(context)
         case .installAllPackages: try await host.installAllPackages()
         case .runApp: try await host.runApp()
         case .publishImage: try await PublishImage().run(context)
         }
+        return nil
     }
 
     private func report(_ error: Error, in step: String) {
+        // Once a signal is being handled, failures are its consequences, not news.
+        guard context.cancellator.cancellingSignal == nil else { return }
         if let error = error as? WorkflowsError {
             context.console.error("\(step): \(error.message)")
             if let remedy = error.remedy { context.console.diagnostic(remedy) }

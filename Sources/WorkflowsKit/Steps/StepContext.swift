@@ -24,20 +24,25 @@ public struct StepContext: Sendable {
 
     public func path(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 
-    /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label.
-    public func withRunCleanup<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        let docker = self.docker
+    /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label,
+    /// the temporary `tags`, and the `folders`.
+    public func withRunCleanup<T: Sendable>(
+        tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
+    ) async throws -> T {
+        let executable = settings.docker
         let label = runLabel
-        let token = cancellator.register { docker.removeEverythingBlocking(labelled: label) }
-        defer { cancellator.unregister(token) }
-        do {
-            let value = try await body()
-            await docker.removeEverything(labelled: label)
-            return value
-        } catch {
-            await docker.removeEverything(labelled: label)
-            throw error
+        let cleanup: Cancellator.Cleanup = { runner in
+            DockerCLI.removeEverything(labelled: label, tags: tags, executable: executable, runner: runner)
+            for folder in folders { try? FileManager.default.removeItem(at: folder) }
         }
+        let token = cancellator.register(cleanup)
+        defer {
+            if cancellator.cancellingSignal == nil {
+                cancellator.unregister(token)
+                cleanup(runner)
+            }
+        }
+        return try await body()
     }
 
     public static func makeRunID() -> String {

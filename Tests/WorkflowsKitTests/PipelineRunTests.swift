@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+/// Whole invocations against the fake engine: what is recorded as passed, and what is refused up front.
+@Suite struct PipelineRunTests {
+    func repository() throws -> URL {
+        let root = try TemporaryFolder.make()
+        for file in ["Dockerfile", "requirements-test.txt", ".flake8", ".isort.cfg", "app/pyproject.toml", "app/tests/t.py"] {
+            let url = root.appendingPathComponent(file)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: url)
+        }
+        return root
+    }
+
+    func engine() throws -> FakeEngine {
+        let engine = FakeEngine()
+        engine.gitDirectory = try TemporaryFolder.make()
+        return engine
+    }
+
+    @Test func qualityPipelineThenPublishInOneCallPushesWhatPassed() async throws {
+        let engine = try engine()
+        let (status, console) = try await runWorkflows(
+            ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
+            runner: engine.runner, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        #expect(console.stdout.contains("Recorded: numbers-api:latest"))
+        #expect(engine.runner.argvs().contains(["push", "127.0.0.1:5000/o/app:latest"]))
+    }
+
+    @Test func aDirtyTreeIsBuiltAndAssessedButNeverPublishable() async throws {
+        let engine = try engine()
+        engine.dirty = true
+        let (status, console) = try await runWorkflows(
+            ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
+            runner: engine.runner, root: try repository())
+        #expect(status == 1)
+        #expect(console.stderr.contains("uncommitted changes"))
+        #expect(console.stderr.contains("Refusing to publish"))
+        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
+        #expect(build.contains("workflows.tree=dirty"))
+        #expect(!engine.runner.argvs().contains { $0.first == "push" })
+    }
+
+    @Test func anAssessmentOfAnotherImageIDIsNoPass() {
+        let built = "sha256:1"
+        #expect(PassRecord.passedImage([
+            ("build_ci_image", built), ("assess_image_code", built), ("assess_image_health", built),
+        ]) == built)
+        #expect(PassRecord.passedImage([
+            ("build_ci_image", built), ("assess_image_code", "sha256:2"), ("assess_image_health", built),
+        ]) == nil)
+        #expect(PassRecord.passedImage([("build_ci_image", built), ("assess_image_code", built)]) == nil)
+    }
+
+    @Test func aMissingPublishRepositoryStopsTheRunBeforeAnythingRuns() async throws {
+        let engine = try engine()
+        engine.origin = nil
+        let (status, console) = try await runWorkflows(
+            ["quality_pipeline", "publish_image"], runner: engine.runner, root: try repository())
+        #expect(status == 64, "\(console.all)")
+        #expect(console.stderr.contains("--publish-repository"))
+        #expect(!engine.runner.argvs().contains { $0.first == "build" })
+    }
+
+    @Test(arguments: [["WORKFLOWS_REGISTRY_USER": "bot"], ["WORKFLOWS_REGISTRY_PASSWORD": "pw"]])
+    func halfAPairOfCredentialsIsAUsageError(environment: [String: String]) async throws {
+        let engine = try engine()
+        let (status, console) = try await runWorkflows(["publish_image"], environment: environment, runner: engine.runner)
+        #expect(status == 64)
+        #expect(console.stderr.contains("go together"))
+        #expect(engine.runner.commands.isEmpty)
+    }
+
+    @Test(arguments: ["--dry-run", "--allow-unverified-image"])
+    func publishFlagsWithoutPublishImageAreUsageErrors(flag: String) async throws {
+        let engine = try engine()
+        let (status, console) = try await runWorkflows(["quality_pipeline", flag], runner: engine.runner)
+        #expect(status == 64)
+        #expect(console.stderr.contains("is for publish_image"))
+        #expect(engine.runner.commands.isEmpty)
+    }
+
+    @Test func ofSeveralTagsAtHeadTheReleaseWins() async throws {
+        let engine = try engine()
+        engine.exactTag = "v1.2.3-rc.2\nv1.2.3"
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--dry-run", "--allow-unverified-image", "--publish-repository", "127.0.0.1:5000/o/app"],
+            runner: engine.runner)
+        #expect(status == 0, "\(console.all)")
+        #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:1.2.3\n"))
+        #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:latest"))
+    }
+
+    @Test func aHotfixOfAnOlderLineMovesOnlyItsOwnTags() throws {
+        let plan = try TagRules.plan(
+            branch: nil, tag: "v1.2.4", latestBranches: ["main"], knownTags: ["v1.2.3", "v1.2.4", "v1.3.0", "v2.0.0"])
+        #expect(plan.tags == ["v1.2.4", "1.2.4", "1.2"])
+        let newestOfOne = try TagRules.plan(
+            branch: nil, tag: "v1.3.1", latestBranches: ["main"], knownTags: ["v1.3.0", "v1.3.1", "v2.0.0"])
+        #expect(newestOfOne.tags == ["v1.3.1", "1.3.1", "1.3", "1"])
+    }
+}
