@@ -2,10 +2,9 @@
 # Makes this machine ready for `workflows` and its tests, idempotently:
 #   1. a Docker engine that answers (Debian's docker.io, started in the background, only when none answers);
 #   2. the Dockerfile's base image (a stand-in built from Debian's packages, only when it cannot be pulled);
-#   3. two real registries on loopback for the publish tests (plain, and htpasswd auth).
-# An engine that already answers is left alone and nothing is installed: safe on a laptop.
-# Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision),
-# WORKFLOWS_SKIP_REGISTRY=1 to skip step 3 (the quick start does not need it).
+#   3. with --registries: two real registries on loopback for the publish tests (plain, and htpasswd auth).
+# An engine that already answers is left alone and nothing is installed for it: safe on a laptop.
+# Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +14,7 @@ mkdir -p "$state"
 say() { printf 'provision: %s\n' "$*" >&2; }
 fail() { printf 'provision: error: %s\n' "$*" >&2; exit 1; }
 
-# Values the tests read too (Tests/…/TestEnvironment.swift): keep them in step.
+# Values the tests read too (Tests/IntegrationTests/Harness.swift): keep them in step.
 registry_plain_addr=127.0.0.1:45000
 registry_auth_addr=127.0.0.1:45001
 registry_user=workflows
@@ -129,7 +128,12 @@ ensure_registries() {
   start_registry auth "$registry_auth_addr" auth
 }
 
+case "${1:-}" in
+  "") with_registries= ;;
+  --registries) with_registries=1 ;;
+  *) fail "unknown argument '$1'; usage: scripts/provision.sh [--registries]" ;;
+esac
 ensure_engine
 ensure_base_image
-[ "${WORKFLOWS_SKIP_REGISTRY:-}" = 1 ] || ensure_registries
+[ -z "$with_registries" ] || ensure_registries
 say "ready"

@@ -77,6 +77,7 @@ import Testing
             command.arguments.contains("mypy") ? .fail(1) : .ok()
         }
         let root = try TemporaryFolder.make()
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("app"), withIntermediateDirectories: true)
         let (status, console) = try await runWorkflows(["assess_code"], runner: runner, root: root)
         #expect(status == 1)
         let runs = runner.commands

@@ -104,3 +104,13 @@ import Testing
         #expect(newestOfOne.tags == ["v1.3.1", "1.3.1", "1.3", "1"])
     }
 }
+
+extension PipelineRunTests {
+    @Test func hostStepsOutsideTheRepositorySayWhereToRunThem() async throws {
+        let runner = RecordingRunner()
+        let (status, console) = try await runWorkflows(["assess_black"], runner: runner)
+        #expect(status == 1)
+        #expect(console.stderr.contains("Run workflows from the repository root"))
+        #expect(runner.commands.isEmpty)
+    }
+}

@@ -51,6 +51,12 @@ public struct HostSteps: Sendable {
 
     /// `python3 -m ARGS` in the source folder, echoed and streamed.
     private func python(_ moduleArguments: [String]) async throws -> ProcessOutput {
+        let folder = context.path(context.project.sourceRoot)
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            throw WorkflowsError(
+                .input, "The host-side steps run in \(folder.path), which does not exist.",
+                remedy: "Run workflows from the repository root, the folder that holds \(context.project.sourceRoot)/.")
+        }
         let command = Command(
             context.project.hostPython, ["-m"] + moduleArguments,
             workingDirectory: context.path(context.project.sourceRoot).path, output: .live)
