@@ -90,6 +90,19 @@ import Testing
         #expect(output.outputText.hasSuffix("drained"))
     }
 
+    /// Concurrency's threads block nearly every signal, and a child inherits its launcher's mask: it would
+    /// never see a forwarded SIGINT. SIGPIPE must not reach children as ignored either.
+    @Test func childrenStartWithNoSignalBlockedAndSIGPIPENotIgnored() async throws {
+        let output = try await runner.run(Command("sh", ["-c", "grep -E '^Sig(Blk|Ign):' /proc/$$/status"]))
+        let fields = Dictionary(uniqueKeysWithValues: output.outputText.split(separator: "\n").map { line in
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            return (parts[0], UInt64(parts[1], radix: 16) ?? .max)
+        })
+        #expect(fields["SigBlk"] == 0, "\(output.outputText)")
+        let ignored = try #require(fields["SigIgn"])
+        #expect(ignored & (1 << (UInt64(SIGPIPE) - 1)) == 0, "SIGPIPE reaches children ignored")
+    }
+
     @Test func runsBlockingOutsideConcurrency() throws {
         let output = try runner.runBlocking(Command("sh", ["-c", "echo blocking"]))
         #expect(output.outputText == "blocking")

@@ -12,7 +12,6 @@ public final class Cancellator: @unchecked Sendable {
     private var cleanups: [(token: Int, action: Cleanup)] = []
     private var nextToken = 0
     private var signalled: Int32?
-    private var sources: [DispatchSourceSignal] = []
     private let children: ChildProcesses
     private let cleanupRunner: any ProcessRunning
     private let gracePeriod: Double
@@ -35,14 +34,7 @@ public final class Cancellator: @unchecked Sendable {
 
     /// Takes SIGINT and SIGTERM away from their default action; call once, early.
     public func installSignalHandlers() {
-        let queue = DispatchQueue(label: "workflows.signals")
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in self?.received(signal: number) }
-            source.resume()
-            lock.withLock { sources.append(source) }
-        }
+        SignalTrap.trap([SIGINT, SIGTERM]) { [weak self] number in self?.received(signal: number) }
     }
 
     /// The signal that started cancellation, if one did.
@@ -61,7 +53,7 @@ public final class Cancellator: @unchecked Sendable {
         lock.withLock { cleanups.removeAll { $0.token == token } }
     }
 
-    /// On the signal queue: the first signal starts cancelling elsewhere, so that a second one is heard.
+    /// On the signal thread: the first signal starts cancelling elsewhere, so that a second one is heard.
     private func received(signal number: Int32) {
         if lock.withLock({ signalled != nil }) { terminate(ExitCode.signal(number)) }
         DispatchQueue.global().async { self.cancel(signal: number) }

@@ -3,8 +3,8 @@ import Foundation
 /// The real runner, on Foundation's `Process`, with the Linux traps avoided:
 /// stdout and stderr are drained on their own threads while the child runs (a full pipe would block it),
 /// the exit is awaited through `terminationHandler` (never `waitUntilExit` on a concurrency thread),
-/// executables are looked up on PATH here, and SIGPIPE is ignored so a child that closes its stdin early
-/// cannot kill us.
+/// executables are looked up on PATH here, and SIGPIPE is caught (not `SIG_IGN`, which children would
+/// inherit) so that a child that closes its stdin early cannot kill us.
 public struct FoundationProcessRunner: ProcessRunning {
     public let baseEnvironment: [String: String]
     public let children: ChildProcesses
@@ -17,7 +17,7 @@ public struct FoundationProcessRunner: ProcessRunning {
         liveStandardOutput: FileHandle = .standardOutput,
         liveStandardError: FileHandle = .standardError
     ) {
-        signal(SIGPIPE, SIG_IGN)
+        SignalTrap.neutralizeSIGPIPE()
         self.baseEnvironment = baseEnvironment
         self.children = children
         self.liveStandardOutput = liveStandardOutput
@@ -79,7 +79,7 @@ public struct FoundationProcessRunner: ProcessRunning {
             exited.leave()
         }
         do {
-            try process.run()
+            try Self.launchWithCleanSignalMask(process)
         } catch {
             throw ProcessLaunchError.launchFailed(executable: executableURL.path, reason: error.localizedDescription)
         }
@@ -123,6 +123,24 @@ public struct FoundationProcessRunner: ProcessRunning {
     }
 
     static let endOfFileGrace: Double = 2
+
+    /// The child inherits the launching thread's signal mask, and Dispatch's and Swift concurrency's
+    /// threads block nearly every signal: a child launched from one would never see the SIGINT or SIGTERM
+    /// we forward. So launch from a fresh thread with nothing blocked.
+    private static func launchWithCleanSignalMask(_ process: Process) throws {
+        let launched = DispatchSemaphore(value: 0)
+        let failure = ErrorBox()
+        let box = ProcessBox(process)
+        Thread.detachNewThread {
+            var nothing = sigset_t()
+            sigemptyset(&nothing)
+            pthread_sigmask(SIG_SETMASK, &nothing, nil)
+            do { try box.process.run() } catch { failure.error = error }
+            launched.signal()
+        }
+        launched.wait()
+        if let error = failure.error { throw error }
+    }
 }
 
 /// Reads one pipe to end-of-file with plain `read(2)` (not `readabilityHandler`, which can miss EOF on Linux).
@@ -157,6 +175,15 @@ private final class StreamDrain: @unchecked Sendable {
 
 private final class ResultBox: @unchecked Sendable {
     var value: ProcessOutput?
+}
+
+private final class ErrorBox: @unchecked Sendable {
+    var error: Error?
+}
+
+private final class ProcessBox: @unchecked Sendable {
+    let process: Process
+    init(_ process: Process) { self.process = process }
 }
 
 /// True the first time only.

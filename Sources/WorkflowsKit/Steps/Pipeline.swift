@@ -94,6 +94,8 @@ public struct Pipeline: Sendable {
     }
 
     private func printSummary(_ outcomes: [Outcome]) {
+        // An interrupted run has no verdicts: the signal's cleanup speaks, and decides the exit status.
+        guard context.cancellator.cancellingSignal == nil else { return }
         let width = (outcomes.map(\.step.count).max() ?? 0) + 2
         context.console.info("\nSummary:")
         for outcome in outcomes {
