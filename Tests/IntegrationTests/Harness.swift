@@ -53,6 +53,40 @@ enum Harness {
             stderr: String(decoding: output.standardError, as: UTF8.self))
     }
 
+    /// The binary running in the background, to be signalled mid-step.
+    final class BackgroundRun {
+        private let process = Process()
+        private let output = Pipe()
+
+        init(_ arguments: [String], in folder: URL) throws {
+            process.executableURL = try Harness.binary()
+            process.arguments = arguments
+            process.currentDirectoryURL = folder
+            process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+        }
+
+        /// Polls `condition` every 0.1 s for up to 30 s.
+        func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+            for _ in 0..<300 {
+                if try await condition() { return }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            Issue.record("timed out waiting until \(what)")
+            throw CancellationError()
+        }
+
+        /// Sends `signal`, then reads everything the run printed; its exit status (-1 if a signal ended it).
+        func signal(_ signal: Int32) -> (status: Int32, log: String) {
+            kill(process.processIdentifier, signal)
+            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationReason == .exit ? process.terminationStatus : -1, log)
+        }
+    }
+
     /// Runs a helper command and requires it to succeed; returns its trimmed stdout.
     @discardableResult
     static func sh(_ executable: String, _ arguments: [String], in folder: URL? = nil, input: Data? = nil) async throws -> String {

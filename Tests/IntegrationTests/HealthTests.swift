@@ -74,26 +74,12 @@ extension EngineTests {
                 HEALTHCHECK --interval=60s CMD ["true"]
                 CMD ["sleep", "300"]
                 """)
-            let process = Process()
-            process.executableURL = try Harness.binary()
-            process.arguments = ["assess_image_health", "--image", image, "--health-timeout", "300"]
-            process.currentDirectoryURL = Harness.repositoryRoot
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            var started = false
-            for _ in 0..<100 where !started {
-                try await Task.sleep(nanoseconds: 100_000_000)
-                started = !(try await Harness.leftoverContainers().isEmpty)
-            }
-            try #require(started, "the health container never appeared")
-            kill(process.processIdentifier, signal)
-            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let run = try Harness.BackgroundRun(
+                ["assess_image_health", "--image", image, "--health-timeout", "300"], in: Harness.repositoryRoot)
+            try await run.waitUntil("the health container appeared") { !(try await Harness.leftoverContainers().isEmpty) }
+            let (status, log) = run.signal(signal)
             await Harness.removeImage(image)
-            #expect(process.terminationReason == .exit)
-            #expect(process.terminationStatus == expected, "\(log)")
+            #expect(status == expected, "\(log)")
             #expect(log.contains("removing this run's containers"))
             #expect(try await Harness.leftoverContainers().isEmpty)
         }
@@ -104,26 +90,14 @@ extension EngineTests {
             let image = Harness.uniqueName("workflows-it-gates-signal") + ":latest"
             let built = try await Harness.workflows(["build_dev_image", "--image", image], in: folder)
             try #require(built.status == 0, "\(built.all)")
-            let process = Process()
-            process.executableURL = try Harness.binary()
-            process.arguments = ["assess_image_code", "--image", image]
-            process.currentDirectoryURL = folder
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            var assessing = false
-            for _ in 0..<300 where !assessing {
-                try await Task.sleep(nanoseconds: 100_000_000)
-                assessing = !(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed")).isEmpty
+            let run = try Harness.BackgroundRun(["assess_image_code", "--image", image], in: folder)
+            try await run.waitUntil("the gates started") {
+                !(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed")).isEmpty
             }
-            try #require(assessing, "the gates never started")
             try await Task.sleep(nanoseconds: 1_000_000_000)
-            kill(process.processIdentifier, SIGINT)
-            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let (status, log) = run.signal(SIGINT)
             await Harness.removeImage(image)
-            #expect(process.terminationStatus == 130, "\(log)")
+            #expect(status == 130, "\(log)")
             #expect(try await Harness.leftoverContainers().isEmpty)
             #expect(try await Harness.docker("image", "ls", "--quiet", "--filter", "label=workflows.run").isEmpty)
             #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed").isEmpty)
