@@ -21,8 +21,10 @@ set +e
 swift build --build-tests 2>&1 | grep -v -e '^\[[0-9]*/[0-9]*\]' -e '^Compiling' -e '^Write '
 build=${PIPESTATUS[0]}
 [ "$build" -eq 0 ] || { echo "test: swift build failed (exit $build); its errors are above" >&2; exit "$build"; }
-swift test --skip-build "$@" 2>&1 | grep -v -e '^◇ ' -e '^↳ '
+# A hang guard, not a speed check: a stuck test fails the run instead of holding CI for its 90 minutes.
+timeout --signal=INT --kill-after=30 1500 swift test --skip-build "$@" 2>&1 | grep -v -e '^◇ ' -e '^↳ '
 status=${PIPESTATUS[0]}
+[ "$status" -ne 124 ] || echo "test: swift test did not finish within 25 minutes" >&2
 set -e
 remove_test_leftovers
 exit "$status"

@@ -145,6 +145,7 @@ extension EngineTests {
             let image = Harness.uniqueName("workflows-it-stale") + ":latest"
             let pipeline = try await Harness.workflows(["quality_pipeline", "--image", image], in: folder)
             try #require(pipeline.status == 0, "\(pipeline.all)")
+            let passedID = try await Harness.docker("image", "inspect", "--format", "{{.Id}}", image)
             let dev = try await Harness.workflows(["build_dev_image", "--image", image], in: folder)
             try #require(dev.status == 0, "\(dev.all)")
             let repository = repository()
@@ -161,8 +162,7 @@ extension EngineTests {
             #expect(never.status == 1)
             #expect(never.stderr.contains("no quality_pipeline has passed for \(unassessed)"))
             #expect(try await Harness.registryTags(repository).isEmpty)
-            await Harness.removeImage(image)
-            await Harness.removeImage(unassessed)
+            for leftover in [image, unassessed, passedID] { await Harness.removeImage(leftover) }
         }
     }
 }

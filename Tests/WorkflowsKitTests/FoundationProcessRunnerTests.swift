@@ -4,7 +4,7 @@ import Testing
 @testable import WorkflowsKit
 
 /// The real runner against fixture scripts that misbehave the way real children do.
-@Suite struct FoundationProcessRunnerTests {
+@Suite(.timeLimit(.minutes(1))) struct FoundationProcessRunnerTests {
     let runner = FoundationProcessRunner()
 
     func fixture(_ name: String) throws -> String {
@@ -66,8 +66,9 @@ import Testing
         let children = ChildProcesses()
         let runner = FoundationProcessRunner(children: children)
         let script = try fixture("stubborn.sh")
-        let task = Task { try await runner.run(Command("/bin/sh", [script])) }
-        try await waitUntil { !children.running.isEmpty }
+        let ready = try TemporaryFolder.make().appendingPathComponent("ready")
+        let task = Task { try await runner.run(Command("/bin/sh", [script, ready.path])) }
+        try await waitUntil { FileManager.default.fileExists(atPath: ready.path) && !children.running.isEmpty }
         children.signalAll(SIGTERM)
         try await Task.sleep(nanoseconds: 300_000_000)
         #expect(!children.running.isEmpty, "the fixture ignores SIGTERM")
@@ -81,9 +82,9 @@ import Testing
         let children = ChildProcesses()
         let runner = FoundationProcessRunner(children: children)
         let script = try fixture("slow-exit.sh")
-        let task = Task { try await runner.run(Command("/bin/sh", [script])) }
-        try await waitUntil { !children.running.isEmpty }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        let ready = try TemporaryFolder.make().appendingPathComponent("ready")
+        let task = Task { try await runner.run(Command("/bin/sh", [script, ready.path])) }
+        try await waitUntil { FileManager.default.fileExists(atPath: ready.path) && !children.running.isEmpty }
         children.signalAll(SIGTERM)
         let output = try await task.value
         #expect(output.termination == .exited(0))
@@ -93,7 +94,8 @@ import Testing
     /// Concurrency's threads block nearly every signal, and a child inherits its launcher's mask: it would
     /// never see a forwarded SIGINT. SIGPIPE must not reach children as ignored either.
     @Test func childrenStartWithNoSignalBlockedAndSIGPIPENotIgnored() async throws {
-        let output = try await runner.run(Command("sh", ["-c", "grep -E '^Sig(Blk|Ign):' /proc/$$/status"]))
+        // grep reads its own status: a shell would block every signal around its fork and race the read.
+        let output = try await runner.run(Command("grep", ["-E", "^Sig(Blk|Ign):", "/proc/self/status"]))
         let fields = Dictionary(uniqueKeysWithValues: output.outputText.split(separator: "\n").map { line in
             let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
             return (parts[0], UInt64(parts[1], radix: 16) ?? .max)

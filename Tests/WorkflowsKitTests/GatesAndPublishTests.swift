@@ -199,6 +199,7 @@ import Testing
             runner: engine.runner)
         #expect(status == 0)
         #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:1.0"))
+        #expect(console.stdout.contains("==>> docker tag \(FakeEngine.imageID) 127.0.0.1:5000/o/app:1.0\n"))
         #expect(console.stdout.contains("==>> docker login --username bot --password-stdin 127.0.0.1:5000"))
         #expect(!engine.runner.argvs().contains { ["push", "tag", "login"].contains($0.first ?? "") })
     }

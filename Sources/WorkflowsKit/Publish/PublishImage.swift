@@ -35,7 +35,7 @@ public struct PublishImage: Sendable {
                 context.console.command([settings.docker, "login", "--username", user, "--password-stdin", registry])
             }
             for reference in references {
-                context.console.command([settings.docker, "tag", settings.image, reference])
+                context.console.command([settings.docker, "tag", imageID, reference])
                 context.console.command([settings.docker, "push", reference])
             }
             return
