@@ -90,6 +90,7 @@ extension EngineTests {
             let image = Harness.uniqueName("workflows-it-gates-signal") + ":latest"
             let built = try await Harness.workflows(["build_dev_image", "--image", image], in: folder)
             try #require(built.status == 0, "\(built.all)")
+            let builtID = try await Harness.docker("image", "inspect", "--format", "{{.Id}}", image)
             let run = try Harness.BackgroundRun(["assess_image_code", "--image", image], in: folder)
             try await run.waitUntil("the gates started") {
                 !(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed")).isEmpty
@@ -99,7 +100,9 @@ extension EngineTests {
             await Harness.removeImage(image)
             #expect(status == 130, "\(log)")
             #expect(try await Harness.leftoverContainers().isEmpty)
-            #expect(try await Harness.docker("image", "ls", "--quiet", "--filter", "label=workflows.run").isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--all", "--quiet", "--filter", "label=workflows.run").isEmpty)
+            let stillThere = try await Harness.runner.run(Command("docker", ["image", "inspect", builtID]))
+            #expect(!stillThere.succeeded, "the assessed image is held by leftover intermediate images")
             #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed").isEmpty)
             #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-gates").isEmpty)
             let staged = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())

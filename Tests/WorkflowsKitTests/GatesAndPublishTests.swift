@@ -49,8 +49,10 @@ import Testing
         #expect(build.prefix(6) == ["build", "--force-rm", "--label", "workflows.run=testrun", "--tag", "workflows-gates:testrun"])
         #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" || $0 == "--mount" })
         #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
-        let dockerfile = AssessImageCode.dockerfile(image: "workflows-assessed:testrun", user: "thenumbers")
-        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\n"), "BuildKit reads FROM sha256:… as a pull")
+        let dockerfile = AssessImageCode.dockerfile(
+            image: "workflows-assessed:testrun", user: "thenumbers", runLabel: "workflows.run=testrun")
+        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun\n"),
+                "BuildKit reads FROM sha256:… as a pull; every layer must carry the label")
         #expect(dockerfile.contains("--constraint"))
         #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
         #expect(!dockerfile.contains("USER root"))

@@ -57,7 +57,8 @@ public struct DockerCLI: Sendable {
     ) {
         let queries: [(list: [String], remove: [String])] = [
             (["ps", "--all", "--quiet", "--filter", "label=\(label)"], ["rm", "--force", "--volumes"]),
-            (["image", "ls", "--quiet", "--filter", "label=\(label)"], ["image", "rm", "--force"]),
+            // --all: an interrupted legacy build leaves labelled intermediate images that hold their parents.
+            (["image", "ls", "--all", "--quiet", "--filter", "label=\(label)"], ["image", "rm", "--force"]),
         ]
         for _ in 0..<3 {
             var removedSomething = false

@@ -72,17 +72,19 @@ public struct AssessImageCode: Sendable {
         for input in context.project.gateInputs {
             try copy(context.path(input.source), to: inputs.appendingPathComponent(input.destination))
         }
-        let dockerfile = Self.dockerfile(image: base, user: user)
+        let dockerfile = Self.dockerfile(image: base, user: user, runLabel: context.runLabel)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
+    /// Every layer carries the run's label (so an interrupted build's intermediate images are found too).
     /// The gates' tools go into their own folder (`pip --target`, as the image's user), constrained to the
     /// versions the image already has, so that a shared dependency is not a different one under test.
-    static func dockerfile(image: String, user: String) -> String {
+    static func dockerfile(image: String, user: String, runLabel: String) -> String {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
         let tools = toolsFolder
         return """
             FROM \(image)
+            LABEL \(runLabel)
             ENV PYTHONPATH=\(tools)/site-packages${PYTHONPATH:+:$PYTHONPATH} \\
                 PYTHONDONTWRITEBYTECODE=1 \\
                 XDG_CACHE_HOME=\(tools)/cache \\
