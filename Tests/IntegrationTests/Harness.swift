@@ -96,6 +96,7 @@ enum Harness {
         return output.outputText
     }
 
+    @discardableResult
     static func docker(_ arguments: String...) async throws -> String { try await sh("docker", arguments) }
 
     /// Fails the test, saying how to get one, when no engine answers.

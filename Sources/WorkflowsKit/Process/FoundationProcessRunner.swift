@@ -26,10 +26,12 @@ public struct FoundationProcessRunner: ProcessRunning {
 
     public func run(_ command: Command) async throws -> ProcessOutput {
         try await withCheckedThrowingContinuation { continuation in
-            do {
-                try start(command) { continuation.resume(returning: $0) }
-            } catch {
-                continuation.resume(throwing: error)
+            Self.onThreadWithNoSignalBlocked {
+                do {
+                    try start(command) { continuation.resume(returning: $0) }
+                } catch {
+                    continuation.resume(throwing: error)
+                }
             }
         }
     }
@@ -37,15 +39,22 @@ public struct FoundationProcessRunner: ProcessRunning {
     public func runBlocking(_ command: Command) throws -> ProcessOutput {
         let done = DispatchSemaphore(value: 0)
         let result = ResultBox()
-        try start(command) { output in
-            result.value = output
-            done.signal()
+        Self.onThreadWithNoSignalBlocked {
+            do {
+                try start(command) { output in
+                    result.value = .success(output)
+                    done.signal()
+                }
+            } catch {
+                result.value = .failure(error)
+                done.signal()
+            }
         }
         done.wait()
-        guard let output = result.value else {
+        guard let value = result.value else {
             throw ProcessLaunchError.launchFailed(executable: command.executable, reason: "no result was recorded")
         }
-        return output
+        return try value.get()
     }
 
     /// Starts the child; `completion` runs once it has exited and both of its streams reached end-of-file.
@@ -79,7 +88,7 @@ public struct FoundationProcessRunner: ProcessRunning {
             exited.leave()
         }
         do {
-            try Self.launchWithCleanSignalMask(process)
+            try process.run()
         } catch {
             throw ProcessLaunchError.launchFailed(executable: executableURL.path, reason: error.localizedDescription)
         }
@@ -126,20 +135,15 @@ public struct FoundationProcessRunner: ProcessRunning {
 
     /// The child inherits the launching thread's signal mask, and Dispatch's and Swift concurrency's
     /// threads block nearly every signal: a child launched from one would never see the SIGINT or SIGTERM
-    /// we forward. So launch from a fresh thread with nothing blocked.
-    private static func launchWithCleanSignalMask(_ process: Process) throws {
-        let launched = DispatchSemaphore(value: 0)
-        let failure = ErrorBox()
-        let box = ProcessBox(process)
+    /// we forward. So children are launched from a fresh thread with nothing blocked, which also keeps the
+    /// launch off the concurrency threads.
+    private static func onThreadWithNoSignalBlocked(_ work: @escaping @Sendable () -> Void) {
         Thread.detachNewThread {
             var nothing = sigset_t()
             sigemptyset(&nothing)
             pthread_sigmask(SIG_SETMASK, &nothing, nil)
-            do { try box.process.run() } catch { failure.error = error }
-            launched.signal()
+            work()
         }
-        launched.wait()
-        if let error = failure.error { throw error }
     }
 }
 
@@ -174,16 +178,7 @@ private final class StreamDrain: @unchecked Sendable {
 }
 
 private final class ResultBox: @unchecked Sendable {
-    var value: ProcessOutput?
-}
-
-private final class ErrorBox: @unchecked Sendable {
-    var error: Error?
-}
-
-private final class ProcessBox: @unchecked Sendable {
-    let process: Process
-    init(_ process: Process) { self.process = process }
+    var value: Result<ProcessOutput, Error>?
 }
 
 /// True the first time only.

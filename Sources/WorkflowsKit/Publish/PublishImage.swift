@@ -49,15 +49,10 @@ public struct PublishImage: Sendable {
         let logout: Cancellator.Cleanup = { runner in
             _ = try? runner.runBlocking(Command(executable, ["logout", registry]))
         }
-        let token = context.cancellator.register(logout)
-        defer {
-            if context.cancellator.cancellingSignal == nil {
-                context.cancellator.unregister(token)
-                logout(context.runner)
-            }
+        try await context.withCleanup(logout) {
+            try await login(registry: registry, user: user, password: password, context: context)
+            try await push(references, of: imageID, context: context)
         }
-        try await login(registry: registry, user: user, password: password, context: context)
-        try await push(references, of: imageID, context: context)
     }
 
     /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.

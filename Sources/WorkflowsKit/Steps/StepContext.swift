@@ -31,18 +31,31 @@ public struct StepContext: Sendable {
     ) async throws -> T {
         let executable = settings.docker
         let label = runLabel
-        let cleanup: Cancellator.Cleanup = { runner in
+        return try await withCleanup({ runner in
             DockerCLI.removeEverything(labelled: label, tags: tags, executable: executable, runner: runner)
             for folder in folders { try? FileManager.default.removeItem(at: folder) }
-        }
+        }, body)
+    }
+
+    /// Runs `cleanup` after `body` whatever happens, or from the signal handler when a signal ends the run.
+    /// The cleanup blocks on its processes, so it runs on a Dispatch thread, never a concurrency one.
+    public func withCleanup<T: Sendable>(
+        _ cleanup: @escaping Cancellator.Cleanup, _ body: () async throws -> T
+    ) async throws -> T {
         let token = cancellator.register(cleanup)
-        defer {
-            if cancellator.cancellingSignal == nil {
-                cancellator.unregister(token)
-                cleanup(runner)
+        let result: Result<T, Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        if cancellator.cancellingSignal == nil {
+            cancellator.unregister(token)
+            let runner = self.runner
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    cleanup(runner)
+                    done.resume()
+                }
             }
         }
-        return try await body()
+        return try result.get()
     }
 
     public static func makeRunID() -> String {
