@@ -8,16 +8,18 @@ let package = Package(
         .executable(name: "workflows", targets: ["workflows"])
     ],
     targets: [
-        .target(name: "WorkflowsKit"),
+        .target(name: "TOML"),
+        .target(name: "WorkflowsKit", dependencies: ["TOML"]),
         .executableTarget(name: "workflows", dependencies: ["WorkflowsKit"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "WorkflowsKitTests",
-            dependencies: ["WorkflowsKit"],
+            dependencies: ["WorkflowsKit", "TOML", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WorkflowsKit", "workflows"]
+            dependencies: ["WorkflowsKit", "TestSupport", "workflows"]
         ),
     ]
 )

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The program: validate the command line, then run the steps and choose the exit status.
+/// The program: find and validate the project, validate the command line, then run the steps and choose
+/// the exit status.
 public enum Workflows {
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     /// The executable's whole main: real process runner, real console, signal handlers.
     public static func main(arguments: [String]) async -> Int32 {
@@ -19,10 +20,10 @@ public enum Workflows {
         }
         cancellator.installSignalHandlers()
         let runner = FoundationProcessRunner(baseEnvironment: childEnvironment, children: children)
-        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let currentFolder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let status = await run(
             arguments: arguments, environment: environment, runner: runner, console: console,
-            cancellator: cancellator, root: root)
+            cancellator: cancellator, currentFolder: currentFolder)
         cancellator.waitIfCancelling()
         return status
     }
@@ -30,22 +31,46 @@ public enum Workflows {
     /// Everything but the process-wide setup, so that tests can inject a fake runner and a captured console.
     public static func run(
         arguments: [String], environment: [String: String], runner: any ProcessRunning, console: Console,
-        cancellator: Cancellator, root: URL, project: Project = .numbersAPI, runID: String = StepContext.makeRunID()
+        cancellator: Cancellator, currentFolder: URL, runID: String = RunResources.makeRunID()
     ) async -> Int32 {
-        let invocation: Invocation
-        do {
-            invocation = try Invocation.parse(arguments, environment: environment, project: project)
-        } catch let error as WorkflowsError {
+        let wantsHelp = arguments.contains { ["help", "-h", "--help"].contains($0) }
+        /// Prints the error, then the usage when no step was named, else what to do; returns the exit status.
+        func failed(_ error: Error, project: Project?) -> Int32 {
+            guard let error = error as? WorkflowsError else {
+                console.diagnostic("workflows: error: \(error)")
+                return ExitCode.usage
+            }
             console.diagnostic("workflows: error: \(error.message)")
-            if arguments.allSatisfy({ $0.hasPrefix("-") }) {
+            if let project, arguments.allSatisfy({ $0.hasPrefix("-") }) {
                 console.diagnostic("\n" + Usage.text(for: project))
             } else if let remedy = error.remedy {
                 console.diagnostic(remedy)
             }
             return error.exitCode
+        }
+        let root: URL
+        let rest: [String]
+        do {
+            (root, rest) = try ProjectDirectory.extract(arguments, currentFolder: currentFolder)
         } catch {
-            console.diagnostic("workflows: error: \(error)")
-            return ExitCode.usage
+            return failed(error, project: nil)
+        }
+        let project: Project
+        do {
+            project = try ProjectLoader.load(root: root)
+        } catch {
+            if wantsHelp {
+                // Help still helps when the project file is wrong; the error says what to fix.
+                console.info(Usage.text(for: nil))
+                console.diagnostic("")
+            }
+            return failed(error, project: nil)
+        }
+        let invocation: Invocation
+        do {
+            invocation = try Invocation.parse(rest, environment: environment, project: project)
+        } catch {
+            return failed(error, project: project)
         }
         switch invocation {
         case .help:
@@ -55,10 +80,12 @@ public enum Workflows {
             console.info("workflows \(version)")
             return ExitCode.success
         case .run(let steps, let settings):
-            let context = StepContext(
-                project: project, settings: settings, runner: runner, console: console, cancellator: cancellator,
-                runID: runID, root: root, environment: environment)
-            return await Pipeline(context: context).run(steps)
+            let resources = RunResources(
+                runID: runID, cancellator: cancellator, runner: runner, dockerExecutable: settings.docker)
+            let pipeline = Pipeline(
+                project: project, settings: settings, environment: environment, runner: runner, console: console,
+                resources: resources)
+            return await pipeline.run(steps)
         }
     }
 }

@@ -7,15 +7,7 @@ import Testing
 @Suite struct GatesAndPublishTests {
     /// A repository root with the files the in-image gates copy.
     func repository() throws -> URL {
-        let root = try TemporaryFolder.make()
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(
-            at: root.appendingPathComponent("app/tests/__pycache__"), withIntermediateDirectories: true)
-        for file in ["requirements-test.txt", ".flake8", ".isort.cfg", "app/pyproject.toml", "app/tests/test_x.py",
-                     "app/tests/__pycache__/test_x.pyc"] {
-            try Data("x".utf8).write(to: root.appendingPathComponent(file))
-        }
-        return root
+        try NumbersAPIShape.make(["app/tests/__pycache__/test_x.pyc": "x"])
     }
 
     @Test func everyGateRunsInTheImageEvenAfterOneFails() async throws {
@@ -50,7 +42,8 @@ import Testing
         #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" || $0 == "--mount" })
         #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
         let dockerfile = AssessImageCode.dockerfile(
-            image: "workflows-assessed:testrun", user: "thenumbers", runLabel: "workflows.run=testrun")
+            image: "workflows-assessed:testrun", user: "thenumbers", runLabel: "workflows.run=testrun",
+            requirements: ["requirements-test.txt"], sources: ["thenumbers", "tests"])
         #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun\n"),
                 "BuildKit reads FROM sha256:… as a pull; every layer must carry the label")
         #expect(dockerfile.contains("--constraint"))
@@ -61,13 +54,17 @@ import Testing
     @Test func theBuildContextHoldsTheInputsWithoutLitter() throws {
         let root = try repository()
         let engine = FakeEngine()
-        let context = StepContext(
-            project: .numbersAPI, settings: try settings(), runner: engine.runner, console: try CapturedConsole().console,
-            cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner), runID: "r", root: root, environment: [:])
+        let console = try CapturedConsole().console
+        let step = AssessImageCode(
+            image: "numbers-api:latest", project: try ProjectLoader.load(root: root),
+            docker: DockerCLI(executable: "docker", runner: engine.runner, console: console), console: console,
+            resources: RunResources(
+                runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
+                runner: engine.runner, dockerExecutable: "docker"))
         let folder = try TemporaryFolder.make().appendingPathComponent("context")
-        try AssessImageCode().stageBuildContext(in: folder, context: context, base: "base:r", user: "thenumbers")
+        try step.stageBuildContext(in: folder, base: "base:r", user: "thenumbers")
         let fileManager = FileManager.default
-        for path in ["Dockerfile", "requirements-test.txt", "inputs/tests/test_x.py", "inputs/pyproject.toml",
+        for path in ["Dockerfile", "requirements/requirements-test.txt", "tools.txt", "inputs/tests/test_x.py", "inputs/pyproject.toml",
                      "inputs/.flake8", "inputs/.isort.cfg"] {
             #expect(fileManager.fileExists(atPath: folder.appendingPathComponent(path).path), "\(path)")
         }
@@ -78,8 +75,7 @@ import Testing
         let runner = RecordingRunner { command in
             command.arguments.contains("mypy") ? .fail(1) : .ok()
         }
-        let root = try TemporaryFolder.make()
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("app"), withIntermediateDirectories: true)
+        let root = try repository()
         let (status, console) = try await runWorkflows(["assess_code"], runner: runner, root: root)
         #expect(status == 1)
         let runs = runner.commands

@@ -5,11 +5,7 @@ import Testing
 
 /// The image steps driven against the fake engine: the exact docker commands, verdicts and exit codes.
 @Suite struct ImageStepsTests {
-    func repository() throws -> URL {
-        let root = try TemporaryFolder.make()
-        try Data("FROM python:3.11-slim\n".utf8).write(to: root.appendingPathComponent("Dockerfile"))
-        return root
-    }
+    func repository() throws -> URL { try NumbersAPIShape.make() }
 
     @Test func buildCIImageLabelsTheImageFromGitWithoutCache() async throws {
         let engine = FakeEngine()
@@ -50,7 +46,9 @@ import Testing
 
     @Test func buildWithoutDockerfileFailsBeforeDocker() async throws {
         let engine = FakeEngine()
-        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner)
+        let root = try repository()
+        try FileManager.default.removeItem(at: root.appendingPathComponent("Dockerfile"))
+        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: root)
         #expect(status == 1)
         #expect(console.stderr.contains("No Dockerfile"))
         #expect(engine.runner.argvs().isEmpty)

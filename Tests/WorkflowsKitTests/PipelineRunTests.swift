@@ -5,15 +5,7 @@ import Testing
 
 /// Whole invocations against the fake engine: what is recorded as passed, and what is refused up front.
 @Suite struct PipelineRunTests {
-    func repository() throws -> URL {
-        let root = try TemporaryFolder.make()
-        for file in ["Dockerfile", "requirements-test.txt", ".flake8", ".isort.cfg", "app/pyproject.toml", "app/tests/t.py"] {
-            let url = root.appendingPathComponent(file)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data("x".utf8).write(to: url)
-        }
-        return root
-    }
+    func repository() throws -> URL { try NumbersAPIShape.make() }
 
     func engine() throws -> FakeEngine {
         let engine = FakeEngine()
@@ -106,11 +98,12 @@ import Testing
 }
 
 extension PipelineRunTests {
-    @Test func hostStepsOutsideTheRepositorySayWhereToRunThem() async throws {
+    /// Outside a Python project (no project file, no configured tool), there are no gate steps at all.
+    @Test func gateStepsOutsideAProjectAreUsageErrors() async throws {
         let runner = RecordingRunner()
-        let (status, console) = try await runWorkflows(["assess_black"], runner: runner)
-        #expect(status == 1)
-        #expect(console.stderr.contains("Run workflows from the repository root"))
+        let (status, console) = try await runWorkflows(["assess_black"], runner: runner, root: try TemporaryFolder.make())
+        #expect(status == 64)
+        #expect(console.stderr.contains("unknown step 'assess_black'"))
         #expect(runner.commands.isEmpty)
     }
 }

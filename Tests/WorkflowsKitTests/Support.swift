@@ -1,7 +1,34 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import WorkflowsKit
+
+/// A repository shaped as this one's embedded app: this repository's own `.workflows.toml`, with
+/// placeholder files where the steps only need them to exist.
+enum NumbersAPIShape {
+    static let projectFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".workflows.toml")
+
+    static func make(_ extra: [String: String] = [:]) throws -> URL {
+        let files: [String: String] = [
+            ".workflows.toml": try String(contentsOf: projectFile, encoding: .utf8),
+            "Dockerfile": "FROM python:3.11-slim\n",
+            "requirements-test.txt": "black==1\nisort==1\nflake8==1\nmypy==1\npytest==1\n",
+            ".flake8": "[flake8]\n",
+            ".isort.cfg": "[settings]\n",
+            "app/pyproject.toml": "[tool.black]\n",
+            "app/thenumbers/__init__.py": "",
+            "app/tests/test_x.py": "x",
+        ]
+        return try FakeRepository("workflows-unit-repo", files: files.merging(extra) { $1 }).root
+    }
+}
+
+extension Project {
+    /// The embedded app's project, as the loader resolves it.
+    nonisolated(unsafe) static let numbersAPI: Project = try! ProjectLoader.load(root: NumbersAPIShape.make())
+}
 
 /// A recording fake runner: every command is kept, and each answer comes from the script given to it.
 final class RecordingRunner: ProcessRunning, @unchecked Sendable {
@@ -74,9 +101,10 @@ func runWorkflows(
     _ arguments: [String], environment: [String: String] = [:], runner: RecordingRunner, root: URL? = nil
 ) async throws -> (status: Int32, console: CapturedConsole) {
     let console = try CapturedConsole()
-    let folder = try root ?? TemporaryFolder.make()
+    let folder = try root ?? NumbersAPIShape.make()
     let status = await Workflows.run(
         arguments: arguments, environment: environment, runner: runner, console: console.console,
-        cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: runner), root: folder, runID: "testrun")
+        cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: runner), currentFolder: folder,
+        runID: "testrun")
     return (status, console)
 }

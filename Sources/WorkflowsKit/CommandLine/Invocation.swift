@@ -70,14 +70,14 @@ public enum Invocation: Sendable, Equatable {
             }
             timeout = seconds
         }
-        let image = value(.image)?.text ?? project.imageName
+        let image = value(.image)?.text ?? project.image
         guard ImageReference.isValid(image) else {
             throw usage("'\(image)' is not a valid image reference (lower-case name, optional :tag).")
         }
         let repository = value(.publishRepository)
         if let (text, source) = repository, !ImageReference.isValidRepository(text) {
             throw usage(
-                "\(source) must be a repository without a tag, in lower case, such as ghcr.io/owner/numbers-api, "
+                "\(source) must be a repository without a tag, in lower case, such as ghcr.io/owner/app, "
                     + "not '\(text)'.")
         }
         let latestBranches = environment["WORKFLOWS_LATEST_BRANCHES"].flatMap { $0.isEmpty ? nil : $0 }.map {

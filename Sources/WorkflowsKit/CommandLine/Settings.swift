@@ -24,13 +24,13 @@ struct OptionSpec: Sendable {
 
     static let image = OptionSpec(
         flag: "--image", variable: "WORKFLOWS_IMAGE", value: .text,
-        help: "the image to build, assess and publish (default numbers-api:latest)")
+        help: "the image to build, assess and publish (default: the project's, see show_project)")
     static let healthTimeout = OptionSpec(
         flag: "--health-timeout", variable: "WORKFLOWS_HEALTH_TIMEOUT", value: .text,
-        help: "seconds assess_image_health waits for healthy (default 60)")
+        help: "seconds assess_image_health waits for healthy (default: the project's health.timeout, else 60)")
     static let publishRepository = OptionSpec(
         flag: "--publish-repository", variable: "WORKFLOWS_PUBLISH_REPOSITORY", value: .text,
-        help: "where publish_image pushes, e.g. ghcr.io/owner/numbers-api (default from GITHUB_REPOSITORY or origin)")
+        help: "where publish_image pushes, e.g. ghcr.io/owner/app (default from GITHUB_REPOSITORY or origin)")
     static let dryRun = OptionSpec(
         flag: "--dry-run", variable: nil, value: .flag,
         help: "publish_image: print the tags and commands, change nothing")

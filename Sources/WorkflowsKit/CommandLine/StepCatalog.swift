@@ -1,7 +1,7 @@
 /// The one table of steps: the dispatcher, validation and `help` all read it.
 public enum StepAction: Sendable, Equatable {
     case styleCode
-    case hostGate(String)
+    case hostGate(Gate)
     case hostGates
     case buildImage(useCache: Bool)
     case assessImageCode
@@ -9,6 +9,7 @@ public enum StepAction: Sendable, Equatable {
     case installAllPackages
     case runApp
     case publishImage
+    case showProject
 }
 
 public struct StepDefinition: Sendable, Equatable {
@@ -27,19 +28,20 @@ public struct StepDefinition: Sendable, Equatable {
 }
 
 public enum StepCatalog {
-    public static func steps(for project: Project) -> [StepDefinition] {
+    /// The steps for `project`; without one (its file is wrong), those of no gate.
+    public static func steps(for project: Project?) -> [StepDefinition] {
         var steps = [
             StepDefinition(
                 name: "style_code", group: "code modification",
-                summary: "on the host: isort, then black, rewrite \(project.package) and \(project.tests)",
+                summary: "on the host: isort, then black (or ruff format), rewrite the sources",
                 body: .action(.styleCode))
         ]
-        for gate in project.gates {
+        for gate in project?.gates ?? [] {
             steps.append(
                 StepDefinition(
                     name: gate.step, group: "code verification",
-                    summary: "on the host: python -m " + gate.moduleArguments.joined(separator: " "),
-                    body: .action(.hostGate(gate.name))))
+                    summary: "on the host: python -m " + (project?.arguments(for: gate) ?? []).joined(separator: " "),
+                    body: .action(.hostGate(gate))))
         }
         steps += [
             StepDefinition(
@@ -64,12 +66,16 @@ public enum StepCatalog {
                 body: .action(.assessImageHealth)),
             StepDefinition(
                 name: "install_all_packages", group: "project",
-                summary: "on the host: pip-install the runtime and the test requirements",
+                summary: "on the host: pip-install the runtime and the test requirements, and the gates' tools",
                 body: .action(.installAllPackages)),
             StepDefinition(
                 name: "run_app", group: "project",
-                summary: "on the host: run the app from source (python -m \(project.package))",
+                summary: "on the host: run the app from source (python -m PACKAGE, the first with __main__.py)",
                 body: .action(.runApp)),
+            StepDefinition(
+                name: "show_project", group: "project",
+                summary: "print the resolved project: each value and where it came from",
+                body: .action(.showProject)),
             StepDefinition(
                 name: "quality_pipeline", group: "project",
                 summary: "build_ci_image, assess_image_code, assess_image_health",

@@ -1,12 +1,13 @@
 /// The `help` text, generated from the step table and the option table.
 public enum Usage {
-    public static func text(for project: Project) -> String {
-        let steps = StepCatalog.steps(for: project)
+    /// Without a project (its file is wrong), the gate steps are left out.
+    public static func text(for project: Project?) -> String {
+        let steps = project.map(StepCatalog.steps(for:)) ?? StepCatalog.steps(for: nil)
         var lines = [
             "workflows: the image-driven CI/CD pipeline: build the image, assess the code inside it,",
             "prove it healthy, and only then publish it.",
             "",
-            "Usage: workflows [options] STEP [STEP ...]",
+            "Usage: workflows [-C DIR] [options] STEP [STEP ...]",
             "Runs the steps in order and stops at the first that fails. Steps also answer to kebab-case",
             "(build-ci-image).",
         ]
@@ -21,8 +22,17 @@ public enum Usage {
             }
         }
         lines.append("")
+        if let project {
+            let gates = project.gates.map(\.name).joined(separator: ", ")
+            lines.append("Gates of the project at \(project.root.path) (\(project.origins["gates"] ?? "convention")):")
+            lines.append("  " + (gates.isEmpty ? "none" : gates))
+            lines.append("")
+        }
         lines.append("Options (the flag wins over its environment variable):")
         let optionWidth = (OptionSpec.all.map { label($0).count }.max() ?? 0) + 2
+        lines.append(
+            "  " + "-C, --project-dir DIR".padding(toLength: optionWidth, withPad: " ", startingAt: 0)
+                + "the repository root, where the project file is (default: the current folder)")
         for option in OptionSpec.all {
             let variable = option.variable.map { " [\($0)]" } ?? ""
             lines.append("  " + label(option).padding(toLength: optionWidth, withPad: " ", startingAt: 0) + option.help + variable)
@@ -36,8 +46,11 @@ public enum Usage {
             "WORKFLOWS_REGISTRY_PASSWORD (publish_image logs in with them through stdin), NO_COLOR.",
             "DOCKER_HOST, DOCKER_CONTEXT and DOCKER_CONFIG pass through to docker untouched.",
             "",
-            "Exit status: 0 all steps passed, 1 a step failed, 64 usage error, 128+N ended by signal N",
-            "(130 SIGINT, 143 SIGTERM).",
+            "Project: workflows.toml, .workflows.toml or [tool.workflows] in pyproject.toml at the root,",
+            "else the repository's conventions; 'workflows show_project' shows what was understood.",
+            "",
+            "Exit status: 0 all steps passed, 1 a step failed, 64 usage error (command line or project file),",
+            "128+N ended by signal N (130 SIGINT, 143 SIGTERM).",
         ]
         return lines.joined(separator: "\n")
     }

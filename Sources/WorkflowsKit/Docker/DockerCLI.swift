@@ -9,6 +9,9 @@ public struct DockerCLI: Sendable {
     public var runner: any ProcessRunning
     public var console: Console
 
+    /// The CLI's name for messages: `docker`, `podman`.
+    public var name: String { URL(fileURLWithPath: executable).lastPathComponent }
+
     /// Runs `docker ARGS`; a non-zero exit is returned, not thrown.
     @discardableResult
     public func run(

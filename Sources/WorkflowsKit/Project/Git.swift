@@ -41,6 +41,11 @@ public struct Git: Sendable {
         return tags.first
     }
 
+    /// Every tag of the repository.
+    func tags() async -> [String] {
+        await answer(["tag", "--list"])?.split(whereSeparator: \.isNewline).map(String.init) ?? []
+    }
+
     public func gitDirectory() async -> URL? {
         guard let path = await answer(["rev-parse", "--absolute-git-dir"]) else { return nil }
         return URL(fileURLWithPath: path)

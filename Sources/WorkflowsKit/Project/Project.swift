@@ -1,63 +1,65 @@
-/// Everything that is specific to the project the pipeline works on, with the Numbers API's values as
-/// defaults. The next step reads this value from a project file so that any Python project can use it.
+import Foundation
+
+/// Everything specific to the Python project the pipeline works on: plain data, resolved from the project
+/// file and the repository's conventions by `ProjectLoader` before the command line is interpreted.
+/// Paths are relative: `dockerfile`, `context` and `testRequirements` to the root, `sources` and `tests`
+/// to `sourceRoot`.
 public struct Project: Sendable, Equatable {
-    /// A quality gate: one `python -m` tool run over the package and its tests.
-    public struct Gate: Sendable, Equatable {
-        public var name: String
-        public var step: String
-        public var moduleArguments: [String]
+    /// How the image is proved healthy when the project file says so; else the image's own HEALTHCHECK.
+    public enum HealthProbe: Sendable, Equatable {
+        /// An HTTP(S) URL requested from inside the container with Python's standard library.
+        case url(String)
+        /// A shell command run inside the container, as `docker run --health-cmd` runs it.
+        case command(String)
     }
 
-    /// A file or folder of the repository that the in-image gates need, and where it goes in the image's
-    /// working directory.
-    public struct GateInput: Sendable, Equatable {
+    /// A gate's configuration file, and where it goes in the image's working directory.
+    public struct ConfigFile: Sendable, Equatable {
         public var source: String
         public var destination: String
     }
 
-    public var imageName: String
+    /// The repository root (`-C`, else the current folder).
+    public var root: URL
+    /// The project file that was read, relative to the root; nil when conventions alone describe it.
+    public var file: String?
+    public var image: String
     public var dockerfile: String
-    /// The folder, relative to the repository root, that holds the package and its tests; host-side
-    /// steps run there, as the in-image gates run in the image's working directory.
+    public var context: String
     public var sourceRoot: String
-    public var package: String
-    public var tests: String
-    public var runtimeRequirements: String
-    public var testRequirements: String
-    public var gateInputs: [GateInput]
+    public var sources: [String]
+    public var tests: [String]
+    public var testRequirements: [String]
+    /// The test requirements and every file they include (`-r`, `-c`): what travels into the gates' image.
+    public var requirementFiles: [String]
+    /// The runtime requirements for `install_all_packages`: `requirements.txt` beside the source root or at the root.
+    public var runtimeRequirements: String?
     public var gates: [Gate]
-    /// The interpreter on the host for the host-side steps; in the image it is `python`.
-    public var hostPython: String
+    /// Gate tools that no test requirement names: installed unpinned.
+    public var unpinnedTools: [String]
+    public var configFiles: [ConfigFile]
+    public var health: HealthProbe?
+    /// Sorted by name: `--env` on the health container.
+    public var healthEnvironment: [String: String]
     public var healthTimeoutSeconds: Double
-    public var healthPollSeconds: Double
+    /// Where each value came from, by key: `.workflows.toml:4`, `pyproject.toml [tool.pytest.ini_options]`,
+    /// `convention`, as `git config --show-origin` shows it.
+    public var origins: [String: String]
 
-    public static let numbersAPI: Project = {
-        let package = "thenumbers"
-        let tests = "tests"
-        return Project(
-            imageName: "numbers-api:latest",
-            dockerfile: "Dockerfile",
-            sourceRoot: "app",
-            package: package,
-            tests: tests,
-            runtimeRequirements: "app/requirements.txt",
-            testRequirements: "requirements-test.txt",
-            gateInputs: [
-                GateInput(source: "app/tests", destination: tests),
-                GateInput(source: "app/pyproject.toml", destination: "pyproject.toml"),
-                GateInput(source: ".flake8", destination: ".flake8"),
-                GateInput(source: ".isort.cfg", destination: ".isort.cfg"),
-            ],
-            gates: [
-                Gate(name: "black", step: "assess_black", moduleArguments: ["black", "--check", package, tests]),
-                Gate(name: "isort", step: "assess_isort", moduleArguments: ["isort", "--check-only", package, tests]),
-                Gate(name: "flake8", step: "assess_flake", moduleArguments: ["flake8", package, tests]),
-                Gate(name: "mypy", step: "assess_mypy", moduleArguments: ["mypy", package, tests]),
-                Gate(name: "pytest", step: "assess_tests", moduleArguments: ["pytest", tests]),
-            ],
-            hostPython: "python3",
-            healthTimeoutSeconds: 60,
-            healthPollSeconds: 0.4
-        )
-    }()
+    /// The interpreter for the host-side steps; in the image it is `python`.
+    static let hostPython = "python3"
+    static let healthPollSeconds = 0.25
+
+    public func path(_ relative: String) -> URL {
+        relative == "." ? root : root.appendingPathComponent(relative)
+    }
+
+    /// A path relative to the source root, as a path relative to the repository root.
+    func repositoryPath(ofSource relative: String) -> String {
+        sourceRoot == "." ? relative : sourceRoot + "/" + relative
+    }
+
+    func arguments(for gate: Gate) -> [String] {
+        gate.moduleArguments(sources: sources, tests: tests)
+    }
 }

@@ -33,22 +33,21 @@ public enum PassRecord {
         return assessed.allSatisfy({ $0.imageID == built }) ? built : nil
     }
 
-    static func file(for image: String, context: StepContext) async -> URL? {
-        guard let gitDirectory = await context.git.gitDirectory() else { return nil }
+    static func file(for image: String, git: Git) async -> URL? {
+        guard let gitDirectory = await git.gitDirectory() else { return nil }
         let safe = String(image.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
         return gitDirectory.appendingPathComponent("workflows/passed/\(safe).json")
     }
 
-    static func store(imageID: String, context: StepContext) async {
-        let image = context.settings.image
+    static func store(imageID: String, image: String, docker: DockerCLI, git: Git, console: Console) async {
         // The commit the image was built from is its own label, not whatever HEAD is by now.
         let format = "{{index .Config.Labels \"commit\"}} {{index .Config.Labels \"workflows.tree\"}}"
-        let answer = try? await context.docker.query(["image", "inspect", "--format", format, imageID])
+        let answer = try? await docker.query(["image", "inspect", "--format", format, imageID])
         let labels = answer?.outputText.split(separator: " ").map(String.init) ?? []
-        guard let file = await file(for: image, context: context), labels.count == 2, labels[0] != "unknown",
+        guard let file = await file(for: image, git: git), labels.count == 2, labels[0] != "unknown",
             labels[1] == "clean"
         else {
-            context.console.warning(
+            console.warning(
                 "\(image) passed, but is not recorded as publishable: it was built outside a git repository or "
                     + "from uncommitted changes. publish_image will refuse it.")
             return
@@ -58,15 +57,15 @@ public enum PassRecord {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try JSONEncoder().encode(entry).write(to: file, options: .atomic)
-            context.console.info(
+            console.info(
                 "Recorded: \(image) (\(imageID.prefix(19))) passed for commit \(entry.commit.prefix(12)).")
         } catch {
-            context.console.warning("Could not record the passing image in \(file.path): \(error.localizedDescription)")
+            console.warning("Could not record the passing image in \(file.path): \(error.localizedDescription)")
         }
     }
 
-    static func load(image: String, context: StepContext) async -> Entry? {
-        guard let file = await file(for: image, context: context), let data = try? Data(contentsOf: file) else {
+    static func load(image: String, git: Git) async -> Entry? {
+        guard let file = await file(for: image, git: git), let data = try? Data(contentsOf: file) else {
             return nil
         }
         return try? JSONDecoder().decode(Entry.self, from: data)

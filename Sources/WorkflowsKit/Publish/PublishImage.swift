@@ -2,46 +2,51 @@ import Foundation
 
 /// `publish_image`: push exactly the image that passed quality_pipeline for HEAD, under the tags that
 /// `TagRules` gives, logging in first when credentials are in the environment (password through stdin).
-public struct PublishImage: Sendable {
-    public func run(_ context: StepContext) async throws {
-        let settings = context.settings
-        let facts = await context.git.facts()
-        let repository = try Self.repository(settings: settings, environment: context.environment, origin: facts?.origin)
-        let ref = Self.ref(environment: context.environment, facts: facts)
-        let knownTags = await tags(context)
+struct PublishImage: Sendable {
+    var settings: Settings
+    var environment: [String: String]
+    var docker: DockerCLI
+    var git: Git
+    var console: Console
+    var resources: RunResources
+
+    func run() async throws {
+        let facts = await git.facts()
+        let repository = try Self.repository(settings: settings, environment: environment, origin: facts?.origin)
+        let ref = Self.ref(environment: environment, facts: facts)
+        let knownTags = await git.tags()
         let plan = try TagRules.plan(
             branch: ref.branch, tag: ref.tag, latestBranches: settings.latestBranches, knownTags: knownTags)
         guard !plan.tags.isEmpty else {
-            context.console.info(plan.reason)
+            console.info(plan.reason)
             return
         }
         let references = plan.tags.map { "\(repository):\($0)" }
-        context.console.info("Tags for \(repository) (\(plan.reason)): \(plan.tags.joined(separator: ", "))")
+        console.info("Tags for \(repository) (\(plan.reason)): \(plan.tags.joined(separator: ", "))")
 
-        let docker = context.docker
         try await docker.requireEngine()
         guard let imageID = try await docker.imageID(settings.image) else {
             throw WorkflowsError(
                 .input, "The engine has no image \(settings.image) to publish.",
                 remedy: "Run 'workflows quality_pipeline' first.")
         }
-        try await verifyPassed(imageID: imageID, headCommit: facts?.commit, context: context)
+        try await verifyPassed(imageID: imageID, headCommit: facts?.commit)
 
         let registry = ImageReference.registry(of: repository)
         let credentials = settings.registryUser.flatMap { user in settings.registryPassword.map { (user, $0) } }
         if settings.dryRun {
-            context.console.info("Dry run: these commands would run; nothing changes.")
+            console.info("Dry run: these commands would run; nothing changes.")
             if let (user, _) = credentials {
-                context.console.command([settings.docker, "login", "--username", user, "--password-stdin", registry])
+                console.command([settings.docker, "login", "--username", user, "--password-stdin", registry])
             }
             for reference in references {
-                context.console.command([settings.docker, "tag", imageID, reference])
-                context.console.command([settings.docker, "push", reference])
+                console.command([settings.docker, "tag", imageID, reference])
+                console.command([settings.docker, "push", reference])
             }
             return
         }
         guard let (user, password) = credentials else {
-            try await push(references, of: imageID, context: context)
+            try await push(references, of: imageID)
             return
         }
         // Logged in for this push only, like docker/login-action; also when a signal ends the run.
@@ -49,15 +54,14 @@ public struct PublishImage: Sendable {
         let logout: Cancellator.Cleanup = { runner in
             _ = try? runner.runBlocking(Command(executable, ["logout", registry]))
         }
-        try await context.withCleanup(logout) {
-            try await login(registry: registry, user: user, password: password, context: context)
-            try await push(references, of: imageID, context: context)
+        try await resources.withCleanup(logout) {
+            try await login(registry: registry, user: user, password: password)
+            try await push(references, of: imageID)
         }
     }
 
     /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.
-    private func push(_ references: [String], of imageID: String, context: StepContext) async throws {
-        let docker = context.docker
+    private func push(_ references: [String], of imageID: String) async throws {
         var pushed: [String] = []
         for reference in references {
             let tagged = try await docker.run(["tag", imageID, reference])
@@ -74,8 +78,8 @@ public struct PublishImage: Sendable {
             }
             pushed.append(digest.map { "\(reference)@\($0)" } ?? "\(reference) (the CLI reported no digest)")
         }
-        context.console.success("Pushed:")
-        for line in pushed { context.console.success("  " + line) }
+        console.success("Pushed:")
+        for line in pushed { console.success("  " + line) }
     }
 
     /// The registry's digest of what was just pushed, as the engine recorded it.
@@ -87,27 +91,27 @@ public struct PublishImage: Sendable {
         return digests.first { $0.hasPrefix(repository + "@") }.map { String($0.dropFirst(repository.count + 1)) }
     }
 
-    private func login(registry: String, user: String, password: String, context: StepContext) async throws {
-        let result = try await context.docker.run(
+    private func login(registry: String, user: String, password: String) async throws {
+        let result = try await docker.run(
             ["login", "--username", user, "--password-stdin", registry], output: .captured,
             input: Data(password.utf8))
         guard result.succeeded else {
             let reason = result.errorText.replacingOccurrences(of: password, with: "***")
             throw WorkflowsError(
-                .failed, "docker login to \(registry) as \(user) failed: \(reason). Nothing was pushed.",
+                .failed, "\(docker.name) login to \(registry) as \(user) failed: \(reason). Nothing was pushed.",
                 remedy: "Check WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD (a token with the right to "
                     + "push packages).")
         }
-        context.console.info("Logged in to \(registry) as \(user).")
+        console.info("Logged in to \(registry) as \(user).")
     }
 
-    private func verifyPassed(imageID: String, headCommit: String?, context: StepContext) async throws {
-        let image = context.settings.image
-        if context.settings.allowUnverifiedImage {
-            context.console.warning("--allow-unverified-image: pushing \(image) without checking that it passed.")
+    private func verifyPassed(imageID: String, headCommit: String?) async throws {
+        let image = settings.image
+        if settings.allowUnverifiedImage {
+            console.warning("--allow-unverified-image: pushing \(image) without checking that it passed.")
             return
         }
-        let record = await PassRecord.load(image: image, context: context)
+        let record = await PassRecord.load(image: image, git: git)
         let problem: String?
         if let record {
             if record.imageID != imageID {
@@ -129,13 +133,6 @@ public struct PublishImage: Sendable {
                 remedy: "Run 'workflows quality_pipeline publish_image'. To push anyway, knowing why: "
                     + "--allow-unverified-image.")
         }
-    }
-
-    private func tags(_ context: StepContext) async -> [String] {
-        guard let output = try? await context.runner.run(Command("git", ["tag", "--list"], workingDirectory: context.root.path)),
-            output.succeeded
-        else { return [] }
-        return output.outputText.split(whereSeparator: \.isNewline).map(String.init)
     }
 
     /// The registry repository: the option, else ghcr.io from GitHub Actions' or origin's owner/name.

@@ -3,56 +3,62 @@ import Foundation
 /// `assess_image_code`: every gate inside containers of the image, as the image's own user.
 /// The tests and configs reach the engine as a build context (a derived image), never as bind mounts,
 /// so the step works as well against a remote engine (`DOCKER_HOST=ssh://…`).
-public struct AssessImageCode: Sendable {
+struct AssessImageCode: Sendable {
     /// Where the gates' tools go inside the derived image; a folder the image's user can create.
     static let toolsFolder = "/tmp/workflows-gates"
 
+    var image: String
+    var project: Project
+    var docker: DockerCLI
+    var console: Console
+    var resources: RunResources
+
     /// Returns the ID of the image it assessed.
-    public func run(_ context: StepContext) async throws -> String {
-        let docker = context.docker
+    func run() async throws -> String {
         try await docker.requireEngine()
-        let image = context.settings.image
         let config = try await ImageConfig.inspect(image, docker: docker)
         if config.runsAsRoot {
-            context.console.warning("\(image) runs as root: the gates run as root too.")
+            console.warning("\(image) runs as root: the gates run as root too.")
         }
-        let contextFolder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("workflows-gates-\(context.runID)-\(UUID().uuidString.prefix(8))")
+        let contextFolder = resources.temporaryFolder("gates")
         // The ID, under a tag of the run's own: the name may be rebuilt meanwhile, and BuildKit reads a
         // bare `FROM sha256:…` as an image to pull.
-        let assessed = "workflows-assessed:\(context.runID)"
-        let gatesImage = "workflows-gates:\(context.runID)"
-        try await context.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
-            try stageBuildContext(in: contextFolder, context: context, base: assessed, user: config.user)
+        let assessed = "workflows-assessed:\(resources.runID)"
+        let gatesImage = "workflows-gates:\(resources.runID)"
+        try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
+            try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
             guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
                 throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
             }
             let build = try await docker.run([
-                "build", "--force-rm", "--label", context.runLabel, "--tag", gatesImage, contextFolder.path,
+                "build", "--force-rm", "--label", resources.runLabel, "--tag", gatesImage, contextFolder.path,
             ])
             guard build.succeeded else {
+                let requirements = project.testRequirements.isEmpty
+                    ? "the gates' tools" : project.testRequirements.joined(separator: ", ")
                 throw WorkflowsError(
-                    .failed, "Installing \(context.project.testRequirements) into a copy of the image failed.",
-                    remedy: "pip's output is above: check the pins in \(context.project.testRequirements) (they "
-                        + "must agree with the image's own packages), and that the image has python with pip.")
+                    .failed, "Preparing the gates in a copy of \(image) failed.",
+                    remedy: "The output is above. If pip failed: check the pins in \(requirements) (they must agree "
+                        + "with the image's own packages), and that the image has python with pip. If a source is "
+                        + "missing: the Dockerfile does not copy it into the image's working directory; set "
+                        + "'sources' in the project file.")
             }
-            let results = try await GateVerdicts.runAll(context.project.gates, cancellator: context.cancellator) {
-                gate in
-                let name = "workflows-\(context.runID)-\(gate.name)"
+            let results = try await GateVerdicts.runAll(project.gates, cancellator: resources.cancellator) { gate in
+                let name = "workflows-\(resources.runID)-\(gate.name)"
                 let result = try await docker.run(
-                    ["run", "--rm", "--name", name, "--label", context.runLabel, "--entrypoint", "python", gatesImage,
-                     "-m"] + gate.moduleArguments)
+                    ["run", "--rm", "--name", name, "--label", resources.runLabel, "--entrypoint", "python",
+                     gatesImage, "-m"] + project.arguments(for: gate))
                 return result.succeeded
             }
-            try GateVerdicts.report(results, where: "inside \(image)", console: context.console)
+            try GateVerdicts.report(results, where: "inside \(image)", console: console)
         }
         return config.id
     }
 
-    /// The derived image's build context: the test requirements, the gates' inputs and a Dockerfile.
-    func stageBuildContext(in folder: URL, context: StepContext, base: String, user: String) throws {
+    /// The derived image's build context: the test requirements, the tests, the gates' configs and a Dockerfile.
+    func stageBuildContext(in folder: URL, base: String, user: String) throws {
         do {
-            try stage(in: folder, context: context, base: base, user: user)
+            try stage(in: folder, base: base, user: user)
         } catch let error as WorkflowsError {
             throw error
         } catch {
@@ -62,26 +68,41 @@ public struct AssessImageCode: Sendable {
         }
     }
 
-    private func stage(in folder: URL, context: StepContext, base: String, user: String) throws {
+    private func stage(in folder: URL, base: String, user: String) throws {
         let fileManager = FileManager.default
         try? fileManager.removeItem(at: folder)
         let inputs = folder.appendingPathComponent("inputs")
         try fileManager.createDirectory(at: inputs, withIntermediateDirectories: true)
-        let requirements = context.path(context.project.testRequirements)
-        try copy(requirements, to: folder.appendingPathComponent("requirements-test.txt"))
-        for input in context.project.gateInputs {
-            try copy(context.path(input.source), to: inputs.appendingPathComponent(input.destination))
+        try fileManager.createDirectory(
+            at: folder.appendingPathComponent("requirements"), withIntermediateDirectories: true)
+        for file in project.requirementFiles {
+            try copy(project.path(file), to: folder.appendingPathComponent("requirements/" + file))
         }
-        let dockerfile = Self.dockerfile(image: base, user: user, runLabel: context.runLabel)
+        try Data(project.unpinnedTools.map { $0 + "\n" }.joined().utf8)
+            .write(to: folder.appendingPathComponent("tools.txt"))
+        for test in project.tests {
+            try copy(project.path(project.repositoryPath(ofSource: test)), to: inputs.appendingPathComponent(test))
+        }
+        for config in project.configFiles {
+            try copy(project.path(config.source), to: inputs.appendingPathComponent(config.destination))
+        }
+        let dockerfile = Self.dockerfile(
+            image: base, user: user, runLabel: resources.runLabel,
+            requirements: project.testRequirements, sources: project.sources)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
     /// Every layer carries the run's label (so an interrupted build's intermediate images are found too).
     /// The gates' tools go into their own folder (`pip --target`, as the image's user), constrained to the
     /// versions the image already has, so that a shared dependency is not a different one under test.
-    static func dockerfile(image: String, user: String, runLabel: String) -> String {
+    /// The last layer checks that every source the linters read is in the image's working directory.
+    static func dockerfile(image: String, user: String, runLabel: String, requirements: [String], sources: [String])
+        -> String
+    {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
         let tools = toolsFolder
+        let requirementArguments = requirements.map { " --requirement \(tools)/requirements/\($0)" }.joined()
+        let check = Self.sourcesCheck(sources)
         return """
             FROM \(image)
             LABEL \(runLabel)
@@ -89,16 +110,32 @@ public struct AssessImageCode: Sendable {
                 PYTHONDONTWRITEBYTECODE=1 \\
                 XDG_CACHE_HOME=\(tools)/cache \\
                 MYPY_CACHE_DIR=\(tools)/mypy-cache \\
+                RUFF_CACHE_DIR=\(tools)/ruff-cache \\
                 PYTEST_ADDOPTS="-p no:cacheprovider"
             RUN mkdir -p \(tools) \\
                 && (python -m pip freeze | grep -E '^[A-Za-z0-9_.-]+==' || true) > \(tools)/constraints.txt
-            COPY \(chown)requirements-test.txt \(tools)/requirements-test.txt
+            COPY \(chown)requirements/ \(tools)/requirements/
+            COPY \(chown)tools.txt \(tools)/tools.txt
             RUN python -m pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location \\
                 --target \(tools)/site-packages --constraint \(tools)/constraints.txt \\
-                --requirement \(tools)/requirements-test.txt
+                --requirement \(tools)/tools.txt\(requirementArguments)
             COPY \(chown)inputs/ ./
+            RUN \(check)
 
             """
+    }
+
+    /// An exec-form `RUN` (no shell needed) that fails, naming them, when sources are not in the image.
+    static func sourcesCheck(_ sources: [String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let list = (try? String(decoding: encoder.encode(sources), as: UTF8.self)) ?? "[]"
+        let code =
+            "import os, sys; missing = [p for p in \(list) if not os.path.exists(p)]; "
+            + "sys.exit('workflows: not in the image at ' + os.getcwd() + ': ' + ', '.join(missing) "
+            + "+ ' (the Dockerfile does not copy them there; set sources in the project file)' if missing else 0)"
+        let argv = ["python", "-c", code]
+        return (try? String(decoding: encoder.encode(argv), as: UTF8.self)) ?? ""
     }
 
     private func copy(_ source: URL, to destination: URL) throws {
@@ -106,11 +143,11 @@ public struct AssessImageCode: Sendable {
         guard fileManager.fileExists(atPath: source.path) else {
             throw WorkflowsError(
                 .input, "The gates need \(source.path), which does not exist.",
-                remedy: "Run workflows from the repository root, or restore the file.")
+                remedy: "Restore the file, or correct the project file ('workflows show_project' shows what it says).")
         }
         try fileManager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         try fileManager.copyItem(at: source, to: destination)
-        let litter = ["__pycache__", ".pytest_cache", ".mypy_cache"]
+        let litter = ["__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"]
         if let walker = fileManager.enumerator(at: destination, includingPropertiesForKeys: nil) {
             let doomed = walker.compactMap { $0 as? URL }.filter { litter.contains($0.lastPathComponent) }
             for url in doomed { try? fileManager.removeItem(at: url) }
@@ -119,7 +156,7 @@ public struct AssessImageCode: Sendable {
 }
 
 /// The parts of `docker image inspect` the steps need.
-public struct ImageConfig: Sendable, Equatable {
+struct ImageConfig: Sendable, Equatable {
     public var id: String
     public var user: String
     public var workingDirectory: String

@@ -4,58 +4,87 @@ import Foundation
 /// the run, and follow its state until the HEALTHCHECK says healthy. It fails at once on `unhealthy` or
 /// when the container ends, and at the deadline otherwise, each time with the probes' results and the
 /// container's logs. The container goes on every path out.
-public struct AssessImageHealth: Sendable {
+struct AssessImageHealth: Sendable {
+    var image: String
+    var project: Project
+    var timeout: Double
+    var docker: DockerCLI
+    var console: Console
+    var resources: RunResources
+
     /// Returns the ID of the image it assessed.
-    public func run(_ context: StepContext) async throws -> String {
-        let docker = context.docker
-        let image = context.settings.image
+    func run() async throws -> String {
         try await docker.requireEngine()
         let config = try await ImageConfig.inspect(image, docker: docker)
-        guard config.declaresHealthcheck else {
+        guard config.declaresHealthcheck || project.health != nil else {
             throw WorkflowsError(
                 .input, "\(image) declares no HEALTHCHECK, so there is no health to wait for.",
-                remedy: "Add a HEALTHCHECK instruction to the Dockerfile, e.g. one that requests an endpoint of "
-                    + "the app (see this repository's Dockerfile), and build the image again.")
+                remedy: "Add a HEALTHCHECK instruction to the Dockerfile, or give a probe in the project file: "
+                    + "[tool.workflows.health] url = \"http://127.0.0.1:8000/\" (or command = \"...\").")
         }
-        let name = "workflows-\(context.runID)-health"
-        let timeout = context.settings.healthTimeoutSeconds
-        return try await context.withRunCleanup {
+        let name = "workflows-\(resources.runID)-health"
+        return try await resources.withRunCleanup {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
-                ["run", "--detach", "--name", name, "--label", context.runLabel, config.id], output: .captured)
+                ["run", "--detach", "--name", name, "--label", resources.runLabel] + Self.probeArguments(project, timeout: timeout)
+                    + [config.id], output: .captured)
             guard started.succeeded else {
                 throw WorkflowsError(
                     .failed, "The engine could not start \(image): \(started.errorText)",
                     remedy: "Check the image's entrypoint and the engine's resources.")
             }
             let start = Date()
-            context.console.info("Waiting up to \(Duration.format(timeout)) for \(name) to become healthy...")
+            console.info("Waiting up to \(Seconds.format(timeout)) for \(name) to become healthy...")
             while true {
-                if context.cancellator.cancellingSignal != nil { throw CancellationError() }
-                let state = try await inspect(name, docker: docker)
+                if resources.isCancelling { throw CancellationError() }
+                let state = try await inspect(name)
                 let elapsed = Date().timeIntervalSince(start)
                 switch state.verdict {
                 case .healthy:
-                    context.console.success("\(image) is healthy after \(Duration.format(elapsed)).")
+                    console.success("\(image) is healthy after \(Seconds.format(elapsed)).")
                     return config.id
                 case .unhealthy:
-                    try await fail("became unhealthy after \(Duration.format(elapsed))", state, name, context)
+                    try await fail("became unhealthy after \(Seconds.format(elapsed))", state, name)
                 case .ended(let exitCode):
                     try await fail(
                         "exited with code \(exitCode)\(state.oomKilled == true ? " (killed: out of memory)" : "") "
-                            + "after \(Duration.format(elapsed)), before it became healthy", state, name, context)
+                            + "after \(Seconds.format(elapsed)), before it became healthy", state, name)
                 case .waiting where elapsed >= timeout:
                     try await fail(
-                        "was not healthy by the deadline of \(Duration.format(timeout)) (health: "
-                            + "\(state.health?.status ?? "none"))", state, name, context)
+                        "was not healthy by the deadline of \(Seconds.format(timeout)) (health: "
+                            + "\(state.health?.status ?? "none"))", state, name)
                 case .waiting:
-                    try await Task.sleep(nanoseconds: UInt64(context.project.healthPollSeconds * 1e9))
+                    try await Task.sleep(nanoseconds: UInt64(Project.healthPollSeconds * 1e9))
                 }
             }
         }
     }
 
-    private func inspect(_ name: String, docker: DockerCLI) async throws -> ContainerState {
+    /// The project's environment, and its probe when it gives one: it replaces the image's own. Failures
+    /// during the start period (the whole wait) do not count, so a slow start is judged at the deadline.
+    static func probeArguments(_ project: Project, timeout: Double) -> [String] {
+        var arguments = project.healthEnvironment.keys.sorted().flatMap { key in
+            ["--env", "\(key)=\(project.healthEnvironment[key] ?? "")"]
+        }
+        guard let probe = project.health else { return arguments }
+        let command: String
+        switch probe {
+        case .command(let text):
+            command = text
+        case .url(let url):
+            let literal = (try? String(decoding: JSONEncoder().encode(url), as: UTF8.self)) ?? "''"
+            let code = "import sys, urllib.request; "
+                + "sys.exit(0 if urllib.request.urlopen(\(literal), timeout=5).status < 400 else 1)"
+            command = "python3 -c " + ShellQuoting.quote(code)
+        }
+        arguments += [
+            "--health-cmd", command, "--health-interval", "1s", "--health-timeout", "5s", "--health-retries", "3",
+            "--health-start-period", "\(max(Int(timeout.rounded(.up)), 1))s",
+        ]
+        return arguments
+    }
+
+    private func inspect(_ name: String) async throws -> ContainerState {
         let answer = try await docker.query(["container", "inspect", "--format", "{{json .State}}", name])
         guard answer.succeeded else {
             throw WorkflowsError(
@@ -66,19 +95,16 @@ public struct AssessImageHealth: Sendable {
     }
 
     /// Shows the evidence (last probes, the container's logs), then throws.
-    private func fail(_ what: String, _ state: ContainerState, _ name: String, _ context: StepContext) async throws
-        -> Never
-    {
-        let console = context.console
-        console.failure("\(context.settings.image) \(what).")
+    private func fail(_ what: String, _ state: ContainerState, _ name: String) async throws -> Never {
+        console.failure("\(image) \(what).")
         console.info("Last health probes of \(name):")
         for line in state.probeReport { console.info(line) }
         console.info("Logs of \(name) (last 100 lines):")
-        let logs = try await context.docker.run(["logs", "--tail", "100", name], output: .live)
+        let logs = try await docker.run(["logs", "--tail", "100", name], output: .live)
         if logs.standardOutput.isEmpty && logs.standardError.isEmpty { console.info("  (the container wrote nothing)") }
         throw WorkflowsError(
             .failed, "The image is not healthy: it \(what).",
-            remedy: "The probes' output and the logs are above. Try it by hand: docker run --rm -it "
-                + ShellQuoting.quote(context.settings.image))
+            remedy: "The probes' output and the logs are above. Try it by hand: \(docker.name) run --rm -it "
+                + ShellQuoting.quote(image))
     }
 }

@@ -1,53 +1,59 @@
 import Foundation
 
 /// `build_ci_image` (no cache) and `build_dev_image` (cache kept), labelled from git.
-public struct BuildImage: Sendable {
-    public var useCache: Bool
+struct BuildImage: Sendable {
+    var useCache: Bool
+    var image: String
+    var project: Project
+    var docker: DockerCLI
+    var git: Git
+    var console: Console
+    var resources: RunResources
 
     /// Returns the ID of the image it built.
-    public func run(_ context: StepContext) async throws -> String {
-        let dockerfile = context.path(context.project.dockerfile)
+    func run() async throws -> String {
+        let dockerfile = project.path(project.dockerfile)
         guard FileManager.default.fileExists(atPath: dockerfile.path) else {
             throw WorkflowsError(
                 .input, "No Dockerfile at \(dockerfile.path).",
-                remedy: "Run workflows from the repository root, the folder that holds the Dockerfile.")
+                remedy: "Set 'dockerfile' in the project file, or run workflows (or pass -C) at the repository root.")
         }
-        try await context.docker.requireEngine()
-        let facts = await context.git.facts()
+        try await docker.requireEngine()
+        let facts = await git.facts()
         if facts == nil {
-            context.console.warning(
-                "\(context.root.path) is not a git repository (or git is missing): the image's commit, branch "
+            console.warning(
+                "\(project.root.path) is not a git repository (or git is missing): the image's commit, branch "
                     + "and version labels say 'unknown', and publish_image will refuse it.")
         }
         if facts?.dirty == true {
-            context.console.warning(
+            console.warning(
                 "The working tree has uncommitted changes: the image is labelled workflows.tree=dirty, and "
                     + "publish_image will not push it. Commit, then build again to publish.")
         }
         let labels = Self.labels(facts: facts, useCache: useCache, created: Date())
-        let idFile = FileManager.default.temporaryDirectory.appendingPathComponent("workflows-iid-\(context.runID)-\(UUID().uuidString.prefix(8))")
+        let idFile = resources.temporaryFolder("iid")
         defer { try? FileManager.default.removeItem(at: idFile) }
         var arguments = ["build"]
         if !useCache { arguments.append("--no-cache") }
-        arguments += ["--force-rm", "--tag", context.settings.image]
+        arguments += ["--force-rm", "--tag", image]
         for (key, value) in labels { arguments += ["--label", "\(key)=\(value)"] }
-        arguments += ["--iidfile", idFile.path, "--file", context.project.dockerfile, "."]
-        let result = try await context.docker.run(arguments, workingDirectory: context.root.path)
+        arguments += ["--iidfile", idFile.path, "--file", project.dockerfile, project.context]
+        let result = try await docker.run(arguments, workingDirectory: project.root.path)
         guard result.succeeded else {
             throw WorkflowsError(
-                .failed, "docker build of \(context.settings.image) failed (\(describe(result.termination))).",
+                .failed, "\(docker.name) build of \(image) failed (\(describe(result.termination))).",
                 remedy: "Its output is above; fix the Dockerfile or the files it copies and run the step again.")
         }
         let written = (try? String(contentsOf: idFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let written, !written.isEmpty { return written }
-        guard let id = try await context.docker.imageID(context.settings.image) else {
-            throw WorkflowsError(.failed, "docker build reported success, but \(context.settings.image) is not there.")
+        guard let id = try await docker.imageID(image) else {
+            throw WorkflowsError(.failed, "\(docker.name) build reported success, but \(image) is not there.")
         }
         return id
     }
 
     /// Labels in a fixed order: the original's three, then the OCI ones, then which kind of build it was.
-    public static func labels(facts: Git.Facts?, useCache: Bool, created: Date) -> [(String, String)] {
+    static func labels(facts: Git.Facts?, useCache: Bool, created: Date) -> [(String, String)] {
         let commit = facts?.commit ?? "unknown"
         let version = facts?.describe ?? "unknown"
         var labels: [(String, String)] = [

@@ -10,7 +10,7 @@ public struct GateResult: Sendable, Equatable {
 enum GateVerdicts {
     /// Runs every gate, even after one fails, and timing each.
     static func runAll(
-        _ gates: [Project.Gate], cancellator: Cancellator, _ runGate: (Project.Gate) async throws -> Bool
+        _ gates: [Gate], cancellator: Cancellator, _ runGate: (Gate) async throws -> Bool
     ) async throws -> [GateResult] {
         var results: [GateResult] = []
         for gate in gates {
@@ -29,7 +29,7 @@ enum GateVerdicts {
         for result in results {
             let line =
                 "  " + result.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + (result.passed ? "passed" : "FAILED") + "  " + Duration.format(result.seconds)
+                + (result.passed ? "passed" : "FAILED") + "  " + Seconds.format(result.seconds)
             result.passed ? console.success(line) : console.failure(line)
         }
         let failed = results.filter { !$0.passed }.map(\.name)
@@ -41,7 +41,8 @@ enum GateVerdicts {
     }
 }
 
-enum Duration {
+/// Seconds as a person reads them: `2.4s`, `3m05s`.
+enum Seconds {
     static func format(_ seconds: Double) -> String {
         seconds < 60 ? String(format: "%.1fs", seconds) : String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60)
     }

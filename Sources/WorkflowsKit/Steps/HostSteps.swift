@@ -1,39 +1,47 @@
 import Foundation
 
-/// The developer's steps on the host, with the host's Python, in the project's source folder: the same
+/// The developer's steps on the host, with the host's Python, in the project's source root: the same
 /// gate commands as inside the image.
-public struct HostSteps: Sendable {
-    public var context: StepContext
+struct HostSteps: Sendable {
+    var project: Project
+    var runner: any ProcessRunning
+    var console: Console
+    var resources: RunResources
 
-    public func runGates(_ gates: [Project.Gate]) async throws {
-        let results = try await GateVerdicts.runAll(gates, cancellator: context.cancellator) { gate in
-            try await python(gate.moduleArguments).succeeded
+    func runGates(_ gates: [Gate]) async throws {
+        let results = try await GateVerdicts.runAll(gates, cancellator: resources.cancellator) { gate in
+            try await python(project.arguments(for: gate)).succeeded
         }
         if gates.count > 1 {
-            try GateVerdicts.report(results, where: "on the host", console: context.console)
+            try GateVerdicts.report(results, where: "on the host", console: console)
         } else if let result = results.first, !result.passed {
             throw WorkflowsError(
                 .failed, "The \(result.name) gate failed on the host.", remedy: "Its output is above.")
         }
     }
 
-    public func styleCode() async throws {
-        let targets = [context.project.package, context.project.tests]
-        for tool in ["isort", "black"] {
-            let result = try await python([tool] + targets)
+    /// isort, then black, rewrite the sources: only the formatters the project uses, ruff's as well.
+    func styleCode() async throws {
+        var rewrites: [[String]] = []
+        if project.gates.contains(.isort) { rewrites.append(["isort"] + project.sources) }
+        if project.gates.contains(.black) { rewrites.append(["black"] + project.sources) }
+        if project.gates.contains(.ruffFormat) { rewrites.append(["ruff", "format"] + project.sources) }
+        if rewrites.isEmpty { rewrites = [["isort"] + project.sources, ["black"] + project.sources] }
+        for arguments in rewrites {
+            let result = try await python(arguments)
             guard result.succeeded else {
-                throw WorkflowsError(.failed, "\(tool) could not rewrite the code.", remedy: "Its output is above.")
+                throw WorkflowsError(.failed, "\(arguments[0]) could not rewrite the code.", remedy: "Its output is above.")
             }
         }
     }
 
-    public func installAllPackages() async throws {
-        let project = context.project
-        let result = try await python(
-            [
-                "pip", "install", "--requirement", context.path(project.runtimeRequirements).path,
-                "--requirement", context.path(project.testRequirements).path,
-            ])
+    func installAllPackages() async throws {
+        var arguments = ["pip", "install"]
+        for file in [project.runtimeRequirements].compactMap({ $0 }) + project.testRequirements {
+            arguments += ["--requirement", project.path(file).path]
+        }
+        arguments += project.unpinnedTools
+        let result = try await python(arguments)
         guard result.succeeded else {
             throw WorkflowsError(
                 .failed, "pip could not install the requirements.",
@@ -42,27 +50,35 @@ public struct HostSteps: Sendable {
         }
     }
 
-    public func runApp() async throws {
-        let result = try await python([context.project.package])
+    /// `python -m PACKAGE` for the first source package that has a `__main__.py`.
+    func runApp() async throws {
+        let folder = project.path(project.sourceRoot)
+        guard let package = project.sources.first(where: {
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("\($0)/__main__.py").path)
+        }) else {
+            throw WorkflowsError(
+                .input, "None of the sources (\(project.sources.joined(separator: ", "))) has a __main__.py to run.",
+                remedy: "run_app runs 'python -m PACKAGE' in \(project.sourceRoot); add PACKAGE/__main__.py.")
+        }
+        let module = package.hasPrefix("src/") ? String(package.dropFirst(4)) : package
+        let result = try await python([module.replacingOccurrences(of: "/", with: ".")])
         guard result.succeeded else {
             throw WorkflowsError(.failed, "The app stopped with \(describe(result.termination)).", remedy: "Its output is above.")
         }
     }
 
-    /// `python3 -m ARGS` in the source folder, echoed and streamed.
+    /// `python3 -m ARGS` in the source root, echoed and streamed.
     private func python(_ moduleArguments: [String]) async throws -> ProcessOutput {
-        let folder = context.path(context.project.sourceRoot)
+        let folder = project.path(project.sourceRoot)
         guard FileManager.default.fileExists(atPath: folder.path) else {
             throw WorkflowsError(
                 .input, "The host-side steps run in \(folder.path), which does not exist.",
-                remedy: "Run workflows from the repository root, the folder that holds \(context.project.sourceRoot)/.")
+                remedy: "Set 'source-root' in the project file, or pass -C with the repository root.")
         }
-        let command = Command(
-            context.project.hostPython, ["-m"] + moduleArguments,
-            workingDirectory: context.path(context.project.sourceRoot).path, output: .live)
-        context.console.command(command.argv)
+        let command = Command(Project.hostPython, ["-m"] + moduleArguments, workingDirectory: folder.path, output: .live)
+        console.command(command.argv)
         do {
-            return try await context.runner.run(command)
+            return try await runner.run(command)
         } catch let error as ProcessLaunchError {
             throw WorkflowsError(
                 .tooling, "Cannot run the host's Python: \(error)",

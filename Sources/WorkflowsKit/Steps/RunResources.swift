@@ -1,35 +1,34 @@
 import Foundation
 
-/// What every step gets: the project, the settings, and the injected runner and console.
-public struct StepContext: Sendable {
-    public var project: Project
-    public var settings: Settings
-    public var runner: any ProcessRunning
-    public var console: Console
-    public var cancellator: Cancellator
+/// The run's own resources: its ID and label, which name and mark everything it creates, and the
+/// cleanups that remove them on every path out, a signal included.
+public struct RunResources: Sendable {
     /// Unique per invocation: names and labels every container and image the run creates.
     public var runID: String
-    /// The repository root: the folder `workflows` runs in.
-    public var root: URL
-    public var environment: [String: String]
-
-    public var docker: DockerCLI {
-        DockerCLI(executable: settings.docker, runner: runner, console: console)
-    }
-
-    public var git: Git { Git(runner: runner, root: root) }
+    public var cancellator: Cancellator
+    /// The runner the cleanups use.
+    public var runner: any ProcessRunning
+    /// The docker-compatible CLI the cleanups call.
+    public var dockerExecutable: String
 
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
     public var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
 
-    public func path(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+    /// True once a signal is being handled: start nothing new.
+    var isCancelling: Bool { cancellator.cancellingSignal != nil }
+
+    /// A temporary folder unique to this run, named for what it holds.
+    func temporaryFolder(_ purpose: String) -> URL {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("workflows-\(purpose)-\(runID)-\(UUID().uuidString.prefix(8))")
+    }
 
     /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label,
     /// the temporary `tags`, and the `folders`.
     public func withRunCleanup<T: Sendable>(
         tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
     ) async throws -> T {
-        let executable = settings.docker
+        let executable = dockerExecutable
         let label = runLabel
         return try await withCleanup({ runner in
             DockerCLI.removeEverything(labelled: label, tags: tags, executable: executable, runner: runner)

@@ -1,0 +1,250 @@
+import Foundation
+import TOML
+
+/// Resolves the `Project` at a repository root: the project file's keys where it sets them, the
+/// repository's conventions where it does not (the README's table), each value with its origin.
+/// Throws a `.usage` error, naming the file, line and column, for anything wrong, before anything runs.
+public enum ProjectLoader {
+    static let convention = "convention"
+    static let testRequirementCandidates = [
+        "requirements-test.txt", "requirements-tests.txt", "requirements-dev.txt", "requirements_dev.txt",
+        "requirements.dev.txt", "requirements/test.txt", "requirements/dev.txt",
+    ]
+
+    public static func load(root: URL) throws -> Project {
+        let fileManager = FileManager.default
+        var isFolder: ObjCBool = false
+        guard fileManager.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw WorkflowsError(
+                .usage, "The project folder \(root.path) does not exist.",
+                remedy: "Pass -C with the repository's root folder.")
+        }
+        let rootPyproject = root.appendingPathComponent("pyproject.toml")
+        let pyproject =
+            fileManager.fileExists(atPath: rootPyproject.path)
+            ? try TOMLFiles.read(rootPyproject, name: "pyproject.toml") : nil
+        let file: ProjectFile?
+        do {
+            file = try ProjectFile.load(root: root, pyproject: pyproject)
+        } catch let error as ProjectFileError {
+            throw error.asWorkflowsError
+        }
+        do {
+            return try resolve(root: root, file: file, pyproject: pyproject)
+        } catch let error as ProjectFileError {
+            throw error.asWorkflowsError
+        }
+    }
+
+    static func resolve(root: URL, file: ProjectFile?, pyproject: TOMLTable?) throws -> Project {
+        var origins: [String: String] = [:]
+        func pick<T>(_ key: String, _ value: ProjectFile.Value<T>?, _ fallback: () -> (T, String)) -> T {
+            if let value {
+                origins[key] = value.origin
+                return value.value
+            }
+            let (resolved, origin) = fallback()
+            origins[key] = origin
+            return resolved
+        }
+        let checker = PathChecker(root: root, file: file?.file ?? "")
+
+        let sourceRoot = pick("source-root", file?.sourceRoot) { (".", convention) }
+        try file?.sourceRoot.map { try checker.folder($0, key: "source-root") }
+        let dockerfile = pick("dockerfile", file?.dockerfile) { ("Dockerfile", convention) }
+        try file?.dockerfile.map { try checker.file($0, key: "dockerfile") }
+        let context = pick("context", file?.context) { (".", convention) }
+        try file?.context.map { try checker.folder($0, key: "context") }
+
+        let configs = try ConfigFiles.discover(root: root, sourceRoot: sourceRoot)
+        let sourceFolder = sourceRoot == "." ? root : root.appendingPathComponent(sourceRoot)
+        let layout = SourceLayout.scan(sourceFolder)
+
+        let tests = pick("tests", file?.tests) {
+            if let (paths, origin) = configs.pytestTestPaths() { return (paths, origin) }
+            return (layout.conventionalTests, convention)
+        }
+        try file?.tests.map { try checker.each($0, under: sourceRoot, key: "tests") }
+        let sources = pick("sources", file?.sources) {
+            var sources = layout.packages + layout.modules
+            for test in tests where !sources.contains(test) { sources.append(test) }
+            return (sources, convention)
+        }
+        try file?.sources.map { try checker.each($0, under: sourceRoot, key: "sources") }
+
+        let requirementFiles = pick("test-requirements", file?.testRequirements) {
+            let candidates = testRequirementCandidates.filter {
+                FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+            }
+            return (candidates.first.map { [$0] } ?? [], convention)
+        }
+        try file?.testRequirements.map { try checker.each($0, under: ".", key: "test-requirements") }
+        let requirements = try Requirements.read(requirementFiles, root: root)
+
+        var gateOrigins: [String] = []
+        let gates = pick("gates", file?.gates) {
+            var gates: [Gate] = []
+            for gate in Gate.canonicalOrder {
+                if gate == .pytest {
+                    if !tests.isEmpty { gates.append(gate); gateOrigins.append("pytest: tests found") }
+                } else if let origin = configs.configuration(of: gate) {
+                    gates.append(gate)
+                    gateOrigins.append("\(gate.name): \(origin)")
+                }
+            }
+            return (gates, gateOrigins.isEmpty ? convention : "convention (" + gateOrigins.joined(separator: "; ") + ")")
+        }
+        if gates.contains(.pytest), tests.isEmpty {
+            throw ProjectFileError(
+                file: file?.file ?? "", position: file?.gates?.position ?? TOMLPosition(line: 1, column: 1),
+                "the pytest gate has no tests: set 'tests', or remove pytest from 'gates'")
+        }
+        var unpinned: [String] = []
+        for gate in gates where !unpinned.contains(gate.package) {
+            let name = Requirements.normalize(gate.package)
+            if !requirements.installed.contains(name), !requirements.constrained.contains(name) {
+                unpinned.append(gate.package)
+            }
+        }
+
+        var configFiles = ConfigFiles.names.compactMap { name in
+            configs.found[name].map { Project.ConfigFile(source: $0, destination: name) }
+        }
+        let conftest = sourceRoot == "." ? "conftest.py" : sourceRoot + "/conftest.py"
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(conftest).path) {
+            configFiles.append(Project.ConfigFile(source: conftest, destination: "conftest.py"))
+        }
+
+        let image = pick("image", file?.image) { (defaultImage(root: root, pyproject: pyproject), convention) }
+        if let value = file?.image, !ImageReference.isValid(value.value) {
+            throw ProjectFileError(
+                file: file?.file ?? "", position: value.position,
+                "'\(value.value)' is not a valid image reference (lower-case name, optional :tag)")
+        }
+        var health: Project.HealthProbe?
+        if let url = file?.healthURL {
+            health = .url(url.value)
+            origins["health"] = url.origin
+        } else if let command = file?.healthCommand {
+            health = .command(command.value)
+            origins["health"] = command.origin
+        } else {
+            origins["health"] = convention
+        }
+        let environment = pick("health.environment", file?.healthEnvironment) { ([:], convention) }
+        let timeout = pick("health.timeout", file?.healthTimeout) { (60, "default") }
+
+        return Project(
+            root: root, file: file?.file, image: image, dockerfile: dockerfile, context: context,
+            sourceRoot: sourceRoot, sources: sources, tests: tests, testRequirements: requirementFiles,
+            requirementFiles: requirements.files,
+            runtimeRequirements: runtimeRequirements(root: root, sourceRoot: sourceRoot), gates: gates, unpinnedTools: unpinned, configFiles: configFiles,
+            health: health, healthEnvironment: environment, healthTimeoutSeconds: timeout, origins: origins)
+    }
+
+    /// `[project].name`, else the folder's name; lower-cased, made a valid repository name, `:latest`.
+    static func defaultImage(root: URL, pyproject: TOMLTable?) -> String {
+        let name = pyproject?["project"]?.tableValue?["name"]?.stringValue ?? root.lastPathComponent
+        var repository = name.lowercased().replacingOccurrences(
+            of: "[^a-z0-9._-]+", with: "-", options: .regularExpression)
+        repository = repository.trimmingCharacters(in: CharacterSet(charactersIn: "._-"))
+        if repository.isEmpty || !ImageReference.isValidRepository(repository) { repository = "app" }
+        return repository + ":latest"
+    }
+
+    static func runtimeRequirements(root: URL, sourceRoot: String) -> String? {
+        let candidates = [sourceRoot == "." ? nil : sourceRoot + "/requirements.txt", "requirements.txt"]
+        return candidates.compactMap { $0 }.first {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
+        }
+    }
+}
+
+/// Checks the paths a project file names: they exist, of the right kind, inside the repository.
+private struct PathChecker {
+    var root: URL
+    var file: String
+
+    func folder(_ value: ProjectFile.Value<String>, key: String) throws {
+        try check(value.value, under: ".", position: value.position, key: key, folder: true)
+    }
+
+    func file(_ value: ProjectFile.Value<String>, key: String) throws {
+        try check(value.value, under: ".", position: value.position, key: key, folder: false)
+    }
+
+    func each(_ value: ProjectFile.Value<[String]>, under base: String, key: String) throws {
+        for path in value.value {
+            try check(path, under: base, position: value.position, key: key, folder: nil)
+        }
+    }
+
+    private func check(_ path: String, under base: String, position: TOMLPosition, key: String, folder: Bool?) throws {
+        let relative = base == "." ? path : base + "/" + path
+        let normalized = (relative as NSString).standardizingPath
+        guard !path.hasPrefix("/"), normalized != "..", !normalized.hasPrefix("../") else {
+            throw ProjectFileError(
+                file: file, position: position, "'\(key)' names '\(path)', which is outside the repository")
+        }
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isFolder)
+        let place = base == "." ? "the repository root" : base + "/"
+        guard exists else {
+            throw ProjectFileError(
+                file: file, position: position, "'\(key)' names '\(path)', which does not exist in \(place)")
+        }
+        if let folder, folder != isFolder.boolValue {
+            throw ProjectFileError(
+                file: file, position: position, "'\(key)' names '\(path)', which is not a \(folder ? "folder" : "file")")
+        }
+    }
+}
+
+/// What a source folder holds by Python's conventions.
+struct SourceLayout: Sendable, Equatable {
+    /// Import packages (folders with `__init__.py`), `src/NAME` in a src layout; tests excluded.
+    var packages: [String]
+    /// Top-level modules that are not tests, setup scripts or configuration.
+    var modules: [String]
+    /// `tests`, else `test`, else the `test_*.py` and `*_test.py` files (and `conftest.py`) at the top.
+    var conventionalTests: [String]
+
+    static let notSources: Set<String> = ["setup.py", "noxfile.py", "conftest.py"]
+
+    static func scan(_ folder: URL) -> SourceLayout {
+        let fileManager = FileManager.default
+        func entries(_ url: URL) -> [String] {
+            ((try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        }
+        func isPackage(_ url: URL) -> Bool { fileManager.fileExists(atPath: url.appendingPathComponent("__init__.py").path) }
+        func isFolder(_ url: URL) -> Bool {
+            var folder: ObjCBool = false
+            return fileManager.fileExists(atPath: url.path, isDirectory: &folder) && folder.boolValue
+        }
+        let names = entries(folder)
+        var tests: [String] = []
+        for candidate in ["tests", "test"] where tests.isEmpty && isFolder(folder.appendingPathComponent(candidate)) {
+            tests = [candidate]
+        }
+        let isTestModule = { (name: String) in
+            name.hasSuffix(".py") && (name.hasPrefix("test_") || name.hasSuffix("_test.py"))
+        }
+        if tests.isEmpty {
+            tests = names.filter(isTestModule)
+            if !tests.isEmpty, names.contains("conftest.py") { tests.insert("conftest.py", at: 0) }
+        }
+        var packages = names.filter { name in
+            !["tests", "test"].contains(name) && isPackage(folder.appendingPathComponent(name))
+        }
+        if isFolder(folder.appendingPathComponent("src")) {
+            packages += entries(folder.appendingPathComponent("src")).filter {
+                isPackage(folder.appendingPathComponent("src/\($0)"))
+            }.map { "src/\($0)" }
+        }
+        let modules = names.filter { name in
+            name.hasSuffix(".py") && !isTestModule(name) && !notSources.contains(name)
+                && String(name.dropLast(3)).range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil
+        }
+        return SourceLayout(packages: packages, modules: modules, conventionalTests: tests)
+    }
+}

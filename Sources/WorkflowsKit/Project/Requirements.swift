@@ -1,0 +1,78 @@
+import Foundation
+
+/// The test requirements as pip reads them: the files (with those they include through `-r` and `-c`,
+/// which travel into the gates' image beside them) and the distributions they name.
+struct Requirements: Sendable, Equatable {
+    /// Every file, relative to the root, the named ones first.
+    var files: [String]
+    /// Normalised names (PEP 503) of what `-r` files install.
+    var installed: Set<String>
+    /// Normalised names that only `-c` constraint files name.
+    var constrained: Set<String>
+
+    /// Follows `-r`/`--requirement` and `-c`/`--constraint` lines relative to the including file's folder.
+    /// An include that is missing or outside the root is an error at its file and line.
+    static func read(_ named: [String], root: URL) throws -> Requirements {
+        var result = Requirements(files: [], installed: [], constrained: [])
+        var queue: [(path: String, constraint: Bool)] = named.map { ($0, false) }
+        while !queue.isEmpty {
+            let (path, isConstraint) = queue.removeFirst()
+            guard !result.files.contains(path) else { continue }
+            result.files.append(path)
+            let text = (try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)) ?? ""
+            for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+                var line = String(raw)
+                if let hash = line.range(of: " #") ?? (line.hasPrefix("#") ? line.range(of: "#") : nil) {
+                    line = String(line[..<hash.lowerBound])
+                }
+                line = line.trimmingCharacters(in: .whitespaces)
+                guard !line.isEmpty else { continue }
+                if let (include, constraint) = include(in: line) {
+                    let folder = (path as NSString).deletingLastPathComponent
+                    let joined = ((folder.isEmpty ? include : folder + "/" + include) as NSString).standardizingPath
+                    guard !joined.hasPrefix("../"), !joined.hasPrefix("/"), joined != ".." else {
+                        throw WorkflowsError(
+                            .usage, "\(path):\(index + 1): '\(include)' is outside the repository.",
+                            remedy: "Requirement files travel into the gates' image with the repository's layout; "
+                                + "keep them inside it.")
+                    }
+                    guard FileManager.default.fileExists(atPath: root.appendingPathComponent(joined).path) else {
+                        throw WorkflowsError(
+                            .usage, "\(path):\(index + 1): includes '\(include)', which does not exist.",
+                            remedy: "Fix the line or restore \(joined).")
+                    }
+                    queue.append((joined, constraint || isConstraint))
+                } else if !line.hasPrefix("-"), let name = distribution(in: line) {
+                    if isConstraint {
+                        result.constrained.insert(name)
+                    } else {
+                        result.installed.insert(name)
+                    }
+                }
+            }
+        }
+        result.constrained.subtract(result.installed)
+        return result
+    }
+
+    private static func include(in line: String) -> (String, Bool)? {
+        for (flag, constraint) in [("-r", false), ("--requirement", false), ("-c", true), ("--constraint", true)] {
+            guard line.hasPrefix(flag) else { continue }
+            let rest = line.dropFirst(flag.count)
+            guard let first = rest.first, first == " " || first == "=" || flag.count == 2 else { continue }
+            let path = rest.drop(while: { $0 == " " || $0 == "=" }).trimmingCharacters(in: .whitespaces)
+            if !path.isEmpty { return (path, constraint) }
+        }
+        return nil
+    }
+
+    /// The distribution a requirement line names, normalised: `Flask[async]>=3` → `flask`.
+    static func distribution(in line: String) -> String? {
+        guard let range = line.range(of: "^[A-Za-z0-9][A-Za-z0-9._-]*", options: .regularExpression) else { return nil }
+        return normalize(String(line[range]))
+    }
+
+    static func normalize(_ name: String) -> String {
+        name.lowercased().replacingOccurrences(of: "[-_.]+", with: "-", options: .regularExpression)
+    }
+}

@@ -1,0 +1,54 @@
+/// `show_project`: the resolved project, each value with where it came from, as `git config --show-origin`.
+struct ShowProject: Sendable {
+    var project: Project
+    var settings: Settings
+    var console: Console
+
+    func run() {
+        console.info("Project at \(project.root.path), described by \(project.file ?? "conventions alone (no project file)"):")
+        let health: String
+        switch project.health {
+        case .url(let url)?: health = "url " + url
+        case .command(let command)?: health = "command " + command
+        case nil: health = "the image's own HEALTHCHECK"
+        }
+        let environment = project.healthEnvironment.keys.sorted().map { "\($0)=\(project.healthEnvironment[$0] ?? "")" }
+        let rows: [(String, String, String)] = [
+            ("image", settings.image, settings.image == project.image ? origin("image") : "--image or WORKFLOWS_IMAGE"),
+            ("dockerfile", project.dockerfile, origin("dockerfile")),
+            ("context", project.context, origin("context")),
+            ("source-root", project.sourceRoot, origin("source-root")),
+            ("sources", list(project.sources), origin("sources")),
+            ("tests", list(project.tests), origin("tests")),
+            ("test-requirements", list(project.testRequirements), origin("test-requirements")),
+            ("gates", list(project.gates.map(\.name)), origin("gates")),
+            ("health", health, origin("health")),
+            ("health.environment", list(environment), origin("health.environment")),
+            ("health.timeout", Seconds.format(settings.healthTimeoutSeconds),
+             settings.healthTimeoutSeconds == project.healthTimeoutSeconds
+                ? origin("health.timeout") : "--health-timeout or WORKFLOWS_HEALTH_TIMEOUT"),
+        ]
+        let keyWidth = (rows.map(\.0.count).max() ?? 0) + 2
+        let valueWidth = min((rows.map(\.1.count).max() ?? 0) + 2, 48)
+        for (key, value, origin) in rows {
+            let paddedValue = value.count >= valueWidth ? value + "  " : value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
+            console.info("  " + key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + paddedValue + origin)
+        }
+        if !project.configFiles.isEmpty {
+            console.info("Travel into the gates' image with the tests: "
+                + project.configFiles.map { $0.source == $0.destination ? $0.source : "\($0.source) (as \($0.destination))" }
+                    .joined(separator: ", "))
+        }
+        if project.requirementFiles.count > project.testRequirements.count {
+            console.info("Test requirements, with what they include: " + project.requirementFiles.joined(separator: ", "))
+        }
+        if !project.unpinnedTools.isEmpty {
+            console.info("Pinned in no test requirement, so installed at their latest version: "
+                + project.unpinnedTools.joined(separator: ", "))
+        }
+    }
+
+    private func origin(_ key: String) -> String { project.origins[key] ?? "convention" }
+
+    private func list(_ items: [String]) -> String { items.isEmpty ? "(none)" : items.joined(separator: ", ") }
+}
