@@ -5,11 +5,14 @@ let package = Package(
     name: "workflows",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "workflows", targets: ["workflows"])
+        .executable(name: "workflows", targets: ["workflows"]),
+        .executable(name: "toml-decoder", targets: ["toml-decoder"]),
     ],
     targets: [
         .target(name: "WorkflowsKit"),
         .executableTarget(name: "workflows", dependencies: ["WorkflowsKit"]),
+        .target(name: "TOML"),
+        .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),
         .testTarget(
             name: "WorkflowsKitTests",
             dependencies: ["WorkflowsKit"],
@@ -19,5 +22,6 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["WorkflowsKit", "workflows"]
         ),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
     ]
 )
