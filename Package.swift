@@ -5,13 +5,19 @@ let package = Package(
     name: "workflows",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "workflows", targets: ["workflows"])
+        .executable(name: "workflows", targets: ["workflows"]),
+        .executable(name: "toml-decoder", targets: ["toml-decoder"]),
     ],
     targets: [
+        /// A TOML 1.0.0 decoder: pyproject.toml, workflows.toml, ruff.toml.
         .target(name: "TOML"),
         .target(name: "WorkflowsKit", dependencies: ["TOML"]),
         .executableTarget(name: "workflows", dependencies: ["WorkflowsKit"]),
+        /// toml-test's decoder interface over the TOML target (scripts/toml-test.sh runs the suite).
+        .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),
+        /// What the test targets share: fake repositories and sample Python projects.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
         .testTarget(
             name: "WorkflowsKitTests",
             dependencies: ["WorkflowsKit", "TOML", "TestSupport"],
