@@ -17,10 +17,15 @@ remove_test_leftovers() {
 }
 remove_test_leftovers
 
+# The CI files are code too: GitHub's workflow schema and zizmor, no findings.
+"$root/scripts/lint-ci.sh"
+
 set +e
 swift build --build-tests 2>&1 | grep -v -e '^\[[0-9]*/[0-9]*\]' -e '^Compiling' -e '^Write '
 build=${PIPESTATUS[0]}
 [ "$build" -eq 0 ] || { echo "test: swift build failed (exit $build); its errors are above" >&2; exit "$build"; }
+# The TOML decoder against toml-test's TOML 1.0.0 suite (fetched from PyPI, pinned by hash).
+"$root/scripts/toml-test.sh" || { echo "test: the TOML decoder failed toml-test" >&2; exit 1; }
 # A hang guard, not a speed check: a stuck test fails the run instead of holding CI for its 90 minutes.
 timeout --signal=INT --kill-after=30 1500 swift test --skip-build "$@" 2>&1 | grep -v -e '^◇ ' -e '^↳ '
 status=${PIPESTATUS[0]}

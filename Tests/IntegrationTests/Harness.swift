@@ -120,6 +120,21 @@ enum Harness {
             .split(separator: "\n").map(String.init)
     }
 
+    /// The run ID a run's echoed commands carry (`--label workflows.run=ID`), nil when it created nothing.
+    static func runID(of run: Run) -> String? {
+        guard let range = run.stdout.range(of: "workflows\\.run=[a-z0-9]+", options: .regularExpression) else { return nil }
+        return String(run.stdout[range].dropFirst("workflows.run=".count))
+    }
+
+    /// The containers and images (intermediate ones too) that carry the label of `run`: there must be none.
+    /// Scoped to the run, so that another run on a shared engine cannot make a test fail.
+    static func leftovers(of run: Run) async throws -> [String] {
+        guard let id = runID(of: run) else { return [] }
+        let containers = try await docker("ps", "--all", "--quiet", "--filter", "label=workflows.run=\(id)")
+        let images = try await docker("image", "ls", "--all", "--quiet", "--filter", "label=workflows.run=\(id)")
+        return (containers + "\n" + images).split(separator: "\n").map(String.init)
+    }
+
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
     }
@@ -129,7 +144,7 @@ enum Harness {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName("workflows-it-app"))
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-        for item in ["Dockerfile", ".dockerignore", "requirements-test.txt", ".flake8", ".isort.cfg", "app"] {
+        for item in [".workflows.toml", "Dockerfile", ".dockerignore", "requirements-test.txt", ".flake8", ".isort.cfg", "app"] {
             try fileManager.copyItem(
                 at: repositoryRoot.appendingPathComponent(item), to: folder.appendingPathComponent(item))
         }

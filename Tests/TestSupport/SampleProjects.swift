@@ -105,7 +105,7 @@ public enum SampleProjects {
             """,
         "Dockerfile": dockerfile(copy: ["src ./src"], command: #"["python", "-m", "inventory.server"]"#, healthcheck: nil)
             .replacingOccurrences(of: "WORKDIR /srv", with: "WORKDIR /srv\nENV PYTHONPATH=/srv/src"),
-        ".dockerignore": "*\n!src/**/*.py\n",
+        ".dockerignore": "*\n!src\n**/__pycache__\n",
     ]
 
     /// A flat module at the root with its tests at the root; `requirements-dev.txt` includes
@@ -190,6 +190,6 @@ public enum SampleProjects {
 
             """,
         "Dockerfile": dockerfile(copy: ["greeter ./greeter"], command: #"["python", "-m", "greeter"]"#, healthcheck: probe8000),
-        ".dockerignore": "*\n!greeter/**/*.py\n",
+        ".dockerignore": "*\n!greeter\n**/__pycache__\n",
     ]
 }

@@ -242,3 +242,17 @@ import Testing
         #expect(console.stdout.contains("ruff-format, ruff, pytest"))
     }
 }
+
+extension ProjectTests {
+    @Test func aHealthURLBecomesAStdlibProbeThatReplacesTheImagesOwn() throws {
+        let project = try load(SampleProjects.srcLayout)
+        let arguments = AssessImageHealth.probeArguments(project, timeout: 45)
+        let command = try #require(arguments.firstIndex(of: "--health-cmd").map { arguments[$0 + 1] })
+        #expect(command.contains("urlopen(\"http://127.0.0.1:8080/health\", timeout=5)"), "\(command)")
+        #expect(command.hasPrefix("python3 -c '"))
+        #expect(arguments.starts(with: ["--env", "PORT=8080"]))
+        #expect(arguments.suffix(2) == ["--health-start-period", "45s"])
+        let own = try load(["Dockerfile": "FROM x\n", ".workflows.toml": "[health]\nenvironment = { A = \"1\", B = \"2\" }\n"])
+        #expect(AssessImageHealth.probeArguments(own, timeout: 60) == ["--env", "A=1", "--env", "B=2"])
+    }
+}

@@ -27,7 +27,7 @@ enum NumbersAPIShape {
 
 extension Project {
     /// The embedded app's project, as the loader resolves it.
-    nonisolated(unsafe) static let numbersAPI: Project = try! ProjectLoader.load(root: NumbersAPIShape.make())
+    static let numbersAPI: Project = try! ProjectLoader.load(root: NumbersAPIShape.make())
 }
 
 /// A recording fake runner: every command is kept, and each answer comes from the script given to it.

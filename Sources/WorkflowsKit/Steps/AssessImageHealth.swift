@@ -72,7 +72,10 @@ struct AssessImageHealth: Sendable {
         case .command(let text):
             command = text
         case .url(let url):
-            let literal = (try? String(decoding: JSONEncoder().encode(url), as: UTF8.self)) ?? "''"
+            // A JSON string is a Python string literal, as long as `/` is not escaped.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            let literal = (try? String(decoding: encoder.encode(url), as: UTF8.self)) ?? "''"
             let code = "import sys, urllib.request; "
                 + "sys.exit(0 if urllib.request.urlopen(\(literal), timeout=5).status < 400 else 1)"
             command = "python3 -c " + ShellQuoting.quote(code)

@@ -1,0 +1,120 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import WorkflowsKit
+
+extension EngineTests {
+    /// `quality_pipeline` on Python projects of other shapes than the embedded app, each described by its
+    /// own files alone: which gates ran, a broken gate failing with exit 1 and its output, and nothing
+    /// left on the engine.
+    @Suite struct ProjectShapes {
+        /// A committed git repository holding `files`, and an image name unique to the test.
+        func project(_ files: [String: String], name: String) async throws -> (FakeRepository, String) {
+            try await Harness.requireEngine()
+            let repository = try FakeRepository("workflows-it-\(name)", files: files)
+            try await Harness.sh("git", ["init", "--quiet", "--initial-branch=main"], in: repository.root)
+            try await Harness.sh("git", ["add", "."], in: repository.root)
+            try await Harness.commit("A \(name) project", in: repository.root)
+            return (repository, Harness.uniqueName("workflows-it-\(name)") + ":latest")
+        }
+
+        /// The gates the run reported, in order, with their verdicts.
+        func gateVerdicts(_ run: Harness.Run) -> [String] {
+            let lines = run.stdout.split(separator: "\n")
+            guard let start = lines.lastIndex(where: { $0.hasPrefix("Gates inside") }) else { return [] }
+            return lines[(start + 1)...].prefix { $0.hasPrefix("  ") }.map {
+                $0.split(separator: " ").prefix(2).joined(separator: " ")
+            }
+        }
+
+        func expectNothingLeft(by run: Harness.Run, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            #expect(Harness.runID(of: run) != nil, "the run echoed no labelled command", sourceLocation: sourceLocation)
+            #expect(try await Harness.leftovers(of: run).isEmpty, sourceLocation: sourceLocation)
+        }
+
+        /// Runs quality_pipeline (it must pass with `gates`), then breaks the code with `change` and runs
+        /// `build_dev_image assess_image_code` (it must fail in `broken` only, showing `evidence`).
+        func passThenBreak(
+            _ files: [String: String], name: String, gates: [String], change: (FakeRepository) throws -> Void,
+            broken: String, evidence: String, sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws {
+            let (repository, image) = try await project(files, name: name)
+            defer { repository.delete() }
+            let passed = try await Harness.workflows(["quality_pipeline", "--image", image], in: repository.root)
+            #expect(passed.status == 0, "\(passed.all)", sourceLocation: sourceLocation)
+            #expect(gateVerdicts(passed) == gates.map { "\($0) passed" }, "\(passed.stdout)", sourceLocation: sourceLocation)
+            #expect(passed.stdout.contains("is healthy after"), sourceLocation: sourceLocation)
+            try await expectNothingLeft(by: passed, sourceLocation: sourceLocation)
+
+            try change(repository)
+            let failed = try await Harness.workflows(
+                ["build_dev_image", "assess_image_code", "--image", image], in: repository.root)
+            await Harness.removeImage(image)
+            #expect(failed.status == 1, "\(failed.all)", sourceLocation: sourceLocation)
+            #expect(
+                gateVerdicts(failed) == gates.map { "\($0) \($0 == broken ? "FAILED" : "passed")" }, "\(failed.stdout)",
+                sourceLocation: sourceLocation)
+            #expect(failed.stdout.contains(evidence), "\(failed.stdout)", sourceLocation: sourceLocation)
+            #expect(
+                failed.stderr.contains("Quality gates failed inside \(image): \(broken)."), sourceLocation: sourceLocation)
+            try await expectNothingLeft(by: failed, sourceLocation: sourceLocation)
+        }
+
+        @Test func aSrcLayoutWithRuffAndAHealthURLInsteadOfAHealthcheck() async throws {
+            try await passThenBreak(
+                SampleProjects.srcLayout, name: "src", gates: ["ruff-format", "ruff", "pytest"],
+                change: { repository in
+                    let module = try repository.read("src/inventory/server.py")
+                    try repository.write("src/inventory/server.py", module.replacingOccurrences(
+                        of: "import os\n", with: "import os\nimport sys\n"))
+                }, broken: "ruff", evidence: "F401")
+        }
+
+        @Test func aFlatModuleWithTestsAtTheRootAndIncludedRequirements() async throws {
+            try await passThenBreak(
+                SampleProjects.flatModule, name: "flat", gates: ["black", "flake8", "pytest"],
+                change: { repository in
+                    let module = try repository.read("service.py")
+                    // black leaves a long string alone; flake8 does not.
+                    let long = "GREETING = \"" + String(repeating: "x", count: 110) + "\"\n"
+                    try repository.write("service.py", module.replacingOccurrences(of: "app = Flask", with: long + "app = Flask"))
+                }, broken: "flake8", evidence: "E501 line too long")
+        }
+
+        @Test func aProjectWhoseToolsAreAllConfiguredInSetupCfg() async throws {
+            try await passThenBreak(
+                SampleProjects.setupCfgOnly, name: "cfg", gates: ["isort", "flake8", "mypy", "pytest"],
+                change: { repository in
+                    let module = try repository.read("greeter/server.py")
+                    try repository.write("greeter/server.py", module + "\n\ndef answer() -> int:\n    return \"42\"\n")
+                }, broken: "mypy", evidence: "Incompatible return value type")
+        }
+
+        @Test func aContainerThatExitsAtStartFailsHealthWithItsLogsAndLeavesNothing() async throws {
+            var files = SampleProjects.setupCfgOnly
+            files["greeter/__main__.py"] = "import sys\n\nprint(\"boom: PORT is not set\")\nsys.exit(3)\n"
+            let (repository, image) = try await project(files, name: "crash")
+            defer { repository.delete() }
+            let run = try await Harness.workflows(["build_dev_image", "assess_image_health", "--image", image], in: repository.root)
+            await Harness.removeImage(image)
+            #expect(run.status == 1, "\(run.all)")
+            #expect(run.stdout.contains("exited with code 3"))
+            #expect(run.all.contains("boom: PORT is not set"), "the container's logs are shown")
+            try await expectNothingLeft(by: run)
+        }
+
+        @Test func aWrongProjectFileIsExit64AtItsLineAndRunsNothing() async throws {
+            var files = SampleProjects.setupCfgOnly
+            files[".workflows.toml"] = "gates = [\"isort\"]\n[health]\nurl = \"http://127.0.0.1/\"\ncomand = \"true\"\n"
+            let (repository, image) = try await project(files, name: "usage")
+            defer { repository.delete() }
+            let run = try await Harness.workflows(["quality_pipeline", "--image", image], in: repository.root)
+            #expect(run.status == 64, "\(run.all)")
+            #expect(run.stderr.contains(".workflows.toml:4:1: unknown key 'health.comand'; did you mean 'command'?"))
+            #expect(!run.stdout.contains("==>>"), "nothing ran")
+            let built = try await Harness.docker("image", "ls", "--quiet", image)
+            #expect(built.isEmpty)
+        }
+    }
+}
