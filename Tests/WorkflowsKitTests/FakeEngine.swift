@@ -25,6 +25,10 @@ final class FakeEngine: @unchecked Sendable {
     var exactTag: String?
     var knownTags: [String] = []
     var passRecordImageID: String?
+    /// Whether `docker exec` of the health probe passes.
+    var probeSucceeds = false
+    /// Whether a gate-tools image is already cached.
+    var toolsCached = true
     private var polls = 0
 
     static func state(_ status: String, health: String?, exitCode: Int = 0, probe: String = "probe said no") -> String {
@@ -51,6 +55,9 @@ final class FakeEngine: @unchecked Sendable {
             return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")
         case "image" where arguments.dropFirst().first == "inspect":
             guard imageExists else { return .fail(1, stderr: "Error: No such image: x") }
+            if arguments.last?.hasPrefix("workflows-gate-tools:") == true, !toolsCached {
+                return .fail(1, stderr: "Error: No such image: \(arguments.last ?? "")")
+            }
             let format = arguments[3]
             if format.contains("\"config\"") {
                 let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
@@ -68,6 +75,8 @@ final class FakeEngine: @unchecked Sendable {
             return .ok(state)
         case "run" where arguments.contains("--detach"):
             return .ok("c0ffee")
+        case "exec":
+            return probeSucceeds ? .ok() : .fail(1, stderr: "connection refused")
         case "logs":
             return .ok("app: listening")
         case "ps", "image":

@@ -18,7 +18,7 @@ import Testing
         }
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: runner, root: try repository())
         #expect(status == 1)
-        let gateRuns = runner.argvs().filter { $0.first == "run" }
+        let gateRuns = runner.argvs().filter { $0.first == "run" && $0.contains("--name") }
         #expect(gateRuns.count == 5)
         #expect(gateRuns.first == [
             "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
@@ -42,13 +42,20 @@ import Testing
         #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" || $0 == "--mount" })
         #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
         let dockerfile = AssessImageCode.dockerfile(
-            image: "workflows-assessed:testrun", user: "thenumbers", runLabel: "workflows.run=testrun",
-            requirements: ["requirements-test.txt"], sources: ["thenumbers", "tests"])
+            image: "workflows-assessed:testrun", tools: "workflows-gate-tools:k", user: "thenumbers",
+            runLabel: "workflows.run=testrun", sources: ["thenumbers", "tests"])
         #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun\n"),
                 "BuildKit reads FROM sha256:… as a pull; every layer must carry the label")
-        #expect(dockerfile.contains("--constraint"))
+        #expect(dockerfile.contains("COPY --from=workflows-gate-tools:k /tmp/workflows-gates/ /tmp/workflows-gates/"))
         #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
+        #expect(dockerfile.contains(#"if not os.path.exists(p)"#) && dockerfile.contains(#"[\"thenumbers\",\"tests\"]"#))
         #expect(!dockerfile.contains("USER root"))
+        let tools = GateTools.dockerfile(
+            image: "workflows-assessed:testrun", user: "thenumbers", key: "k", requirements: ["requirements-test.txt"])
+        #expect(tools.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.cache=gate-tools workflows.cache.key=k\n"))
+        #expect(tools.contains("--constraint /tmp/workflows-gates/constraints.txt"))
+        #expect(tools.contains("--requirement /tmp/workflows-gates/requirements/requirements-test.txt"))
+        #expect(!tools.contains("workflows.run"), "the cache outlives the run: the run's cleanup must not remove it")
     }
 
     @Test func theBuildContextHoldsTheInputsWithoutLitter() throws {
@@ -62,13 +69,45 @@ import Testing
                 runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
                 runner: engine.runner, dockerExecutable: "docker"))
         let folder = try TemporaryFolder.make().appendingPathComponent("context")
-        try step.stageBuildContext(in: folder, base: "base:r", user: "thenumbers")
+        try step.stageBuildContext(in: folder, base: "base:r", tools: "workflows-gate-tools:k", user: "thenumbers")
         let fileManager = FileManager.default
-        for path in ["Dockerfile", "requirements/requirements-test.txt", "tools.txt", "inputs/tests/test_x.py", "inputs/pyproject.toml",
+        for path in ["Dockerfile", "inputs/tests/test_x.py", "inputs/pyproject.toml",
                      "inputs/.flake8", "inputs/.isort.cfg"] {
             #expect(fileManager.fileExists(atPath: folder.appendingPathComponent(path).path), "\(path)")
         }
         #expect(!fileManager.fileExists(atPath: folder.appendingPathComponent("inputs/tests/__pycache__").path))
+    }
+
+    @Test func theGateToolsAreBuiltOnceUnderAKeyOfWhatDecidesThem() async throws {
+        let engine = FakeEngine()
+        engine.toolsCached = false
+        let root = try repository()
+        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
+        #expect(status == 0, "\(console.all)")
+        let builds = engine.runner.argvs().filter { $0.first == "build" }
+        #expect(builds.count == 2)
+        let toolsTag = try #require(builds.first?.first { $0.hasPrefix("workflows-gate-tools:") })
+        #expect(console.stdout.contains("Gate tools: installing them once into \(toolsTag)"))
+        #expect(!engine.runner.argvs().contains(["image", "rm", toolsTag]), "the cache outlives the run")
+
+        engine.toolsCached = true
+        let (again, reuse) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
+        #expect(again == 0)
+        #expect(reuse.stdout.contains("Gate tools: reusing \(toolsTag)"))
+
+        let project = try ProjectLoader.load(root: root)
+        let console2 = try CapturedConsole().console
+        let tools = GateTools(
+            project: project, docker: DockerCLI(executable: "docker", runner: engine.runner, console: console2),
+            console: console2, resources: RunResources(
+                runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
+                runner: engine.runner, dockerExecutable: "docker"))
+        let key = try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app")
+        #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app") == key)
+        #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.4", user: "app") != key)
+        #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "root") != key)
+        try Data("black==2\n".utf8).write(to: root.appendingPathComponent("requirements-test.txt"))
+        #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app") != key)
     }
 
     @Test func hostGatesRunWithTheHostPythonInTheSourceFolder() async throws {

@@ -84,6 +84,25 @@ import Testing
         #expect(console.stdout.contains("is healthy after"))
     }
 
+    @Test func aPassingProbeGivesTheFirstVerdictBeforeTheEnginesFirstInterval() async throws {
+        let engine = FakeEngine()
+        engine.probeSucceeds = true
+        engine.states = [FakeEngine.state("running", health: "starting")]
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 0, "\(console.all)")
+        #expect(console.stdout.contains("its probe passed"))
+        #expect(engine.runner.argvs().contains(["exec", "workflows-testrun-health", "python", "-c", "probe"]))
+    }
+
+    @Test func aPassingProbeOfAContainerThatDiedMeanwhileIsNoPass() async throws {
+        let engine = FakeEngine()
+        engine.probeSucceeds = true
+        engine.states = [FakeEngine.state("running", health: "starting"), FakeEngine.state("exited", health: "starting", exitCode: 1)]
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 1)
+        #expect(console.all.contains("exited with code 1"))
+    }
+
     @Test func healthFailsAtOnceOnUnhealthyWithProbesAndLogs() async throws {
         let engine = FakeEngine()
         engine.states = [FakeEngine.state("running", health: "unhealthy", probe: "connection refused")]

@@ -15,6 +15,10 @@ public final class Console: @unchecked Sendable {
     private let colorOnStdout: Bool
     private let colorOnStderr: Bool
     private let lock = NSLock()
+    /// True when stdout is a terminal: a status line may be drawn and redrawn.
+    public let isInteractive: Bool
+    /// The transient status line now shown, cleared before anything else is written and drawn again after.
+    private var statusText: String?
 
     public init(
         environment: [String: String],
@@ -26,6 +30,25 @@ public final class Console: @unchecked Sendable {
         self.standardError = standardError
         self.colorOnStdout = !noColor && isatty(standardOutput.fileDescriptor) == 1
         self.colorOnStderr = !noColor && isatty(standardError.fileDescriptor) == 1
+        self.isInteractive = isatty(standardOutput.fileDescriptor) == 1 && environment["TERM"] != "dumb"
+    }
+
+    /// Draws `text` as the status line on a terminal; nothing elsewhere.
+    public func status(_ text: String) {
+        guard isInteractive else { return }
+        lock.withLock {
+            statusText = text
+            try? standardOutput.write(contentsOf: Data(("\r\u{1B}[K" + text).utf8))
+        }
+    }
+
+    public func clearStatus() {
+        guard isInteractive else { return }
+        lock.withLock {
+            guard statusText != nil else { return }
+            statusText = nil
+            try? standardOutput.write(contentsOf: Data("\r\u{1B}[K".utf8))
+        }
     }
 
     public func stepHeader(_ name: String) {
@@ -61,6 +84,14 @@ public final class Console: @unchecked Sendable {
     private func err(_ text: String) { write(text, to: standardError) }
 
     private func write(_ text: String, to handle: FileHandle) {
-        lock.withLock { try? handle.write(contentsOf: Data((text + "\n").utf8)) }
+        lock.withLock {
+            guard let status = statusText else {
+                try? handle.write(contentsOf: Data((text + "\n").utf8))
+                return
+            }
+            try? standardOutput.write(contentsOf: Data("\r\u{1B}[K".utf8))
+            try? handle.write(contentsOf: Data((text + "\n").utf8))
+            try? standardOutput.write(contentsOf: Data(status.utf8))
+        }
     }
 }

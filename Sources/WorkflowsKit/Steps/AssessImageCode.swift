@@ -1,12 +1,10 @@
 import Foundation
 
-/// `assess_image_code`: every gate inside containers of the image, as the image's own user.
-/// The tests and configs reach the engine as a build context (a derived image), never as bind mounts,
-/// so the step works as well against a remote engine (`DOCKER_HOST=ssh://…`).
+/// `assess_image_code`: every gate inside containers of the image, as the image's own user, several at
+/// once. The tools come from a cached image of their own (`GateTools`); the tests and configs reach the
+/// engine as a build context (a derived image), never as bind mounts, so the step works as well against a
+/// remote engine (`DOCKER_HOST=ssh://…`).
 struct AssessImageCode: Sendable {
-    /// Where the gates' tools go inside the derived image; a folder the image's user can create.
-    static let toolsFolder = "/tmp/workflows-gates"
-
     var image: String
     var project: Project
     var docker: DockerCLI
@@ -26,39 +24,52 @@ struct AssessImageCode: Sendable {
         let assessed = "workflows-assessed:\(resources.runID)"
         let gatesImage = "workflows-gates:\(resources.runID)"
         try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
-            try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
             guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
                 throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
             }
-            let build = try await docker.run([
-                "build", "--force-rm", "--label", resources.runLabel, "--tag", gatesImage, contextFolder.path,
-            ])
+            let tools = try await GateTools(project: project, docker: docker, console: console, resources: resources)
+                .prepare(image: assessed, user: config.user)
+            try stageBuildContext(in: contextFolder, base: assessed, tools: tools, user: config.user)
+            let build = try await docker.run(
+                ["build", "--force-rm", "--label", resources.runLabel, "--tag", gatesImage, contextFolder.path],
+                output: .captured)
             guard build.succeeded else {
-                let requirements = project.testRequirements.isEmpty
-                    ? "the gates' tools" : project.testRequirements.joined(separator: ", ")
+                console.info(build.outputText)
+                console.info(build.errorText)
                 throw WorkflowsError(
-                    .failed, "Preparing the gates in a copy of \(image) failed.",
-                    remedy: "The output is above. If pip failed: check the pins in \(requirements) (they must agree "
-                        + "with the image's own packages), and that the image has python with pip. If a source is "
-                        + "missing: the Dockerfile does not copy it into the image's working directory; set "
-                        + "'sources' in the project file.")
+                    .failed, "Copying the tests and the gates' configuration into a copy of \(image) failed.",
+                    remedy: "The output is above. If a source is missing, the Dockerfile does not copy it into the "
+                        + "image's working directory: set 'sources' in the project file.")
             }
-            let results = try await GateVerdicts.runAll(project.gates, cancellator: resources.cancellator) { gate in
+            let runs = try await ParallelGates(
+                limit: await engineCPUs(), console: console, cancellator: resources.cancellator
+            ).run(project.gates) { [docker, resources, project] gate in
                 let name = "workflows-\(resources.runID)-\(gate.name)"
-                let result = try await docker.run(
-                    ["run", "--rm", "--name", name, "--label", resources.runLabel, "--entrypoint", "python",
-                     gatesImage, "-m"] + project.arguments(for: gate))
-                return result.succeeded
+                let arguments = ["run", "--rm", "--name", name, "--label", resources.runLabel, "--entrypoint", "python",
+                                 gatesImage, "-m"] + project.arguments(for: gate)
+                let start = Date()
+                let result = try await docker.run(arguments, echo: false, output: .captured)
+                return GateRun(
+                    gate: gate, passed: result.succeeded, seconds: Date().timeIntervalSince(start),
+                    command: [docker.executable] + arguments,
+                    standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
+                    standardError: String(decoding: result.standardError, as: UTF8.self))
             }
-            try GateVerdicts.report(results, where: "inside \(image)", console: console)
+            try GateVerdicts.report(runs, where: "inside \(image)", console: console)
         }
         return config.id
     }
 
-    /// The derived image's build context: the test requirements, the tests, the gates' configs and a Dockerfile.
-    func stageBuildContext(in folder: URL, base: String, user: String) throws {
+    /// As many gates at once as the engine has CPUs (at least one).
+    private func engineCPUs() async -> Int {
+        let answer = try? await docker.query(["info", "--format", "{{.NCPU}}"])
+        return max(1, Int(answer?.outputText ?? "") ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The derived image's build context: the tests, the gates' configs and a Dockerfile.
+    func stageBuildContext(in folder: URL, base: String, tools: String, user: String) throws {
         do {
-            try stage(in: folder, base: base, user: user)
+            try stage(in: folder, base: base, tools: tools, user: user)
         } catch let error as WorkflowsError {
             throw error
         } catch {
@@ -68,18 +79,11 @@ struct AssessImageCode: Sendable {
         }
     }
 
-    private func stage(in folder: URL, base: String, user: String) throws {
+    private func stage(in folder: URL, base: String, tools: String, user: String) throws {
         let fileManager = FileManager.default
         try? fileManager.removeItem(at: folder)
         let inputs = folder.appendingPathComponent("inputs")
         try fileManager.createDirectory(at: inputs, withIntermediateDirectories: true)
-        try fileManager.createDirectory(
-            at: folder.appendingPathComponent("requirements"), withIntermediateDirectories: true)
-        for file in project.requirementFiles {
-            try copy(project.path(file), to: folder.appendingPathComponent("requirements/" + file))
-        }
-        try Data(project.unpinnedTools.map { $0 + "\n" }.joined().utf8)
-            .write(to: folder.appendingPathComponent("tools.txt"))
         for test in project.tests {
             try copy(project.path(project.repositoryPath(ofSource: test)), to: inputs.appendingPathComponent(test))
         }
@@ -87,40 +91,29 @@ struct AssessImageCode: Sendable {
             try copy(project.path(config.source), to: inputs.appendingPathComponent(config.destination))
         }
         let dockerfile = Self.dockerfile(
-            image: base, user: user, runLabel: resources.runLabel,
-            requirements: project.testRequirements, sources: project.sources)
+            image: base, tools: tools, user: user, runLabel: resources.runLabel, sources: project.sources)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
     /// Every layer carries the run's label (so an interrupted build's intermediate images are found too).
-    /// The gates' tools go into their own folder (`pip --target`, as the image's user), constrained to the
-    /// versions the image already has, so that a shared dependency is not a different one under test.
-    /// The last layer checks that every source the linters read is in the image's working directory.
-    static func dockerfile(image: String, user: String, runLabel: String, requirements: [String], sources: [String])
-        -> String
-    {
+    /// The tools are copied from their cached image (the folder COPY makes is root's: the tools' caches go
+    /// to a folder the image's user makes in /tmp); the last layer checks that every source the linters
+    /// read is in the image's working directory.
+    static func dockerfile(image: String, tools: String, user: String, runLabel: String, sources: [String]) -> String {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
-        let tools = toolsFolder
-        let requirementArguments = requirements.map { " --requirement \(tools)/requirements/\($0)" }.joined()
-        let check = Self.sourcesCheck(sources)
+        let folder = GateTools.folder
         return """
             FROM \(image)
             LABEL \(runLabel)
-            ENV PYTHONPATH=\(tools)/site-packages${PYTHONPATH:+:$PYTHONPATH} \\
+            ENV PYTHONPATH=\(folder)/site-packages${PYTHONPATH:+:$PYTHONPATH} \\
                 PYTHONDONTWRITEBYTECODE=1 \\
-                XDG_CACHE_HOME=\(tools)/cache \\
-                MYPY_CACHE_DIR=\(tools)/mypy-cache \\
-                RUFF_CACHE_DIR=\(tools)/ruff-cache \\
+                XDG_CACHE_HOME=/tmp/workflows-caches \\
+                MYPY_CACHE_DIR=/tmp/workflows-caches/mypy \\
+                RUFF_CACHE_DIR=/tmp/workflows-caches/ruff \\
                 PYTEST_ADDOPTS="-p no:cacheprovider"
-            RUN mkdir -p \(tools) \\
-                && (python -m pip freeze | grep -E '^[A-Za-z0-9_.-]+==' || true) > \(tools)/constraints.txt
-            COPY \(chown)requirements/ \(tools)/requirements/
-            COPY \(chown)tools.txt \(tools)/tools.txt
-            RUN python -m pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location \\
-                --target \(tools)/site-packages --constraint \(tools)/constraints.txt \\
-                --requirement \(tools)/tools.txt\(requirementArguments)
+            COPY --from=\(tools) \(folder)/ \(folder)/
             COPY \(chown)inputs/ ./
-            RUN \(check)
+            RUN \(sourcesCheck(sources))
 
             """
     }

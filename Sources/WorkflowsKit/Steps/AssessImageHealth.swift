@@ -4,6 +4,10 @@ import Foundation
 /// the run, and follow its state until the HEALTHCHECK says healthy. It fails at once on `unhealthy` or
 /// when the container ends, and at the deadline otherwise, each time with the probes' results and the
 /// container's logs. The container goes on every path out.
+/// A first verdict does not wait for the engine's first interval: the image's own probe (or the project's)
+/// is also run in the container at once and then every 0.25 s, as Docker 25's `--health-start-interval`
+/// does; a passing probe is confirmed with the engine's state (still running, not unhealthy). A failing
+/// probe is never reported as healthy.
 struct AssessImageHealth: Sendable {
     var image: String
     var project: Project
@@ -34,10 +38,21 @@ struct AssessImageHealth: Sendable {
                     remedy: "Check the image's entrypoint and the engine's resources.")
             }
             let start = Date()
+            let probe = Self.probeCommand(project: project, imageHealthcheck: config.healthcheck)
             console.info("Waiting up to \(Seconds.format(timeout)) for \(name) to become healthy...")
             while true {
                 if resources.isCancelling { throw CancellationError() }
-                let state = try await inspect(name)
+                var state = try await inspect(name)
+                if state.verdict == .waiting, let probe, try await probePasses(name, probe) {
+                    state = try await inspect(name)
+                    if state.verdict == .waiting {
+                        let elapsed = Date().timeIntervalSince(start)
+                        console.success(
+                            "\(image) is healthy after \(Seconds.format(elapsed)): its probe passed (the engine's "
+                                + "own first probe is still to come).")
+                        return config.id
+                    }
+                }
                 let elapsed = Date().timeIntervalSince(start)
                 switch state.verdict {
                 case .healthy:
@@ -58,6 +73,29 @@ struct AssessImageHealth: Sendable {
                 }
             }
         }
+    }
+
+    /// The probe as `docker exec` runs it: the project's, else the image's HEALTHCHECK (`CMD` as an argument
+    /// vector, `CMD-SHELL` through `/bin/sh -c`, as the engine runs them).
+    static func probeCommand(project: Project, imageHealthcheck: [String]?) -> [String]? {
+        if project.health != nil {
+            let arguments = probeArguments(project, timeout: 1)
+            return arguments.firstIndex(of: "--health-cmd").map { ["/bin/sh", "-c", arguments[$0 + 1]] }
+        }
+        guard let test = imageHealthcheck, let kind = test.first, test.count > 1 else { return nil }
+        switch kind {
+        case "CMD": return Array(test.dropFirst())
+        case "CMD-SHELL": return ["/bin/sh", "-c", test[1]]
+        default: return nil
+        }
+    }
+
+    /// One probe in the container, given at most 5 s (as the engine kills a probe past its timeout).
+    private func probePasses(_ name: String, _ probe: [String]) async throws -> Bool {
+        let result = try await withDeadline(seconds: 5) { [docker] in
+            try await docker.query(["exec", name] + probe)
+        }
+        return result?.succeeded == true
     }
 
     /// The project's environment, and its probe when it gives one: it replaces the image's own. Failures

@@ -1,42 +1,21 @@
 import Foundation
 
-/// Each gate's verdict; every gate runs, and the step fails if any failed.
-public struct GateResult: Sendable, Equatable {
-    public var name: String
-    public var passed: Bool
-    public var seconds: Double
-}
-
+/// The table of every gate's verdict; the step fails if any failed, naming them.
 enum GateVerdicts {
-    /// Runs every gate, even after one fails, and timing each.
-    static func runAll(
-        _ gates: [Gate], cancellator: Cancellator, _ runGate: (Gate) async throws -> Bool
-    ) async throws -> [GateResult] {
-        var results: [GateResult] = []
-        for gate in gates {
-            if cancellator.cancellingSignal != nil { throw CancellationError() }
-            let start = Date()
-            let passed = try await runGate(gate)
-            results.append(GateResult(name: gate.name, passed: passed, seconds: Date().timeIntervalSince(start)))
-        }
-        return results
-    }
-
-    /// Prints the table and throws when a gate failed, naming the failed ones.
-    static func report(_ results: [GateResult], where place: String, console: Console) throws {
-        let width = (results.map(\.name.count).max() ?? 0) + 2
+    static func report(_ runs: [GateRun], where place: String, console: Console) throws {
+        let width = (runs.map(\.gate.name.count).max() ?? 0) + 2
         console.info("Gates \(place):")
-        for result in results {
+        for run in runs {
             let line =
-                "  " + result.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + (result.passed ? "passed" : "FAILED") + "  " + Seconds.format(result.seconds)
-            result.passed ? console.success(line) : console.failure(line)
+                "  " + run.gate.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + (run.passed ? "passed" : "FAILED") + "  " + Seconds.format(run.seconds)
+            run.passed ? console.success(line) : console.failure(line)
         }
-        let failed = results.filter { !$0.passed }.map(\.name)
+        let failed = runs.filter { !$0.passed }.map(\.gate.name)
         guard failed.isEmpty else {
             throw WorkflowsError(
                 .failed, "Quality gates failed \(place): \(failed.joined(separator: ", ")).",
-                remedy: "Each gate's output is above. 'workflows style_code' fixes black and isort findings.")
+                remedy: "Each gate's output is above. 'workflows style_code' fixes black, isort and ruff-format findings.")
         }
     }
 }

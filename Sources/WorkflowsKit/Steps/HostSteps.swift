@@ -8,16 +8,22 @@ struct HostSteps: Sendable {
     var console: Console
     var resources: RunResources
 
+    /// The gates on the host, several at once, reported as inside the image.
     func runGates(_ gates: [Gate]) async throws {
-        let results = try await GateVerdicts.runAll(gates, cancellator: resources.cancellator) { gate in
-            try await python(project.arguments(for: gate)).succeeded
+        let folder = try sourceFolder()
+        let runs = try await ParallelGates(
+            limit: ProcessInfo.processInfo.activeProcessorCount, console: console, cancellator: resources.cancellator
+        ).run(gates) { [runner, project] gate in
+            let command = Command(
+                Project.hostPython, ["-m"] + project.arguments(for: gate), workingDirectory: folder.path)
+            let start = Date()
+            let result = try await Self.launch(command, runner: runner)
+            return GateRun(
+                gate: gate, passed: result.succeeded, seconds: Date().timeIntervalSince(start), command: command.argv,
+                standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
+                standardError: String(decoding: result.standardError, as: UTF8.self))
         }
-        if gates.count > 1 {
-            try GateVerdicts.report(results, where: "on the host", console: console)
-        } else if let result = results.first, !result.passed {
-            throw WorkflowsError(
-                .failed, "The \(result.name) gate failed on the host.", remedy: "Its output is above.")
-        }
+        try GateVerdicts.report(runs, where: "on the host", console: console)
     }
 
     /// isort, then black, rewrite the sources: only the formatters the project uses, ruff's as well.
@@ -69,14 +75,23 @@ struct HostSteps: Sendable {
 
     /// `python3 -m ARGS` in the source root, echoed and streamed.
     private func python(_ moduleArguments: [String]) async throws -> ProcessOutput {
+        let command = Command(
+            Project.hostPython, ["-m"] + moduleArguments, workingDirectory: try sourceFolder().path, output: .live)
+        console.command(command.argv)
+        return try await Self.launch(command, runner: runner)
+    }
+
+    private func sourceFolder() throws -> URL {
         let folder = project.path(project.sourceRoot)
         guard FileManager.default.fileExists(atPath: folder.path) else {
             throw WorkflowsError(
                 .input, "The host-side steps run in \(folder.path), which does not exist.",
                 remedy: "Set 'source-root' in the project file, or pass -C with the repository root.")
         }
-        let command = Command(Project.hostPython, ["-m"] + moduleArguments, workingDirectory: folder.path, output: .live)
-        console.command(command.argv)
+        return folder
+    }
+
+    private static func launch(_ command: Command, runner: any ProcessRunning) async throws -> ProcessOutput {
         do {
             return try await runner.run(command)
         } catch let error as ProcessLaunchError {

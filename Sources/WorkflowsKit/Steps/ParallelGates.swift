@@ -1,0 +1,108 @@
+import Foundation
+
+/// What one gate did: its verdict, time, the command and its whole output.
+struct GateRun: Sendable, Equatable {
+    var gate: Gate
+    var passed: Bool
+    var seconds: Double
+    var command: [String]
+    var standardOutput: String
+    var standardError: String
+}
+
+/// Runs gates at most `limit` at once. Each gate's output is kept and printed whole, in the gates' order,
+/// as soon as it and the gates before it have finished: never interleaved. On a terminal a status line
+/// shows which gates run and for how long; elsewhere (CI) only plain lines are printed.
+struct ParallelGates: Sendable {
+    var limit: Int
+    var console: Console
+    var cancellator: Cancellator
+
+    func run(_ gates: [Gate], _ runGate: @escaping @Sendable (Gate) async throws -> GateRun) async throws -> [GateRun] {
+        let board = GateBoard(gates: gates)
+        let width = max(1, min(limit, gates.count))
+        console.info("Running \(gates.count) gate\(gates.count == 1 ? "" : "s"), \(width) at once: "
+            + gates.map(\.name).joined(separator: ", "))
+        let ticker = console.isInteractive ? Task { await tick(board) } : nil
+        defer { ticker?.cancel() }
+        try await withThrowingTaskGroup(of: (Int, GateRun).self) { group in
+            var next = 0
+            func launch() {
+                guard next < gates.count else { return }
+                let index = next
+                next += 1
+                board.started(index)
+                group.addTask { (index, try await runGate(gates[index])) }
+            }
+            for _ in 0..<width { launch() }
+            while let (index, result) = try await group.next() {
+                board.finished(index, result)
+                for ready in board.takePrintable() { print(ready) }
+                if cancellator.cancellingSignal != nil {
+                    group.cancelAll()
+                    throw CancellationError()
+                }
+                launch()
+            }
+        }
+        console.clearStatus()
+        return board.results
+    }
+
+    private func print(_ run: GateRun) {
+        console.command(run.command)
+        if !run.standardOutput.isEmpty { console.info(run.standardOutput.trimmingCharacters(in: .newlines)) }
+        if !run.standardError.isEmpty { console.info(run.standardError.trimmingCharacters(in: .newlines)) }
+        let verdict = "\(run.gate.name) \(run.passed ? "passed" : "FAILED") in \(Seconds.format(run.seconds))"
+        run.passed ? console.success(verdict) : console.failure(verdict)
+    }
+
+    private func tick(_ board: GateBoard) async {
+        while !Task.isCancelled {
+            console.status(board.statusLine())
+            try? await Task.sleep(nanoseconds: 250_000_000)
+        }
+    }
+}
+
+/// Which gates run and which are done, shared by the group's tasks and the status line.
+private final class GateBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private let gates: [Gate]
+    private var startTimes: [Int: Date] = [:]
+    private var done: [Int: GateRun] = [:]
+    private var printed = 0
+
+    init(gates: [Gate]) { self.gates = gates }
+
+    func started(_ index: Int) { lock.withLock { startTimes[index] = Date() } }
+
+    func finished(_ index: Int, _ run: GateRun) { lock.withLock { done[index] = run } }
+
+    /// The finished gates whose predecessors have all been printed, in order.
+    func takePrintable() -> [GateRun] {
+        lock.withLock {
+            var ready: [GateRun] = []
+            while let run = done[printed] {
+                ready.append(run)
+                printed += 1
+            }
+            return ready
+        }
+    }
+
+    var results: [GateRun] { lock.withLock { gates.indices.compactMap { done[$0] } } }
+
+    func statusLine() -> String {
+        lock.withLock {
+            let now = Date()
+            let parts = gates.indices.map { index -> String in
+                let name = gates[index].name
+                if let run = done[index] { return "\(name) \(run.passed ? "ok" : "FAILED")" }
+                if let start = startTimes[index] { return "\(name) \(Seconds.format(now.timeIntervalSince(start)))" }
+                return "\(name) waiting"
+            }
+            return "gates: " + parts.joined(separator: " | ")
+        }
+    }
+}
