@@ -107,3 +107,23 @@ extension PipelineRunTests {
         #expect(runner.commands.isEmpty)
     }
 }
+
+extension PipelineRunTests {
+    /// In quality_pipeline the health wait runs beside the gates, under a label of its own: the gates'
+    /// cleanup must not remove the health container, and a dead container fails the pipeline.
+    @Test func healthRunsBesideTheGatesUnderItsOwnLabelAndBothVerdictsAreReported() async throws {
+        let engine = try engine()
+        engine.states = [FakeEngine.state("exited", health: "starting", exitCode: 2)]
+        let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: try repository())
+        #expect(status == 1)
+        let run = try #require(engine.runner.argvs().first { $0.first == "run" && $0.contains("--detach") })
+        #expect(run.starts(with: ["run", "--detach", "--name", "workflows-testrun-health-health", "--label",
+                                  "workflows.run=testrun-health"]))
+        #expect(engine.runner.argvs().contains(["ps", "--all", "--quiet", "--filter", "label=workflows.run=testrun-health"]))
+        #expect(console.stdout.contains("assess_image_health runs beside it"))
+        let summary = try #require(console.stdout.components(separatedBy: "Summary:").last)
+        #expect(summary.range(of: "assess_image_health +failed", options: .regularExpression) != nil, "\(summary)")
+        #expect(summary.range(of: "assess_image_code +(passed|failed)", options: .regularExpression) != nil, "\(summary)")
+        #expect(console.stdout.contains("exited with code 2"))
+    }
+}

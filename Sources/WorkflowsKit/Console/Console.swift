@@ -19,6 +19,8 @@ public final class Console: @unchecked Sendable {
     public let isInteractive: Bool
     /// The transient status line now shown, cleared before anything else is written and drawn again after.
     private var statusText: String?
+    /// A buffering console keeps its lines (styled, with their stream) until `replay(to:)`.
+    private var buffer: [(toStandardError: Bool, text: String)]?
 
     public init(
         environment: [String: String],
@@ -31,6 +33,26 @@ public final class Console: @unchecked Sendable {
         self.colorOnStdout = !noColor && isatty(standardOutput.fileDescriptor) == 1
         self.colorOnStderr = !noColor && isatty(standardError.fileDescriptor) == 1
         self.isInteractive = isatty(standardOutput.fileDescriptor) == 1 && environment["TERM"] != "dumb"
+    }
+
+    /// A console that keeps what it is given, styled as `console` would style it, for a step that runs
+    /// beside another and speaks after it.
+    public init(bufferingFor console: Console) {
+        standardOutput = console.standardOutput
+        standardError = console.standardError
+        colorOnStdout = console.colorOnStdout
+        colorOnStderr = console.colorOnStderr
+        isInteractive = false
+        buffer = []
+    }
+
+    /// Writes what a buffering console kept to `console`, in order, and empties the buffer.
+    public func replay(to console: Console) {
+        let lines = lock.withLock {
+            defer { buffer = [] }
+            return buffer ?? []
+        }
+        for line in lines { console.write(line.text, to: line.toStandardError ? console.standardError : console.standardOutput) }
     }
 
     /// Draws `text` as the status line on a terminal; nothing elsewhere.
@@ -85,6 +107,10 @@ public final class Console: @unchecked Sendable {
 
     private func write(_ text: String, to handle: FileHandle) {
         lock.withLock {
+            if buffer != nil {
+                buffer?.append((handle === standardError, text))
+                return
+            }
             guard let status = statusText else {
                 try? handle.write(contentsOf: Data((text + "\n").utf8))
                 return

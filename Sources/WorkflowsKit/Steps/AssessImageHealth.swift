@@ -141,8 +141,9 @@ struct AssessImageHealth: Sendable {
         console.info("Last health probes of \(name):")
         for line in state.probeReport { console.info(line) }
         console.info("Logs of \(name) (last 100 lines):")
-        let logs = try await docker.run(["logs", "--tail", "100", name], output: .live)
-        if logs.standardOutput.isEmpty && logs.standardError.isEmpty { console.info("  (the container wrote nothing)") }
+        let logs = try await docker.run(["logs", "--tail", "100", name], output: .captured)
+        for text in [logs.outputText, logs.errorText] where !text.isEmpty { console.info(text) }
+        if logs.outputText.isEmpty && logs.errorText.isEmpty { console.info("  (the container wrote nothing)") }
         throw WorkflowsError(
             .failed, "The image is not healthy: it \(what).",
             remedy: "The probes' output and the logs are above. Try it by hand: \(docker.name) run --rm -it "

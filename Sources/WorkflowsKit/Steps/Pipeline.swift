@@ -36,32 +36,97 @@ struct Pipeline: Sendable {
         var passed: [(step: String, imageID: String?)] = []
         var recorded = false
         var failed = false
-        for step in steps {
-            guard !resources.isCancelling else { break }
-            guard !failed else {
-                outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
-                continue
-            }
-            console.stepHeader(step.name)
-            let start = Date()
-            do {
-                let imageID = try await perform(step)
-                outcomes.append(Outcome(step: step.name, verdict: .passed, seconds: Date().timeIntervalSince(start)))
+        /// Keeps a step's verdict; records at once an image that passed the whole pipeline, so that a
+        /// publish_image later in this run finds it.
+        func record(_ step: StepDefinition, _ result: Result<String?, Error>, _ seconds: Double) async {
+            switch result {
+            case .success(let imageID):
+                outcomes.append(Outcome(step: step.name, verdict: .passed, seconds: seconds))
                 passed.append((step.name, imageID))
-                // At once, not after the loop: a publish_image later in this run must find it.
                 if !recorded, let imageID = PassRecord.passedImage(passed) {
                     await PassRecord.store(
                         imageID: imageID, image: settings.image, docker: docker, git: git, console: console)
                     recorded = true
                 }
-            } catch {
-                outcomes.append(Outcome(step: step.name, verdict: .failed, seconds: Date().timeIntervalSince(start)))
+            case .failure(let error):
+                outcomes.append(Outcome(step: step.name, verdict: .failed, seconds: seconds))
                 report(error, in: step.name)
                 failed = true
             }
         }
+        var index = 0
+        while index < steps.count {
+            let step = steps[index]
+            index += 1
+            guard !resources.isCancelling else { break }
+            guard !failed else {
+                outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
+                continue
+            }
+            if step.body == .action(.assessImageCode), index < steps.count,
+                steps[index].body == .action(.assessImageHealth)
+            {
+                let health = steps[index]
+                index += 1
+                for (step, result, seconds) in await runBeside(code: step, health: health) {
+                    await record(step, result, seconds)
+                }
+                continue
+            }
+            console.stepHeader(step.name)
+            let start = Date()
+            let result: Result<String?, Error>
+            do { result = .success(try await perform(step)) } catch { result = .failure(error) }
+            await record(step, result, Date().timeIntervalSince(start))
+        }
         printSummary(outcomes)
         return failed ? ExitCode.failure : ExitCode.success
+    }
+
+    /// `assess_image_code` and `assess_image_health` at once: the health container starts as soon as the
+    /// image is there and is judged while the gates run. A health failure stops the gates at once; both
+    /// verdicts are reported, the health step's words after the gates'.
+    private func runBeside(code: StepDefinition, health: StepDefinition) async
+        -> [(StepDefinition, Result<String?, Error>, Double)]
+    {
+        console.stepHeader(code.name)
+        console.info("(\(health.name) runs beside it; what it says follows the gates.)")
+        let healthConsole = Console(bufferingFor: console)
+        let healthResources = resources.scoped("health")
+        let results = await withTaskGroup(of: (Int, Result<String?, Error>, Double).self) { group in
+            group.addTask {
+                let start = Date()
+                do { return (0, .success(try await perform(code)), Date().timeIntervalSince(start)) } catch {
+                    return (0, .failure(error), Date().timeIntervalSince(start))
+                }
+            }
+            group.addTask {
+                let start = Date()
+                do {
+                    let id = try await perform(health, console: healthConsole, resources: healthResources)
+                    return (1, .success(id), Date().timeIntervalSince(start))
+                } catch {
+                    return (1, .failure(error), Date().timeIntervalSince(start))
+                }
+            }
+            var results: [Int: (Result<String?, Error>, Double)] = [:]
+            while let (which, result, seconds) = await group.next() {
+                results[which] = (result, seconds)
+                if which == 1, case .failure = result, results[0] == nil {
+                    // The image is not healthy: its gates' verdict no longer matters.
+                    group.cancelAll()
+                }
+            }
+            return results
+        }
+        console.stepHeader(health.name)
+        healthConsole.replay(to: console)
+        var codeResult = results[0] ?? (.failure(CancellationError()), 0)
+        if case .failure = results[1]?.0, case .failure(let error) = codeResult.0, !(error is WorkflowsError) {
+            codeResult.0 = .failure(
+                WorkflowsError(.failed, "Stopped: \(health.name) failed while the gates ran.", remedy: nil))
+        }
+        return [(code, codeResult.0, codeResult.1), (health, results[1]?.0 ?? .failure(CancellationError()), results[1]?.1 ?? 0)]
     }
 
     /// What can be known wrong before anything runs: where publish_image would push.
@@ -90,8 +155,14 @@ struct Pipeline: Sendable {
                 + "version. Pin them in the test requirements for repeatable verdicts.")
     }
 
-    /// Runs one step; the image steps return the ID of the image they built or assessed.
-    private func perform(_ step: StepDefinition) async throws -> String? {
+    /// Runs one step; the image steps return the ID of the image they built or assessed. A step beside
+    /// another gets a console and resources of its own.
+    private func perform(
+        _ step: StepDefinition, console: Console? = nil, resources: RunResources? = nil
+    ) async throws -> String? {
+        let console = console ?? self.console
+        let resources = resources ?? self.resources
+        let docker = DockerCLI(executable: settings.docker, runner: runner, console: console)
         guard case .action(let action) = step.body else { return nil }
         let host = HostSteps(project: project, runner: runner, console: console, resources: resources)
         switch action {

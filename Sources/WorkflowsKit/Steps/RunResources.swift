@@ -14,6 +14,14 @@ public struct RunResources: Sendable {
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
     public var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
 
+    /// Resources for a step that runs beside another: its own ID (and so its own label and names), so
+    /// that neither step's cleanup removes what the other still uses.
+    func scoped(_ suffix: String) -> RunResources {
+        var copy = self
+        copy.runID = runID + "-" + suffix
+        return copy
+    }
+
     /// True once a signal is being handled: start nothing new.
     var isCancelling: Bool { cancellator.cancellingSignal != nil }
 
