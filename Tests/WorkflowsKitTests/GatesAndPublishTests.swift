@@ -22,8 +22,10 @@ import Testing
         #expect(gateRuns.count == 5)
         #expect(gateRuns.first == [
             "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
-            "--entrypoint", "python", "workflows-gates:testrun", "-m", "black", "--check", "thenumbers", "tests",
+            "--label", RunResources.ownerLabel, "--entrypoint", "python", "workflows-gates:testrun", "-m", "black",
+            "--check", "thenumbers", "tests",
         ])
+        #expect(RunResources.ownerLabel == "workflows.owner=\(ProcessInfo.processInfo.hostName)/\(getpid())")
         #expect(console.stdout.contains("isort   FAILED"))
         #expect(console.stdout.contains("pytest  passed"))
         #expect(console.stderr.contains("Quality gates failed inside numbers-api:latest: isort."))
@@ -38,13 +40,16 @@ import Testing
         #expect(status == 0, "\(console.all)")
         let argvs = engine.runner.argvs()
         let build = try #require(argvs.first { $0.first == "build" })
-        #expect(build.prefix(6) == ["build", "--force-rm", "--label", "workflows.run=testrun", "--tag", "workflows-gates:testrun"])
+        #expect(build.prefix(8) == [
+            "build", "--force-rm", "--label", "workflows.run=testrun", "--label", RunResources.ownerLabel, "--tag",
+            "workflows-gates:testrun",
+        ])
         #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" || $0 == "--mount" })
         #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
         let dockerfile = AssessImageCode.dockerfile(
             image: "workflows-assessed:testrun", tools: "workflows-gate-tools:k", user: "thenumbers",
-            runLabel: "workflows.run=testrun", sources: ["thenumbers", "tests"])
-        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun\n"),
+            labels: ["workflows.run=testrun", "workflows.owner=host/1"], sources: ["thenumbers", "tests"])
+        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun workflows.owner=host/1\n"),
                 "BuildKit reads FROM sha256:… as a pull; every layer must carry the label")
         #expect(dockerfile.contains("COPY --from=workflows-gate-tools:k /tmp/workflows-gates/ /tmp/workflows-gates/"))
         #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))

@@ -75,7 +75,7 @@ import Testing
         let run = try #require(argvs.first { $0.first == "run" })
         #expect(run == [
             "run", "--detach", "--name", "workflows-testrun-health", "--label", "workflows.run=testrun",
-            FakeEngine.imageID,
+            "--label", RunResources.ownerLabel, FakeEngine.imageID,
         ])
         #expect(!run.contains("-t") && !run.contains("-it") && !run.contains("-itd"))
         #expect(argvs.filter { $0 == ["container", "inspect", "--format", "{{json .State}}", "workflows-testrun-health"] }.count == 2)

@@ -127,3 +127,32 @@ extension PipelineRunTests {
         #expect(console.stdout.contains("exited with code 2"))
     }
 }
+
+/// `workflows clean` decides by the owner label alone: a process of this host that is gone.
+@Suite struct CleanTests {
+    @Test func onlyWhatAGoneProcessOfThisHostMadeIsDead() {
+        let host = ProcessInfo.processInfo.hostName
+        let leftovers = [
+            Clean.Leftover(id: "alive", run: "a", owner: "\(host)/\(getpid())"),
+            Clean.Leftover(id: "gone", run: "b-health", owner: "\(host)/\(Int32.max - 1)"),
+            Clean.Leftover(id: "elsewhere", run: "c", owner: "another-host/1"),
+            Clean.Leftover(id: "unowned", run: "d", owner: "<no value>"),
+        ]
+        let (dead, alive) = Clean.split(leftovers)
+        #expect(dead.map(\.id) == ["gone", "unowned"])
+        #expect(alive.map(\.id) == ["alive", "elsewhere"])
+        #expect(Clean.baseRunID("b-health") == "b")
+        #expect(RunOwner(label: "my.host/42") == RunOwner(host: "my.host", pid: 42))
+        #expect(RunOwner(label: "nopid") == nil)
+    }
+
+    @Test func cleanOptionsBelongToClean() throws {
+        let project = Project.numbersAPI
+        for flag in ["--images", "--caches"] {
+            #expect(throws: WorkflowsError.self) { try Invocation.parse(["build_ci_image", flag], environment: [:], project: project) }
+        }
+        guard case .run(_, let settings) = try Invocation.parse(["clean", "--images", "--caches", "--dry-run"], environment: [:], project: project)
+        else { throw WorkflowsError(.usage, "not a run") }
+        #expect(settings.cleanImages && settings.cleanCaches && settings.dryRun)
+    }
+}

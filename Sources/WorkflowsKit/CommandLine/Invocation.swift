@@ -84,8 +84,15 @@ public enum Invocation: Sendable, Equatable {
             $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         let publishes = steps.contains { $0.body == .action(.publishImage) }
-        for flag in [OptionSpec.dryRun.flag, OptionSpec.allowUnverifiedImage.flag] where flags.contains(flag) && !publishes {
-            throw usage("option '\(flag)' is for publish_image, which is not among the steps.")
+        let cleans = steps.contains { $0.body == .action(.clean) }
+        if flags.contains(OptionSpec.dryRun.flag), !publishes, !cleans {
+            throw usage("option '--dry-run' is for publish_image and clean, neither of which is among the steps.")
+        }
+        if flags.contains(OptionSpec.allowUnverifiedImage.flag), !publishes {
+            throw usage("option '\(OptionSpec.allowUnverifiedImage.flag)' is for publish_image, which is not among the steps.")
+        }
+        for flag in [OptionSpec.cleanImages.flag, OptionSpec.cleanCaches.flag] where flags.contains(flag) && !cleans {
+            throw usage("option '\(flag)' is for clean, which is not among the steps.")
         }
         let user = environment["WORKFLOWS_REGISTRY_USER"].flatMap { $0.isEmpty ? nil : $0 }
         let password = environment["WORKFLOWS_REGISTRY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
@@ -103,7 +110,9 @@ public enum Invocation: Sendable, Equatable {
             allowUnverifiedImage: flags.contains(OptionSpec.allowUnverifiedImage.flag),
             latestBranches: latestBranches ?? Settings.defaultLatestBranches,
             registryUser: user,
-            registryPassword: password
+            registryPassword: password,
+            cleanImages: flags.contains(OptionSpec.cleanImages.flag),
+            cleanCaches: flags.contains(OptionSpec.cleanCaches.flag)
         )
         return .run(steps: steps, settings: settings)
     }

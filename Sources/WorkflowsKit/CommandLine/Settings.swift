@@ -9,6 +9,10 @@ public struct Settings: Sendable, Equatable {
     public var latestBranches: [String]
     public var registryUser: String?
     public var registryPassword: String?
+    /// `clean --images`: also the dangling images of earlier builds of the image.
+    public var cleanImages: Bool = false
+    /// `clean --caches`: also the gate tools' caches.
+    public var cleanCaches: Bool = false
 
     public static let defaultLatestBranches = ["main", "master"]
 }
@@ -33,10 +37,17 @@ struct OptionSpec: Sendable {
         help: "where publish_image pushes, e.g. ghcr.io/owner/app (default from GITHUB_REPOSITORY or origin)")
     static let dryRun = OptionSpec(
         flag: "--dry-run", variable: nil, value: .flag,
-        help: "publish_image: print the tags and commands, change nothing")
+        help: "publish_image and clean: print what would be pushed or removed, change nothing")
+    static let cleanImages = OptionSpec(
+        flag: "--images", variable: nil, value: .flag,
+        help: "clean: also the dangling images of earlier builds of the image")
+    static let cleanCaches = OptionSpec(
+        flag: "--caches", variable: nil, value: .flag, help: "clean: also the gate tools' cached images")
     static let allowUnverifiedImage = OptionSpec(
         flag: "--allow-unverified-image", variable: nil, value: .flag,
         help: "publish_image: push even an image that did not pass quality_pipeline for HEAD")
 
-    static let all: [OptionSpec] = [image, healthTimeout, publishRepository, dryRun, allowUnverifiedImage]
+    static let all: [OptionSpec] = [
+        image, healthTimeout, publishRepository, dryRun, allowUnverifiedImage, cleanImages, cleanCaches,
+    ]
 }

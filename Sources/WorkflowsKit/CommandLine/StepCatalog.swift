@@ -10,6 +10,7 @@ public enum StepAction: Sendable, Equatable {
     case runApp
     case publishImage
     case showProject
+    case clean
 }
 
 public struct StepDefinition: Sendable, Equatable {
@@ -72,6 +73,10 @@ public enum StepCatalog {
                 name: "run_app", group: "project",
                 summary: "on the host: run the app from source (python -m PACKAGE, the first with __main__.py)",
                 body: .action(.runApp)),
+            StepDefinition(
+                name: "clean", group: "project",
+                summary: "remove what ended runs left on the engine; --images: old builds, --caches: gate tools",
+                body: .action(.clean)),
             StepDefinition(
                 name: "show_project", group: "project",
                 summary: "print the resolved project: each value and where it came from",

@@ -4,6 +4,7 @@ import Foundation
 /// `==>> `; queries (inspect, ps, polls) are not, so that the log shows what a person would type.
 public struct DockerCLI: Sendable {
     public static let runLabelKey = "workflows.run"
+    public static let ownerLabelKey = "workflows.owner"
 
     public var executable: String
     public var runner: any ProcessRunning

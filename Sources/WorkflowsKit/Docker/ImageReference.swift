@@ -20,6 +20,12 @@ public enum ImageReference {
         matches(text, "^\(host)\(component)(?:/\(component))*(?::\(tag))?\\z")
     }
 
+    /// The repository of a reference: `numbers-api:latest` → `numbers-api`, `host:5000/a/b:t` → `host:5000/a/b`.
+    public static func repository(of reference: String) -> String {
+        guard let colon = reference.lastIndex(of: ":"), !reference[colon...].contains("/") else { return reference }
+        return String(reference[..<colon])
+    }
+
     /// The registry a repository lives on, as `docker login` wants it; Docker Hub when none is named.
     public static func registry(of repository: String) -> String {
         guard let slash = repository.firstIndex(of: "/") else { return "docker.io" }

@@ -21,7 +21,7 @@ struct AssessImageCode: Sendable {
         let contextFolder = resources.temporaryFolder("gates")
         // The ID, under a tag of the run's own: the name may be rebuilt meanwhile, and BuildKit reads a
         // bare `FROM sha256:…` as an image to pull.
-        let assessed = "workflows-assessed:\(resources.runID)"
+        let assessed = "\(Clean.assessedRepository):\(resources.runID)"
         let gatesImage = "workflows-gates:\(resources.runID)"
         try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
             guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
@@ -31,7 +31,7 @@ struct AssessImageCode: Sendable {
                 .prepare(image: assessed, user: config.user)
             try stageBuildContext(in: contextFolder, base: assessed, tools: tools, user: config.user)
             let build = try await docker.run(
-                ["build", "--force-rm", "--label", resources.runLabel, "--tag", gatesImage, contextFolder.path],
+                ["build", "--force-rm"] + resources.labelArguments + ["--tag", gatesImage, contextFolder.path],
                 output: .captured)
             guard build.succeeded else {
                 console.info(build.outputText)
@@ -45,8 +45,8 @@ struct AssessImageCode: Sendable {
                 limit: await engineCPUs(), console: console, cancellator: resources.cancellator
             ).run(project.gates) { [docker, resources, project] gate in
                 let name = "workflows-\(resources.runID)-\(gate.name)"
-                let arguments = ["run", "--rm", "--name", name, "--label", resources.runLabel, "--entrypoint", "python",
-                                 gatesImage, "-m"] + project.arguments(for: gate)
+                let arguments = ["run", "--rm", "--name", name] + resources.labelArguments
+                    + ["--entrypoint", "python", gatesImage, "-m"] + project.arguments(for: gate)
                 let start = Date()
                 let result = try await docker.run(arguments, echo: false, output: .captured)
                 return GateRun(
@@ -91,7 +91,7 @@ struct AssessImageCode: Sendable {
             try copy(project.path(config.source), to: inputs.appendingPathComponent(config.destination))
         }
         let dockerfile = Self.dockerfile(
-            image: base, tools: tools, user: user, runLabel: resources.runLabel, sources: project.sources)
+            image: base, tools: tools, user: user, labels: resources.labels, sources: project.sources)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
@@ -99,12 +99,12 @@ struct AssessImageCode: Sendable {
     /// The tools are copied from their cached image (the folder COPY makes is root's: the tools' caches go
     /// to a folder the image's user makes in /tmp); the last layer checks that every source the linters
     /// read is in the image's working directory.
-    static func dockerfile(image: String, tools: String, user: String, runLabel: String, sources: [String]) -> String {
+    static func dockerfile(image: String, tools: String, user: String, labels: [String], sources: [String]) -> String {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
         let folder = GateTools.folder
         return """
             FROM \(image)
-            LABEL \(runLabel)
+            LABEL \(labels.joined(separator: " "))
             ENV PYTHONPATH=\(folder)/site-packages${PYTHONPATH:+:$PYTHONPATH} \\
                 PYTHONDONTWRITEBYTECODE=1 \\
                 XDG_CACHE_HOME=/tmp/workflows-caches \\

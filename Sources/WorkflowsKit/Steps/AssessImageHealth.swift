@@ -30,7 +30,7 @@ struct AssessImageHealth: Sendable {
         return try await resources.withRunCleanup {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
-                ["run", "--detach", "--name", name, "--label", resources.runLabel] + Self.probeArguments(project, timeout: timeout)
+                ["run", "--detach", "--name", name] + resources.labelArguments + Self.probeArguments(project, timeout: timeout)
                     + [config.id], output: .captured)
             guard started.succeeded else {
                 throw WorkflowsError(

@@ -30,7 +30,10 @@ struct BuildImage: Sendable {
                 "The working tree has uncommitted changes: the image is labelled workflows.tree=dirty, and "
                     + "publish_image will not push it. Commit, then build again to publish.")
         }
-        let labels = Self.labels(facts: facts, useCache: useCache, created: Date())
+        var labels = Self.labels(facts: facts, useCache: useCache, created: Date())
+        // Which image this build was of, so that `workflows clean --images` finds it once a later build
+        // has taken its tag.
+        labels.append((Clean.imageLabelKey, ImageReference.repository(of: image)))
         let idFile = resources.temporaryFolder("iid")
         defer { try? FileManager.default.removeItem(at: idFile) }
         var arguments = ["build"]

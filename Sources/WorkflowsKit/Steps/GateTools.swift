@@ -49,7 +49,7 @@ struct GateTools: Sendable {
         let script = "import sys, platform, importlib.metadata as m; print(sys.version); print(platform.machine()); "
             + "print('\\n'.join(sorted(f\"{d.metadata['Name']}=={d.version}\" for d in m.distributions())))"
         let answer = try await docker.query([
-            "run", "--rm", "--label", resources.runLabel, "--entrypoint", "python", image, "-c", script,
+            "run", "--rm"] + resources.labelArguments + ["--entrypoint", "python", image, "-c", script,
         ])
         guard answer.succeeded else {
             throw WorkflowsError(

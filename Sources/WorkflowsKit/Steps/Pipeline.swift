@@ -191,6 +191,11 @@ struct Pipeline: Sendable {
                 resources: resources
             ).run()
         case .showProject: ShowProject(project: project, settings: settings, console: console).run()
+        case .clean:
+            try await Clean(
+                image: settings.image, images: settings.cleanImages, caches: settings.cleanCaches,
+                dryRun: settings.dryRun, docker: docker, console: console
+            ).run()
         }
         return nil
     }

@@ -14,6 +14,15 @@ public struct RunResources: Sendable {
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
     public var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
 
+    /// Which host and process made it: `workflows clean` removes only what a process that is gone made.
+    static let ownerLabel = "\(DockerCLI.ownerLabelKey)=\(RunOwner.current.description)"
+
+    /// Every label a container or image of this run carries.
+    var labels: [String] { [runLabel, Self.ownerLabel] }
+
+    /// `--label L` for each of `labels`.
+    var labelArguments: [String] { labels.flatMap { ["--label", $0] } }
+
     /// Resources for a step that runs beside another: its own ID (and so its own label and names), so
     /// that neither step's cleanup removes what the other still uses.
     func scoped(_ suffix: String) -> RunResources {

@@ -1,0 +1,116 @@
+import Foundation
+
+/// `clean`: removes what runs that are no longer alive left on the engine (containers and images with a
+/// `workflows.run` label whose `workflows.owner` process is gone), and on request the dangling images of
+/// earlier builds of the image (`--images`) and the gate tools' caches (`--caches`). It never touches
+/// anything without our labels, nor a live run's. `--dry-run` lists and removes nothing.
+struct Clean: Sendable {
+    static let imageLabelKey = "workflows.image"
+    static let assessedRepository = "workflows-assessed"
+
+    /// A step beside another has a scoped run ID (`ID-health`): the run is `ID`.
+    static func baseRunID(_ run: String) -> String {
+        String(run.split(separator: "-", maxSplits: 1).first ?? Substring(run))
+    }
+
+    var image: String
+    var images: Bool
+    var caches: Bool
+    var dryRun: Bool
+    var docker: DockerCLI
+    var console: Console
+
+    struct Leftover: Sendable, Equatable {
+        var id: String
+        var run: String
+        var owner: String
+    }
+
+    func run() async throws {
+        try await docker.requireEngine()
+        let containers = try await leftovers(kind: "container", list: ["ps", "--all", "--quiet"])
+        let runImages = try await leftovers(kind: "image", list: ["image", "ls", "--all", "--quiet"])
+        let (dead, alive) = Self.split(containers + runImages)
+        for leftover in alive {
+            console.info("Kept: \(leftover.id.prefix(12)) of run \(leftover.run), whose process \(leftover.owner) is alive.")
+        }
+        let deadContainers = containers.filter { dead.contains($0) }.map(\.id)
+        let deadImages = runImages.filter { dead.contains($0) }.map(\.id)
+        try await remove("containers of ended runs", deadContainers, with: ["rm", "--force", "--volumes"])
+        try await remove("images of ended runs", deadImages, with: ["image", "rm", "--force"])
+        // The run's own tag of the image it assessed carries no label of ours, only the run's ID: it goes
+        // when that run is known dead. (A run killed before it labelled anything cannot be known dead.)
+        let deadRuns = Set(dead.map { Self.baseRunID($0.run) })
+        let tags = try await ids(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", Self.assessedRepository])
+        try await remove(
+            "tags of ended runs", tags.filter { deadRuns.contains(String($0.dropFirst(Self.assessedRepository.count + 1))) },
+            with: ["image", "rm"])
+        if images {
+            let repository = ImageReference.repository(of: image)
+            let dangling = try await ids([
+                "image", "ls", "--quiet", "--filter", "dangling=true", "--filter", "label=\(Self.imageLabelKey)=\(repository)",
+            ])
+            try await remove("dangling images of earlier builds of \(repository)", dangling, with: ["image", "rm"])
+        }
+        if caches {
+            let cached = try await ids([
+                "image", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)=\(GateTools.labelValue)",
+            ])
+            // Without --force: a cache that a live run's container uses is refused by the engine, and kept.
+            try await remove("gate tools caches", cached, with: ["image", "rm"])
+        }
+    }
+
+    /// Everything of `kind` that carries a run label, with its run and owner.
+    private func leftovers(kind: String, list: [String]) async throws -> [Leftover] {
+        let found = try await ids(list + ["--filter", "label=\(DockerCLI.runLabelKey)"])
+        guard !found.isEmpty else { return [] }
+        let format = "{{.Id}} {{index .Config.Labels \"\(DockerCLI.runLabelKey)\"}} "
+            + "{{index .Config.Labels \"\(DockerCLI.ownerLabelKey)\"}}"
+        let answer = try await docker.query([kind, "inspect", "--format", format] + found)
+        // An item removed meanwhile makes inspect fail for it alone: the others are still answered.
+        return answer.outputText.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 3 else { return nil }
+            return Leftover(id: fields[0], run: fields[1], owner: fields[2])
+        }
+    }
+
+    /// Dead: its owner is a process of this host that is gone, or it has no owner label (an older run).
+    static func split(_ leftovers: [Leftover]) -> (dead: [Leftover], alive: [Leftover]) {
+        var dead: [Leftover] = []
+        var alive: [Leftover] = []
+        for leftover in leftovers {
+            if let owner = RunOwner(label: leftover.owner), owner.isAlive { alive.append(leftover) } else { dead.append(leftover) }
+        }
+        return (dead, alive)
+    }
+
+    private func ids(_ arguments: [String]) async throws -> [String] {
+        let answer = try await docker.query(arguments)
+        guard answer.succeeded else {
+            throw WorkflowsError(
+                .failed, "\(docker.name) \(arguments.prefix(2).joined(separator: " ")) failed: \(answer.errorText)")
+        }
+        var seen = Set<String>()
+        return answer.outputText.split(whereSeparator: \.isNewline).map(String.init).filter { seen.insert($0).inserted }
+    }
+
+    private func remove(_ what: String, _ ids: [String], with command: [String]) async throws {
+        guard !ids.isEmpty else {
+            console.info("No \(what).")
+            return
+        }
+        let short = ids.map { String($0.replacingOccurrences(of: "sha256:", with: "").prefix(12)) }
+        if dryRun {
+            console.info("Would remove \(ids.count) \(what): \(short.joined(separator: " "))")
+            return
+        }
+        let result = try await docker.run(command + ids, output: .captured)
+        if result.succeeded {
+            console.success("Removed \(ids.count) \(what).")
+        } else {
+            console.warning("Some \(what) were kept: \(result.errorText)")
+        }
+    }
+}
