@@ -58,12 +58,12 @@ final class FakeEngine: @unchecked Sendable {
             if arguments.last?.hasPrefix("workflows-gate-tools:") == true, !toolsCached {
                 return .fail(1, stderr: "Error: No such image: \(arguments.last ?? "")")
             }
-            let format = arguments[3]
-            if format.contains("\"config\"") {
+            if arguments.count == 3 {
                 let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
-                return .ok(#"{"id":"\#(Self.imageID)","config":{"User":"\#(user)","WorkingDir":"/home/app"\#(health)}}"#)
+                let labels = #"{"commit":"\#(Self.commit)","workflows.tree":"\#(dirty ? "dirty" : "clean")"}"#
+                return .ok(#"[{"Id":"\#(Self.imageID)","Config":{"User":"\#(user)","WorkingDir":"/home/app","Labels":\#(labels)\#(health)}}]"#)
             }
-            if format.contains("commit") { return .ok("\(Self.commit) \(dirty ? "dirty" : "clean")") }
+            let format = arguments[3]
             if format.contains("RepoDigests"), let reference = arguments.last {
                 let repository = reference[..<(reference.lastIndex(of: ":") ?? reference.endIndex)]
                 return .ok(#"["\#(repository)@sha256:\#(String(repeating: "d", count: 64))"]"#)

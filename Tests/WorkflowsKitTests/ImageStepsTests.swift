@@ -153,3 +153,33 @@ import Testing
         #expect(console.stderr.contains("build_ci_image"))
     }
 }
+
+/// The health rules workflows applies to the probes it runs itself, for engines that run none.
+@Suite struct ProbeJudgeTests {
+    @Test func countsOneFailurePerIntervalAfterTheStartPeriod() {
+        var judge = ProbeJudge(rules: .init(test: [], interval: 2, timeout: 1, startPeriod: 10, retries: 3))
+        let failure = ContainerState.HealthState.Probe(exitCode: 1, output: "refused")
+        var verdicts: [Bool] = []
+        for second in stride(from: 0.0, to: 10, by: 0.25) { verdicts.append(judge.failed(failure, at: second)) }
+        #expect(!verdicts.contains(true), "failures in the start period do not count")
+        let first = judge.failed(failure, at: 10)
+        let tooSoon = judge.failed(failure, at: 11)
+        let second = judge.failed(failure, at: 12)
+        let third = judge.failed(failure, at: 14)
+        #expect(!first && !tooSoon && !second && third)
+        #expect(judge.probes.count == 5)
+    }
+}
+
+extension ImageStepsTests {
+    @Test func anEngineThatRunsNoProbesIsJudgedByTheImagesRules() async throws {
+        let engine = FakeEngine()
+        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":100000000,"Retries":2}"#
+        engine.states = [FakeEngine.state("running", health: "starting", probe: "")
+            .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")]
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 1, "\(console.all)")
+        #expect(console.all.contains("2 probes failed in a row, run by workflows: the engine runs none"))
+        #expect(console.stdout.contains("connection refused"), "the probes workflows ran are the evidence")
+    }
+}

@@ -52,12 +52,21 @@ import Testing
 
     // MARK: ImageConfig
 
-    @Test func parsesAnImageConfigWhereNullIsEmpty() throws {
-        let config = try ImageConfig.parse(Data(
-            #"{"id":"sha256:abc","config":{"User":"app","WorkingDir":"/srv","Healthcheck":{"Test":["CMD","true"]}}}"#.utf8))
-        #expect(config == ImageConfig(id: "sha256:abc", user: "app", workingDirectory: "/srv", healthcheck: ["CMD", "true"]))
-        let bare = try ImageConfig.parse(Data(#"{"id":"a","config":{"User":"","WorkingDir":null}}"#.utf8))
-        #expect(bare == ImageConfig(id: "a", user: "", workingDirectory: "", healthcheck: nil))
+    @Test func parsesDockersAndPodmansImageInspectAnswers() throws {
+        let docker = try ImageConfig.parse(Data(
+            #"[{"Id":"sha256:abc","Config":{"User":"app","WorkingDir":"/srv","Labels":{"commit":"c"},"Healthcheck":{"Test":["CMD","true"],"Interval":2000000000,"StartPeriod":10000000000}}}]"#.utf8))
+        #expect(docker == [ImageConfig(
+            id: "sha256:abc", user: "app", workingDirectory: "/srv",
+            healthcheck: .init(test: ["CMD", "true"], interval: 2, timeout: 30, startPeriod: 10, retries: 3),
+            labels: ["commit": "c"])])
+        // Podman: a bare hex ID, and the healthcheck at the top level.
+        let podman = try ImageConfig.parse(Data(
+            #"[{"Id":"abc","Config":{"User":"","WorkingDir":null,"Labels":null},"Healthcheck":{"Test":["CMD-SHELL","true"],"Retries":5}}]"#.utf8))
+        #expect(podman == [ImageConfig(
+            id: "sha256:abc", user: "", workingDirectory: "",
+            healthcheck: .init(test: ["CMD-SHELL", "true"], retries: 5), labels: [:])])
+        let bare = try ImageConfig.parse(Data(#"[{"Id":"sha256:a","Config":{"User":""}}]"#.utf8))
+        #expect(bare.first?.healthcheck == nil && bare.first?.declaresHealthcheck == false)
         let error = try #require(throws: WorkflowsError.self) { try ImageConfig.parse(Data("<no value>".utf8)) }
         #expect(error.kind == .failed && error.message.contains("<no value>"))
     }
@@ -67,7 +76,8 @@ import Testing
         (["CMD-SHELL", "curl -f http://localhost/"], true), (["CMD", "python", "-c", "1"], true),
     ] as [([String]?, Bool)])
     func declaresHealthcheckOnlyForARealProbe(test: [String]?, declares: Bool) {
-        let config = ImageConfig(id: "x", user: "app", workingDirectory: "/", healthcheck: test)
+        let config = ImageConfig(
+            id: "x", user: "app", workingDirectory: "/", healthcheck: test.map { ImageConfig.Healthcheck(test: $0) }, labels: [:])
         #expect(config.declaresHealthcheck == declares)
     }
 
@@ -76,13 +86,13 @@ import Testing
         ("app", false), ("1000", false), ("1000:0", false), ("10", false), ("rooter", false),
     ])
     func runsAsRootForUidZeroOrRoot(user: String, root: Bool) {
-        #expect(ImageConfig(id: "x", user: user, workingDirectory: "/", healthcheck: nil).runsAsRoot == root)
+        #expect(ImageConfig(id: "x", user: user, workingDirectory: "/", healthcheck: nil, labels: [:]).runsAsRoot == root)
     }
 
     /// `USER root:root` (user:group) is root, just as `USER 0:0` is.
     @Test(arguments: ["root:root", "root:0", "root:1000"])
     func theRootUserWithAGroupRunsAsRoot(user: String) {
-        #expect(ImageConfig(id: "x", user: user, workingDirectory: "/", healthcheck: nil).runsAsRoot)
+        #expect(ImageConfig(id: "x", user: user, workingDirectory: "/", healthcheck: nil, labels: [:]).runsAsRoot)
     }
 
     // MARK: Git.browsableURL

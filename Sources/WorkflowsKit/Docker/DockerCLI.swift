@@ -48,10 +48,9 @@ public struct DockerCLI: Sendable {
         }
     }
 
-    /// The image's ID, or nil when the engine has no such image.
+    /// The image's ID (`sha256:…`, also from Podman), or nil when the engine has no such image.
     public func imageID(_ image: String) async throws -> String? {
-        let answer = try await query(["image", "inspect", "--format", "{{.Id}}", image])
-        return answer.succeeded ? answer.outputText : nil
+        try await ImageConfig.find(image, docker: self)?.id
     }
 
     /// Removes the containers and images that carry `label`, then the temporary `tags`; quiet, best effort.

@@ -41,18 +41,16 @@ public enum PassRecord {
 
     static func store(imageID: String, image: String, docker: DockerCLI, git: Git, console: Console) async {
         // The commit the image was built from is its own label, not whatever HEAD is by now.
-        let format = "{{index .Config.Labels \"commit\"}} {{index .Config.Labels \"workflows.tree\"}}"
-        let answer = try? await docker.query(["image", "inspect", "--format", format, imageID])
-        let labels = answer?.outputText.split(separator: " ").map(String.init) ?? []
-        guard let file = await file(for: image, git: git), labels.count == 2, labels[0] != "unknown",
-            labels[1] == "clean"
+        let labels = (try? await ImageConfig.find(imageID, docker: docker))??.labels ?? [:]
+        guard let file = await file(for: image, git: git), let commit = labels["commit"], commit != "unknown",
+            labels["workflows.tree"] == "clean"
         else {
             console.warning(
                 "\(image) passed, but is not recorded as publishable: it was built outside a git repository or "
                     + "from uncommitted changes. publish_image will refuse it.")
             return
         }
-        let entry = Entry(image: image, imageID: imageID, commit: labels[0], recordedAt: BuildImage.rfc3339(Date()))
+        let entry = Entry(image: image, imageID: imageID, commit: commit, recordedAt: BuildImage.rfc3339(Date()))
         do {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -38,20 +38,37 @@ struct AssessImageHealth: Sendable {
                     remedy: "Check the image's entrypoint and the engine's resources.")
             }
             let start = Date()
-            let probe = Self.probeCommand(project: project, imageHealthcheck: config.healthcheck)
+            let probe = Self.probeCommand(project: project, imageHealthcheck: config.healthcheck?.test)
+            // The project's probe runs with the settings probeArguments gives it; the image's with its own.
+            let rules = project.health != nil
+                ? ImageConfig.Healthcheck(test: [], interval: 1, timeout: 5, startPeriod: timeout, retries: 3)
+                : config.healthcheck ?? ImageConfig.Healthcheck(test: [])
+            var judge = ProbeJudge(rules: rules)
             console.info("Waiting up to \(Seconds.format(timeout)) for \(name) to become healthy...")
             while true {
                 if resources.isCancelling { throw CancellationError() }
                 var state = try await inspect(name)
-                if state.verdict == .waiting, let probe, try await probePasses(name, probe) {
-                    state = try await inspect(name)
-                    if state.verdict == .waiting {
-                        let elapsed = Date().timeIntervalSince(start)
-                        console.success(
-                            "\(image) is healthy after \(Seconds.format(elapsed)): its probe passed (the engine's "
-                                + "own first probe is still to come).")
-                        return config.id
+                if state.verdict == .waiting, let probe {
+                    let result = try await runProbe(name, probe, timeout: min(rules.timeout, 10))
+                    if result.exitCode == 0 {
+                        state = try await inspect(name)
+                        if state.verdict == .waiting {
+                            let elapsed = Date().timeIntervalSince(start)
+                            console.success(
+                                "\(image) is healthy after \(Seconds.format(elapsed)): its probe passed (the engine's "
+                                    + "own first probe is still to come).")
+                            return config.id
+                        }
+                    } else if judge.failed(result, at: Date().timeIntervalSince(start)),
+                        state.health?.log?.isEmpty ?? true
+                    {
+                        // The engine runs no probes (Podman without systemd): judged by its rules here.
+                        state.health = .init(status: "unhealthy", log: judge.probes)
+                        try await fail(
+                            "became unhealthy after \(Seconds.format(Date().timeIntervalSince(start))) (\(rules.retries) "
+                                + "probes failed in a row, run by workflows: the engine runs none)", state, name)
                     }
+                    if state.health?.log?.isEmpty ?? true { state.health?.log = judge.probes }
                 }
                 let elapsed = Date().timeIntervalSince(start)
                 switch state.verdict {
@@ -90,12 +107,19 @@ struct AssessImageHealth: Sendable {
         }
     }
 
-    /// One probe in the container, given at most 5 s (as the engine kills a probe past its timeout).
-    private func probePasses(_ name: String, _ probe: [String]) async throws -> Bool {
-        let result = try await withDeadline(seconds: 5) { [docker] in
+    /// One probe in the container, given at most `timeout` seconds (exit code -1 past it, as the engine
+    /// logs a probe it had to kill).
+    private func runProbe(_ name: String, _ probe: [String], timeout: Double) async throws -> ContainerState.HealthState.Probe {
+        let result = try await withDeadline(seconds: timeout) { [docker] in
             try await docker.query(["exec", name] + probe)
         }
-        return result?.succeeded == true
+        guard let result else { return .init(exitCode: -1, output: "timed out after \(Seconds.format(timeout))") }
+        let code: Int
+        switch result.termination {
+        case .exited(let status): code = Int(status)
+        case .signalled: code = -1
+        }
+        return .init(exitCode: code, output: [result.outputText, result.errorText].filter { !$0.isEmpty }.joined(separator: "\n"))
     }
 
     /// The project's environment, and its probe when it gives one: it replaces the image's own. Failures
@@ -148,5 +172,26 @@ struct AssessImageHealth: Sendable {
             .failed, "The image is not healthy: it \(what).",
             remedy: "The probes' output and the logs are above. Try it by hand: \(docker.name) run --rm -it "
                 + ShellQuoting.quote(image))
+    }
+}
+
+/// Docker's health rules for probes that workflows runs itself: failures during the start period do not
+/// count, and after it at most one failure counts per interval; `retries` failures in a row are unhealthy.
+struct ProbeJudge: Sendable {
+    var rules: ImageConfig.Healthcheck
+    private(set) var probes: [ContainerState.HealthState.Probe] = []
+    private var counted = 0
+    private var lastCounted: Double?
+
+    init(rules: ImageConfig.Healthcheck) { self.rules = rules }
+
+    /// Records a failed probe at `elapsed` seconds; true once the failures make the container unhealthy.
+    mutating func failed(_ probe: ContainerState.HealthState.Probe, at elapsed: Double) -> Bool {
+        probes = Array((probes + [probe]).suffix(5))
+        guard elapsed >= rules.startPeriod else { return false }
+        if let last = lastCounted, elapsed - last < rules.interval { return false }
+        lastCounted = elapsed
+        counted += 1
+        return counted >= rules.retries
     }
 }

@@ -6,6 +6,11 @@ public struct ContainerState: Sendable, Equatable, Decodable {
         public struct Probe: Sendable, Equatable, Decodable {
             public var exitCode: Int
             public var output: String
+
+            public init(exitCode: Int, output: String) {
+                self.exitCode = exitCode
+                self.output = output
+            }
             enum CodingKeys: String, CodingKey {
                 case exitCode = "ExitCode"
                 case output = "Output"
@@ -14,6 +19,11 @@ public struct ContainerState: Sendable, Equatable, Decodable {
 
         public var status: String
         public var log: [Probe]?
+
+        public init(status: String, log: [Probe]?) {
+            self.status = status
+            self.log = log
+        }
         enum CodingKeys: String, CodingKey {
             case status = "Status"
             case log = "Log"
