@@ -12,7 +12,8 @@ public enum Workflows {
         // The registry password is for `docker login`'s stdin only, never for a child's environment.
         let childEnvironment = environment.filter { !$0.key.hasPrefix("WORKFLOWS_REGISTRY_") }
         let children = ChildProcesses()
-        let cleanupRunner = FoundationProcessRunner(baseEnvironment: childEnvironment)
+        // Cleanups run on after a signal, each command for 30 s at most: a dead engine cannot hang the exit.
+        let cleanupRunner = FoundationProcessRunner(baseEnvironment: childEnvironment, timeLimit: 30)
         let cancellator = Cancellator(children: children, cleanupRunner: cleanupRunner) { signal in
             console.diagnostic(
                 "\nworkflows: \(signal == SIGINT ? "SIGINT" : "SIGTERM") received: stopping the running commands "
@@ -21,11 +22,12 @@ public enum Workflows {
         cancellator.installSignalHandlers()
         let runner = FoundationProcessRunner(baseEnvironment: childEnvironment, children: children)
         let currentFolder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let status = await run(
-            arguments: arguments, environment: environment, runner: runner, console: console,
-            cancellator: cancellator, currentFolder: currentFolder)
-        cancellator.waitIfCancelling()
-        return status
+        // A signal cancels this task; the status is then 128 + its number, and exitProcess ends by it.
+        return await cancellator.runRoot {
+            await run(
+                arguments: arguments, environment: environment, runner: runner, console: console,
+                cancellator: cancellator, currentFolder: currentFolder)
+        }
     }
 
     /// Everything but the process-wide setup, so that tests can inject a fake runner and a captured console.

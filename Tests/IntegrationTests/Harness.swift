@@ -58,11 +58,12 @@ enum Harness {
         private let process = Process()
         private let output = Pipe()
 
-        init(_ arguments: [String], in folder: URL) throws {
+        init(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws {
             process.executableURL = try Harness.binary()
             process.arguments = arguments
             process.currentDirectoryURL = folder
             process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+                .merging(environment) { $1 }
             process.standardOutput = output
             process.standardError = output
             try process.run()
@@ -78,12 +79,20 @@ enum Harness {
             throw CancellationError()
         }
 
-        /// Sends `signal`, then reads everything the run printed; its exit status (-1 if a signal ended it).
-        func signal(_ signal: Int32) -> (status: Int32, log: String) {
+        /// Sends `signal` and returns at once.
+        func send(_ signal: Int32) {
             kill(process.processIdentifier, signal)
+        }
+
+        /// Sends `signal`, then reads everything the run printed; how it ended (by a signal, after one).
+        func signal(_ signal: Int32) -> (termination: Termination, log: String) {
+            send(signal)
             let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
-            return (process.terminationReason == .exit ? process.terminationStatus : -1, log)
+            let termination: Termination =
+                process.terminationReason == .uncaughtSignal
+                ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+            return (termination, log)
         }
     }
 

@@ -1,33 +1,64 @@
 import Foundation
 
-/// What happens on SIGINT or SIGTERM, after SwiftPM's `Cancellator`: let nothing new start, forward the
-/// signal to the running children (and their process groups), give them a moment, kill what is left,
-/// run the registered cleanups (remove containers and temporary images) with a runner of their own, and
-/// exit with 128 + the signal's number. A second signal exits at once.
+/// What happens on SIGINT or SIGTERM, after SwiftPM's `Cancellator` and swift-subprocess's teardown:
+///
+/// 1. The first signal closes the gate (the main runner starts nothing new) and cancels the root task
+///    (`runRoot`). Cancellation reaches every running child through its `run`, which stops it: SIGTERM to
+///    its process group, a grace period, SIGKILL.
+/// 2. The steps unwind, and each `withCleanup` scope runs its cleanup on the way out, with the cleanup
+///    runner: a runner the signal does not stop, whose commands have a time limit of their own.
+/// 3. `runRoot` runs whatever cleanup is still registered and returns 128 + the signal's number;
+///    `exitProcess` then ends the process by that signal.
+///
+/// A cleanup stays registered until it has finished, so a signal that comes while it runs loses nothing:
+/// it runs on, and nothing runs it twice. A second signal ends the process at once. If the root task has
+/// not ended `unwindLimit` seconds after the signal (something that does not heed cancellation), the
+/// remaining children are killed, the remaining cleanups run, and the process ends by the signal.
 public final class Cancellator: @unchecked Sendable {
-    /// A cleanup gets the runner it must use: the main one refuses to start anything once cancelling.
+    /// A cleanup gets the runner it must use: the cleanup runner, not the one the signal stops.
     public typealias Cleanup = @Sendable (any ProcessRunning) -> Void
 
-    private let lock = NSLock()
-    private var cleanups: [(token: Int, action: Cleanup)] = []
+    private enum Phase { case pending, running, finished }
+
+    private final class Entry: @unchecked Sendable {
+        let token: Int
+        let action: Cleanup
+        var phase = Phase.pending
+
+        init(token: Int, action: @escaping Cleanup) {
+            self.token = token
+            self.action = action
+        }
+    }
+
+    /// Guards everything below; broadcast whenever a cleanup finishes.
+    private let condition = NSCondition()
+    private var entries: [Entry] = []
     private var nextToken = 0
     private var signalled: Int32?
+    private var cancelHooks: [Int: @Sendable () -> Void] = [:]
+
     private let children: ChildProcesses
-    private let cleanupRunner: any ProcessRunning
-    private let gracePeriod: Double
+    let cleanupRunner: any ProcessRunning
+    private let unwindLimit: Double
     private let announce: @Sendable (Int32) -> Void
     private let terminate: @Sendable (Int32) -> Never
 
+    /// - Parameters:
+    ///   - children: the main runner's children; the gate closes on the first signal.
+    ///   - cleanupRunner: what every cleanup runs its commands with; give it a time limit.
+    ///   - unwindLimit: how long after a signal the root task may take to end before the process ends anyway.
+    ///   - terminate: ends the process by the signal (a second signal, or the unwind limit).
     public init(
         children: ChildProcesses,
         cleanupRunner: any ProcessRunning,
-        gracePeriod: Double = 3,
+        unwindLimit: Double = 10,
         announce: @escaping @Sendable (Int32) -> Void = { _ in },
-        terminate: @escaping @Sendable (Int32) -> Never = { exitProcess($0) }
+        terminate: @escaping @Sendable (Int32) -> Never = { exitBySignal($0) }
     ) {
         self.children = children
         self.cleanupRunner = cleanupRunner
-        self.gracePeriod = gracePeriod
+        self.unwindLimit = unwindLimit
         self.announce = announce
         self.terminate = terminate
     }
@@ -38,53 +69,121 @@ public final class Cancellator: @unchecked Sendable {
     }
 
     /// The signal that started cancellation, if one did.
-    public var cancellingSignal: Int32? { lock.withLock { signalled } }
+    public var cancellingSignal: Int32? { condition.withLock { signalled } }
+
+    /// The tokens of the cleanups that have not finished, oldest first.
+    var registeredCleanups: [Int] { condition.withLock { entries.map(\.token) } }
 
     @discardableResult
     public func register(_ cleanup: @escaping Cleanup) -> Int {
-        lock.withLock {
+        condition.withLock {
             nextToken += 1
-            cleanups.append((nextToken, cleanup))
+            entries.append(Entry(token: nextToken, action: cleanup))
             return nextToken
         }
     }
 
+    /// Forgets a cleanup that has not started. One that is running stays registered until it has finished.
     public func unregister(_ token: Int) {
-        lock.withLock { cleanups.removeAll { $0.token == token } }
+        condition.withLock { entries.removeAll { $0.token == token && $0.phase == .pending } }
     }
 
-    /// On the signal thread: the first signal starts cancelling elsewhere, so that a second one is heard.
+    /// On the signal thread.
     private func received(signal number: Int32) {
-        if lock.withLock({ signalled != nil }) { terminate(ExitCode.signal(number)) }
-        DispatchQueue.global().async { self.cancel(signal: number) }
+        // A second signal ends the process at once, by the first one, which decided how it ends.
+        guard cancel(signal: number) else { terminate(cancellingSignal ?? number) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + unwindLimit) { [self] in
+            children.signalAll(SIGKILL)
+            runPendingCleanups()
+            terminate(number)
+        }
     }
 
-    public func cancel(signal number: Int32) {
-        let pending: [Cleanup]? = lock.withLock {
+    /// Starts cancelling (see the type's description); false when it had already started.
+    @discardableResult
+    public func cancel(signal number: Int32) -> Bool {
+        let hooks: [@Sendable () -> Void]? = condition.withLock {
             guard signalled == nil else { return nil }
             signalled = number
-            return cleanups.reversed().map(\.action)
+            return Array(cancelHooks.values)
         }
-        guard let pending else { return }
-        announce(number)
+        guard let hooks else { return false }
         children.close()
-        children.signalAll(number)
-        if !children.waitUntilNoneRun(seconds: gracePeriod) {
-            children.signalAll(SIGKILL)
-            _ = children.waitUntilNoneRun(seconds: 2)
-        }
-        for cleanup in pending { cleanup(cleanupRunner) }
-        terminate(ExitCode.signal(number))
+        announce(number)
+        for hook in hooks { hook() }
+        return true
     }
 
-    /// The main flow calls this before it exits: while a signal's cleanup runs, the signal decides the exit.
-    public func waitIfCancelling() {
-        guard cancellingSignal != nil else { return }
-        while true { sleep(60) }
+    /// Runs the program's root task, which a signal cancels. Returns its status; after a signal, once
+    /// every cleanup has finished, 128 + the signal's number instead (give it to `exitProcess`).
+    public func runRoot(_ body: @escaping @Sendable () async -> Int32) async -> Int32 {
+        let root = Task { await body() }
+        let hook = addCancelHook { root.cancel() }
+        let status = await root.value
+        condition.withLock { _ = cancelHooks.removeValue(forKey: hook) }
+        guard let signal = cancellingSignal else { return status }
+        await Self.offConcurrency { self.runPendingCleanups() }
+        return ExitCode.signal(signal)
+    }
+
+    private func addCancelHook(_ hook: @escaping @Sendable () -> Void) -> Int {
+        let (key, cancelNow) = condition.withLock {
+            nextToken += 1
+            cancelHooks[nextToken] = hook
+            return (nextToken, signalled != nil)
+        }
+        if cancelNow { hook() }
+        return key
+    }
+
+    /// Runs the cleanup registered as `token` with the cleanup runner, unless it has run; waits for it if
+    /// it is running elsewhere. It is unregistered once it has finished. Blocks.
+    func performCleanup(_ token: Int) {
+        condition.lock()
+        guard let entry = entries.first(where: { $0.token == token }) else {
+            condition.unlock()
+            return
+        }
+        guard entry.phase == .pending else {
+            while entry.phase != .finished { condition.wait() }
+            condition.unlock()
+            return
+        }
+        entry.phase = .running
+        condition.unlock()
+        entry.action(cleanupRunner)
+        condition.withLock {
+            entry.phase = .finished
+            entries.removeAll { $0 === entry }
+            condition.broadcast()
+        }
+    }
+
+    /// Every cleanup still registered, newest first; waits for those running elsewhere. Blocks.
+    public func runPendingCleanups() {
+        for token in registeredCleanups.reversed() { performCleanup(token) }
+    }
+
+    /// Runs blocking `work` on a thread of its own, never on one of Swift concurrency's few threads.
+    static func offConcurrency(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                work()
+                done.resume()
+            }
+        }
     }
 }
 
-/// `exit` under a name that does not clash with Swift's `exit` of the executable's main.
+/// Ends the process by `signal`: its default action restored, unblocked, raised (see `SignalTrap.dieBy`).
+public func exitBySignal(_ signal: Int32) -> Never {
+    SignalTrap.dieBy(signal)
+}
+
+/// `exit` under a name that does not clash with Swift's `exit` of the executable's main. When the status
+/// is 128 + the signal that cancelled the run (what `Cancellator.runRoot` returns then), the process ends
+/// by that signal instead, so that its parent sees death by signal.
 public func exitProcess(_ status: Int32) -> Never {
+    if let signal = SignalTrap.delivered, status == ExitCode.signal(signal) { SignalTrap.dieBy(signal) }
     exit(status)
 }

@@ -1,26 +1,36 @@
 import Foundation
 
-/// The children that are running now, so that a signal handler can stop them, and a gate that closes
-/// when cancellation starts so that nothing new starts behind the cleanup's back.
+/// The children that are running now, so that they can be stopped, and a gate that closes when
+/// cancellation starts so that nothing new starts behind the cleanup's back.
+///
+/// A child is registered before anything can notice its exit, and leaves the set the moment its exit is
+/// noticed, before its PID can be reaped (see `RunningChild`): the set never holds a dead PID for long,
+/// and no signal ever goes to a PID after it was reaped.
 public final class ChildProcesses: @unchecked Sendable {
     private let lock = NSLock()
-    private var pids: Set<Int32> = []
+    private var children: [ObjectIdentifier: RunningChild] = [:]
     private var closed = false
 
     public init() {}
 
     /// Registers a started child; false when cancellation has begun, and the caller must stop it.
-    func add(_ pid: Int32) -> Bool {
-        lock.withLock {
+    func add(_ child: RunningChild) -> Bool {
+        let added = lock.withLock {
             guard !closed else { return false }
-            pids.insert(pid)
+            children[ObjectIdentifier(child)] = child
             return true
         }
+        // Its exit may have been noticed before it was added: then it must not stay.
+        if added, child.hasExited { remove(child) }
+        return added
     }
 
-    func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+    func remove(_ child: RunningChild) {
+        lock.withLock { _ = children.removeValue(forKey: ObjectIdentifier(child)) }
+    }
 
-    public var running: Set<Int32> { lock.withLock { pids } }
+    /// The PIDs of the children whose exit has not been noticed yet.
+    public var running: Set<Int32> { lock.withLock { Set(children.values.map(\.pid)) } }
 
     public var isClosed: Bool { lock.withLock { closed } }
 
@@ -30,11 +40,7 @@ public final class ChildProcesses: @unchecked Sendable {
     /// Sends `signal` to every running child and its own children: Foundation makes each child the
     /// leader of a process group, so the group is signalled (docker's plugins, pytest's workers).
     public func signalAll(_ signal: Int32) {
-        for pid in running { Self.signal(pid, signal) }
-    }
-
-    static func signal(_ pid: Int32, _ signal: Int32) {
-        if kill(-pid, signal) != 0 { kill(pid, signal) }
+        for child in lock.withLock({ Array(children.values) }) { child.signal(signal) }
     }
 
     /// Waits, polling, until no child runs; false at the deadline.
@@ -42,8 +48,74 @@ public final class ChildProcesses: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while !running.isEmpty {
             if Date() >= deadline { return false }
-            usleep(50_000)
+            usleep(20_000)
         }
+        return true
+    }
+}
+
+/// One started child as the signalling side sees it. Signals go through its pidfd where there is one, so
+/// they can never reach a process that later got the same number; and nothing is sent once its exit has
+/// been noticed (`markExited`), which the runner does before it lets the child be reaped.
+final class RunningChild: @unchecked Sendable {
+    let pid: Int32
+    private let lock = NSLock()
+    /// Owned by the runner, which closes it only after `markExited`.
+    private let descriptor: Int32?
+    /// True while the runner holds Foundation's exit-notice socket: the child cannot be reaped meanwhile.
+    private let reapHeldOff: Bool
+    private var exited = false
+    private var stopping = false
+
+    init(pid: Int32, descriptor: Int32?, reapHeldOff: Bool) {
+        self.pid = pid
+        self.descriptor = descriptor
+        self.reapHeldOff = reapHeldOff
+    }
+
+    var hasExited: Bool { lock.withLock { exited } }
+
+    /// From now on no signal is sent to the child: its PID may be reaped and reused.
+    func markExited() { lock.withLock { exited = true } }
+
+    /// Sends `signal` to the child's process group (the child and what it started), unless its exit has
+    /// been noticed. False when nothing was sent.
+    @discardableResult
+    func signal(_ signal: Int32) -> Bool {
+        lock.withLock {
+            guard !exited else { return false }
+            guard let descriptor else {
+                // No pidfd (not Linux): the PID is ours until Foundation's exit notice, which marks it.
+                if kill(-pid, signal) != 0 { return kill(pid, signal) == 0 }
+                return true
+            }
+            switch ProcessDescriptor.signalGroup(descriptor, signal) {
+            case .delivered: return true
+            case .gone: return false
+            case .unsupported: break
+            }
+            // Before Linux 6.9 a group is signalled by number, which is safe only while the leader is not
+            // reaped: certain while we hold its exit notice, checked through the pidfd otherwise.
+            if !reapHeldOff, ProcessDescriptor.state(descriptor) == .reaped { return false }
+            if kill(-pid, signal) == 0 { return true }
+            return ProcessDescriptor.signalProcess(descriptor, signal) == .delivered
+        }
+    }
+
+    /// The teardown sequence: SIGTERM to the group, then SIGKILL after `grace` seconds unless the child
+    /// has exited by then. Only the first call does anything, and calls `starting` before it signals;
+    /// true if it found the child running.
+    @discardableResult
+    func tearDown(grace: Double, starting: () -> Void = {}) -> Bool {
+        let first = lock.withLock {
+            guard !exited, !stopping else { return false }
+            stopping = true
+            return true
+        }
+        guard first else { return false }
+        starting()
+        signal(SIGTERM)
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in signal(SIGKILL) }
         return true
     }
 }

@@ -65,9 +65,11 @@ public struct ProcessOutput: Sendable, Equatable {
 
 /// Runs external programs. The real one is `FoundationProcessRunner`; tests inject a recording fake.
 public protocol ProcessRunning: Sendable {
-    /// Throws only when the program cannot be started at all (`ProcessLaunchError`).
+    /// Throws when the program cannot be started at all (`ProcessLaunchError`), and `CancellationError`
+    /// when the task was cancelled while it ran: the child has then been stopped (SIGTERM to its process
+    /// group, a grace period, SIGKILL) and is gone.
     func run(_ command: Command) async throws -> ProcessOutput
-    /// For signal handlers and cleanup, which run outside Swift concurrency.
+    /// For cleanups, which run outside Swift concurrency: task cancellation does not reach it.
     func runBlocking(_ command: Command) throws -> ProcessOutput
 }
 
@@ -89,5 +91,22 @@ public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
         case .cancelled(let executable):
             return "'\(executable)' was not started: workflows is being interrupted."
         }
+    }
+}
+
+/// A runner with a time limit stopped the command (SIGTERM, a grace period, SIGKILL): what it wrote so far.
+public struct ProcessTimedOut: Error, Equatable, CustomStringConvertible {
+    public var executable: String
+    public var seconds: Double
+    public var output: ProcessOutput
+
+    public init(executable: String, seconds: Double, output: ProcessOutput) {
+        self.executable = executable
+        self.seconds = seconds
+        self.output = output
+    }
+
+    public var description: String {
+        "'\(executable)' did not finish within \(Int(seconds.rounded())) s and was stopped."
     }
 }

@@ -53,25 +53,12 @@ public struct RunResources: Sendable {
         }, body)
     }
 
-    /// Runs `cleanup` after `body` whatever happens, or from the signal handler when a signal ends the run.
-    /// The cleanup blocks on its processes, so it runs on a Dispatch thread, never a concurrency one.
+    /// Runs `cleanup` after `body` whatever happens, also when a signal cancels the run (see
+    /// `Cancellator.withCleanup`: it gets the cleanup runner, and a signal cannot lose it).
     public func withCleanup<T: Sendable>(
         _ cleanup: @escaping Cancellator.Cleanup, _ body: () async throws -> T
     ) async throws -> T {
-        let token = cancellator.register(cleanup)
-        let result: Result<T, Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
-        if cancellator.cancellingSignal == nil {
-            cancellator.unregister(token)
-            let runner = self.runner
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    cleanup(runner)
-                    done.resume()
-                }
-            }
-        }
-        return try result.get()
+        try await cancellator.withCleanup(cleanup, body)
     }
 
     public static func makeRunID() -> String {
