@@ -2,7 +2,8 @@
 # Makes this machine ready for `workflows` and its tests, idempotently:
 #   1. a Docker engine that answers (Debian's docker.io, started in the background, only when none answers);
 #   2. the Dockerfile's base image (a stand-in built from Debian's packages, only when it cannot be pulled);
-#   3. with --registries: two real registries on loopback for the publish tests (plain, and htpasswd auth).
+#   3. with --registries: two real registries on loopback for the publish tests (plain, and htpasswd auth);
+#   4. xmllint (Debian's libxml2-utils), with which the unit tests validate the JUnit reports.
 # An engine that already answers is left alone and nothing is installed for it: safe on a laptop.
 # Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision).
 set -euo pipefail
@@ -133,6 +134,8 @@ case "${1:-}" in
   --registries) with_registries=1 ;;
   *) fail "unknown argument '$1'; usage: scripts/provision.sh [--registries]" ;;
 esac
+# xmllint: the unit tests validate the JUnit reports against Tests/WorkflowsKitTests/Fixtures/junit-10.xsd.
+command -v xmllint >/dev/null || apt_install libxml2-utils
 ensure_engine
 ensure_base_image
 [ -z "$with_registries" ] || ensure_registries

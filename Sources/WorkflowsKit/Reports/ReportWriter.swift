@@ -1,0 +1,57 @@
+import Foundation
+
+/// Writes a run's `report.json` and `junit.xml` into a folder, each atomically: a reader (a CI upload,
+/// a dashboard polling the folder, the next run) sees the previous whole file or the new whole file,
+/// never a torn one, even when the run is killed while writing.
+enum ReportWriter {
+    static let reportFile = "report.json"
+    static let junitFile = "junit.xml"
+
+    /// The report as `report.json` holds it: pretty printed, keys sorted, slashes unescaped, a final newline.
+    static func json(_ report: RunReport) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(report) + Data("\n".utf8)
+    }
+
+    static func decode(_ data: Data) throws -> RunReport {
+        try JSONDecoder().decode(RunReport.self, from: data)
+    }
+
+    /// Creates `folder` (and its parents) when missing, then writes both files.
+    static func write(_ report: RunReport, to folder: URL) throws {
+        let data: Data
+        do {
+            data = try json(report)
+        } catch {
+            throw WorkflowsError(.failed, "Could not encode the run's report: \(error)")
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try writeAtomically(data, to: folder.appendingPathComponent(reportFile))
+            try writeAtomically(Data(JUnitXML.document(report).utf8), to: folder.appendingPathComponent(junitFile))
+        } catch let error as WorkflowsError {
+            throw error
+        } catch {
+            throw WorkflowsError(
+                .input, "Could not write the run's report to \(folder.path): \(error.localizedDescription)",
+                remedy: "Check that the folder is writable and the disk has space, or choose another folder.")
+        }
+    }
+
+    /// A temporary file beside `url` (same folder, so same file system), then `rename(2)` over it.
+    static func writeAtomically(_ data: Data, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try data.write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                throw WorkflowsError(.input, "Could not rename \(temporary.path) to \(url.path): \(reason).")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+}
