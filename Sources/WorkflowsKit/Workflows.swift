@@ -86,7 +86,7 @@ public enum Workflows {
                 runID: runID, cancellator: cancellator, runner: runner, dockerExecutable: settings.docker)
             let pipeline = Pipeline(
                 project: project, settings: settings, environment: environment, runner: runner, console: console,
-                resources: resources)
+                resources: resources, commandLine: arguments)
             return await pipeline.run(steps)
         }
     }

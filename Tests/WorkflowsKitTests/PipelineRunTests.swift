@@ -156,3 +156,56 @@ extension PipelineRunTests {
         #expect(settings.cleanImages && settings.cleanCaches && settings.dryRun)
     }
 }
+
+/// The run's reports: written whatever the outcome, with the steps' details; GitHub's groups,
+/// annotations and step summary on GitHub Actions.
+@Suite struct RunReportingTests {
+    @Test func aFailedRunOnGitHubActionsLeavesReportsAnnotationsAndASummary() async throws {
+        let engine = FakeEngine()
+        engine.gitDirectory = try TemporaryFolder.make()
+        let reports = try TemporaryFolder.make()
+        let summary = reports.appendingPathComponent("summary.md")
+        let runner = RecordingRunner { command in
+            if command.arguments.contains("flake8") {
+                return .fail(1, stderr: "").withOutput("./thenumbers/app.py:3:1: F401 'os' imported but unused\n")
+            }
+            return engine.runner.runBlockingAnswer(command)
+        }
+        let environment = [
+            "GITHUB_ACTIONS": "true", "RUNNER_TEMP": reports.path, "GITHUB_STEP_SUMMARY": summary.path,
+        ]
+        let (status, console) = try await runWorkflows(["assess_code"], environment: environment, runner: runner)
+        #expect(status == 1)
+        #expect(console.stdout.contains("::group::assess_code"))
+        #expect(console.stdout.contains("::endgroup::"))
+        #expect(console.stdout.contains("::error file=app/thenumbers/app.py,line=3,col=1,title=flake8 F401::"), "\(console.stdout)")
+        let folder = reports.appendingPathComponent("workflows-report")
+        let report = try ReportWriter.decode(Data(contentsOf: folder.appendingPathComponent("report.json")))
+        #expect(report.outcome == .failed)
+        #expect(report.commandLine == ["workflows", "assess_code"])
+        let gates = try #require(report.steps.first?.gates)
+        #expect(gates.map(\.name) == ["black", "isort", "flake8", "mypy", "pytest"])
+        #expect(gates.first { $0.name == "flake8" }?.findings.first?.file == "app/thenumbers/app.py")
+        let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
+        #expect(junit.contains("app/thenumbers/app.py:3"))
+        let markdown = try String(contentsOf: summary, encoding: .utf8)
+        #expect(markdown.contains("assess_code") && markdown.contains("flake8"))
+    }
+
+    @Test func noReportsUnlessAskedOrOnGitHubActions() throws {
+        #expect(Invocation.defaultReportDirectory([:]) == nil)
+        #expect(Invocation.defaultReportDirectory(["GITHUB_ACTIONS": "true", "RUNNER_TEMP": "/r"]) == "/r/workflows-report")
+        guard case .run(_, let settings) = try Invocation.parse(
+            ["build_ci_image", "--report-dir", "out"], environment: ["WORKFLOWS_REPORT_DIR": "env"], project: .numbersAPI)
+        else { throw WorkflowsError(.usage, "not a run") }
+        #expect(settings.reportDirectory == "out")
+    }
+}
+
+extension ProcessOutput {
+    func withOutput(_ text: String) -> ProcessOutput {
+        var copy = self
+        copy.standardOutput = Data(text.utf8)
+        return copy
+    }
+}

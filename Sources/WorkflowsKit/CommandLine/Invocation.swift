@@ -111,10 +111,18 @@ public enum Invocation: Sendable, Equatable {
             latestBranches: latestBranches ?? Settings.defaultLatestBranches,
             registryUser: user,
             registryPassword: password,
+            reportDirectory: value(.reportDirectory)?.text ?? defaultReportDirectory(environment),
             cleanImages: flags.contains(OptionSpec.cleanImages.flag),
             cleanCaches: flags.contains(OptionSpec.cleanCaches.flag)
         )
         return .run(steps: steps, settings: settings)
+    }
+
+    /// On GitHub Actions the reports go to the runner's temporary folder unless told otherwise.
+    static func defaultReportDirectory(_ environment: [String: String]) -> String? {
+        guard GitHubActions.isRunning(in: environment), let temporary = environment["RUNNER_TEMP"], !temporary.isEmpty
+        else { return nil }
+        return temporary + "/workflows-report"
     }
 
     private static func usage(_ message: String) -> WorkflowsError {

@@ -9,6 +9,8 @@ public struct Settings: Sendable, Equatable {
     public var latestBranches: [String]
     public var registryUser: String?
     public var registryPassword: String?
+    /// Where report.json and junit.xml go; nil: no reports.
+    public var reportDirectory: String? = nil
     /// `clean --images`: also the dangling images of earlier builds of the image.
     public var cleanImages: Bool = false
     /// `clean --caches`: also the gate tools' caches.
@@ -38,6 +40,9 @@ struct OptionSpec: Sendable {
     static let dryRun = OptionSpec(
         flag: "--dry-run", variable: nil, value: .flag,
         help: "publish_image and clean: print what would be pushed or removed, change nothing")
+    static let reportDirectory = OptionSpec(
+        flag: "--report-dir", variable: "WORKFLOWS_REPORT_DIR", value: .text,
+        help: "write report.json and junit.xml there (default on GitHub Actions: $RUNNER_TEMP/workflows-report)")
     static let cleanImages = OptionSpec(
         flag: "--images", variable: nil, value: .flag,
         help: "clean: also the dangling images of earlier builds of the image")
@@ -48,6 +53,7 @@ struct OptionSpec: Sendable {
         help: "publish_image: push even an image that did not pass quality_pipeline for HEAD")
 
     static let all: [OptionSpec] = [
-        image, healthTimeout, publishRepository, dryRun, allowUnverifiedImage, cleanImages, cleanCaches,
+        image, healthTimeout, publishRepository, reportDirectory, dryRun, allowUnverifiedImage, cleanImages,
+        cleanCaches,
     ]
 }

@@ -9,6 +9,7 @@ struct PublishImage: Sendable {
     var git: Git
     var console: Console
     var resources: RunResources
+    var details: StepDetails
 
     func run() async throws {
         let facts = await git.facts()
@@ -63,6 +64,8 @@ struct PublishImage: Sendable {
     /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.
     private func push(_ references: [String], of imageID: String) async throws {
         var pushed: [String] = []
+        var recorded: [PublishReport.PushedReference] = []
+        defer { details.record(publish: PublishReport(references: recorded)) }
         for reference in references {
             let tagged = try await docker.run(["tag", imageID, reference])
             let result = tagged.succeeded ? try await docker.run(["push", reference]) : tagged
@@ -77,6 +80,7 @@ struct PublishImage: Sendable {
                         + "publish_image again: pushing is idempotent.")
             }
             pushed.append(digest.map { "\(reference)@\($0)" } ?? "\(reference) (the CLI reported no digest)")
+            recorded.append(.init(reference: reference, digest: digest))
         }
         console.success("Pushed:")
         for line in pushed { console.success("  " + line) }

@@ -10,6 +10,7 @@ struct AssessImageCode: Sendable {
     var docker: DockerCLI
     var console: Console
     var resources: RunResources
+    var details: StepDetails
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -44,20 +45,44 @@ struct AssessImageCode: Sendable {
             let runs = try await ParallelGates(
                 limit: await engineCPUs(), console: console, cancellator: resources.cancellator
             ).run(project.gates) { [docker, resources, project] gate in
-                let name = "workflows-\(resources.runID)-\(gate.name)"
-                let arguments = ["run", "--rm", "--name", name] + resources.labelArguments
-                    + ["--entrypoint", "python", gatesImage, "-m"] + project.arguments(for: gate)
-                let start = Date()
-                let result = try await docker.run(arguments, echo: false, output: .captured)
-                return GateRun(
-                    gate: gate, passed: result.succeeded, seconds: Date().timeIntervalSince(start),
-                    command: [docker.executable] + arguments,
-                    standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
-                    standardError: String(decoding: result.standardError, as: UTF8.self))
+                try await Self.runGate(gate, in: gatesImage, project: project, docker: docker, resources: resources)
             }
+            details.record(gates: runs.map { $0.report(sourceRoot: project.sourceRoot, workingDirectory: config.workingDirectory) })
             try GateVerdicts.report(runs, where: "inside \(image)", console: console)
         }
         return config.id
+    }
+
+    /// Where pytest writes its JUnit XML inside the gate's container.
+    static let junitPath = "/tmp/workflows-caches/pytest-junit.xml"
+
+    /// One gate in its own container. pytest's container is kept until its JUnit XML is copied out
+    /// (`docker cp`, which works against a remote engine too); the others go with `--rm`.
+    static func runGate(
+        _ gate: Gate, in gatesImage: String, project: Project, docker: DockerCLI, resources: RunResources
+    ) async throws -> GateRun {
+        let name = "workflows-\(resources.runID)-\(gate.name)"
+        let keep = gate == .pytest
+        var module = project.arguments(for: gate)
+        if keep { module += PytestJUnit.arguments(writingTo: junitPath) }
+        let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
+            + ["--entrypoint", "python", gatesImage, "-m"] + module
+        let start = Date()
+        let result = try await docker.run(arguments, echo: false, output: .captured)
+        let seconds = Date().timeIntervalSince(start)
+        var junit: Data?
+        if keep {
+            let local = resources.temporaryFolder("junit")
+            if (try? await docker.query(["cp", "\(name):\(junitPath)", local.path]))?.succeeded == true {
+                junit = try? Data(contentsOf: local)
+            }
+            try? FileManager.default.removeItem(at: local)
+            _ = try? await docker.query(["rm", "--force", "--volumes", name])
+        }
+        return GateRun(
+            gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + arguments,
+            standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
+            standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit)
     }
 
     /// As many gates at once as the engine has CPUs (at least one).

@@ -15,6 +15,7 @@ struct AssessImageHealth: Sendable {
     var docker: DockerCLI
     var console: Console
     var resources: RunResources
+    var details: StepDetails
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -54,6 +55,7 @@ struct AssessImageHealth: Sendable {
                         state = try await inspect(name)
                         if state.verdict == .waiting {
                             let elapsed = Date().timeIntervalSince(start)
+                            record(state, seconds: elapsed, probes: judge.probes + [result])
                             console.success(
                                 "\(image) is healthy after \(Seconds.format(elapsed)): its probe passed (the engine's "
                                     + "own first probe is still to come).")
@@ -73,6 +75,7 @@ struct AssessImageHealth: Sendable {
                 let elapsed = Date().timeIntervalSince(start)
                 switch state.verdict {
                 case .healthy:
+                    record(state, seconds: elapsed, probes: state.health?.log ?? [])
                     console.success("\(image) is healthy after \(Seconds.format(elapsed)).")
                     return config.id
                 case .unhealthy:
@@ -160,7 +163,14 @@ struct AssessImageHealth: Sendable {
     }
 
     /// Shows the evidence (last probes, the container's logs), then throws.
+    private func record(_ state: ContainerState, seconds: Double?, probes: [ContainerState.HealthState.Probe]) {
+        details.record(health: HealthReport(
+            secondsToHealthy: seconds, status: seconds == nil ? (state.health?.status ?? state.status) : "healthy",
+            lastProbes: probes.suffix(5).map { .init(exitCode: $0.exitCode, output: $0.output) }))
+    }
+
     private func fail(_ what: String, _ state: ContainerState, _ name: String) async throws -> Never {
+        record(state, seconds: nil, probes: state.health?.log ?? [])
         console.failure("\(image) \(what).")
         console.info("Last health probes of \(name):")
         for line in state.probeReport { console.info(line) }

@@ -7,22 +7,28 @@ struct HostSteps: Sendable {
     var runner: any ProcessRunning
     var console: Console
     var resources: RunResources
+    var details: StepDetails
 
     /// The gates on the host, several at once, reported as inside the image.
     func runGates(_ gates: [Gate]) async throws {
         let folder = try sourceFolder()
         let runs = try await ParallelGates(
             limit: ProcessInfo.processInfo.activeProcessorCount, console: console, cancellator: resources.cancellator
-        ).run(gates) { [runner, project] gate in
-            let command = Command(
-                Project.hostPython, ["-m"] + project.arguments(for: gate), workingDirectory: folder.path)
+        ).run(gates) { [runner, project, resources] gate in
+            let junitFile = resources.temporaryFolder("junit")
+            defer { try? FileManager.default.removeItem(at: junitFile) }
+            var module = project.arguments(for: gate)
+            if gate == .pytest { module += PytestJUnit.arguments(writingTo: junitFile.path) }
+            let command = Command(Project.hostPython, ["-m"] + module, workingDirectory: folder.path)
             let start = Date()
             let result = try await Self.launch(command, runner: runner)
             return GateRun(
                 gate: gate, passed: result.succeeded, seconds: Date().timeIntervalSince(start), command: command.argv,
                 standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
-                standardError: String(decoding: result.standardError, as: UTF8.self))
+                standardError: String(decoding: result.standardError, as: UTF8.self),
+                junit: try? Data(contentsOf: junitFile))
         }
+        details.record(gates: runs.map { $0.report(sourceRoot: project.sourceRoot, workingDirectory: folder.path) })
         try GateVerdicts.report(runs, where: "on the host", console: console)
     }
 

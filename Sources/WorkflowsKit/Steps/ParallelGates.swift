@@ -8,6 +8,17 @@ struct GateRun: Sendable, Equatable {
     var command: [String]
     var standardOutput: String
     var standardError: String
+    /// pytest's JUnit XML, when the gate wrote it.
+    var junit: Data? = nil
+
+    /// The gate's entry in the run's report; paths in its output are the image's (or the host's) working
+    /// directory's, which is the project's source root.
+    func report(sourceRoot: String, workingDirectory: String?) -> GateReport {
+        GateReport(
+            gate: gate, verdict: passed ? .passed : .failed, durationSeconds: seconds, command: command,
+            output: [standardOutput, standardError].filter { !$0.isEmpty }.joined(separator: "\n"), pytestJUnit: junit,
+            sourceRoot: sourceRoot, workingDirectory: workingDirectory)
+    }
 }
 
 /// Runs gates at most `limit` at once. Each gate's output is kept and printed whole, in the gates' order,

@@ -9,6 +9,8 @@ struct Pipeline: Sendable {
     var runner: any ProcessRunning
     var console: Console
     var resources: RunResources
+    /// The arguments as given, for the report.
+    var commandLine: [String]
 
     var docker: DockerCLI { DockerCLI(executable: settings.docker, runner: runner, console: console) }
     var git: Git { Git(runner: runner, root: project.root) }
@@ -32,25 +34,31 @@ struct Pipeline: Sendable {
             return ExitCode.success
         }
         warnOfUnpinnedTools(steps)
+        let reporting = RunReporting(directory: settings.reportDirectory, environment: environment, console: console)
+        let runStart = Date()
+        // Asked now: after a signal, nothing new is started, and the report still needs it.
+        let facts = await git.facts()
         var outcomes: [Outcome] = []
+        var stepReports: [StepReport] = []
         var passed: [(step: String, imageID: String?)] = []
         var recorded = false
         var failed = false
         /// Keeps a step's verdict; records at once an image that passed the whole pipeline, so that a
         /// publish_image later in this run finds it.
-        func record(_ step: StepDefinition, _ result: Result<String?, Error>, _ seconds: Double) async {
-            switch result {
+        func record(_ outcome: StepOutcome) async {
+            stepReports.append(outcome.report(interrupted: resources.isCancelling))
+            switch outcome.result {
             case .success(let imageID):
-                outcomes.append(Outcome(step: step.name, verdict: .passed, seconds: seconds))
-                passed.append((step.name, imageID))
-                if !recorded, let imageID = PassRecord.passedImage(passed) {
+                outcomes.append(Outcome(step: outcome.step.name, verdict: .passed, seconds: outcome.seconds))
+                passed.append((outcome.step.name, imageID))
+                if !recorded, !resources.isCancelling, let imageID = PassRecord.passedImage(passed) {
                     await PassRecord.store(
                         imageID: imageID, image: settings.image, docker: docker, git: git, console: console)
                     recorded = true
                 }
             case .failure(let error):
-                outcomes.append(Outcome(step: step.name, verdict: .failed, seconds: seconds))
-                report(error, in: step.name)
+                outcomes.append(Outcome(step: outcome.step.name, verdict: .failed, seconds: outcome.seconds))
+                report(error, in: outcome.step.name)
                 failed = true
             }
         }
@@ -58,9 +66,10 @@ struct Pipeline: Sendable {
         while index < steps.count {
             let step = steps[index]
             index += 1
-            guard !resources.isCancelling else { break }
-            guard !failed else {
+            guard !resources.isCancelling, !failed else {
                 outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
+                stepReports.append(StepReport(
+                    name: step.name, verdict: .skipped, startedAt: RunReport.timestamp(runStart), durationSeconds: 0))
                 continue
             }
             if step.body == .action(.assessImageCode), index < steps.count,
@@ -68,65 +77,68 @@ struct Pipeline: Sendable {
             {
                 let health = steps[index]
                 index += 1
-                for (step, result, seconds) in await runBeside(code: step, health: health) {
-                    await record(step, result, seconds)
+                for outcome in await runBeside(code: step, health: health, reporting: reporting) {
+                    await record(outcome)
                 }
                 continue
             }
+            reporting.begin(step.name)
             console.stepHeader(step.name)
-            let start = Date()
-            let result: Result<String?, Error>
-            do { result = .success(try await perform(step)) } catch { result = .failure(error) }
-            await record(step, result, Date().timeIntervalSince(start))
+            let outcome = await StepOutcome.of(step) { details in try await perform(step, details: details) }
+            reporting.end()
+            await record(outcome)
         }
         printSummary(outcomes)
+        let signal = resources.cancellator.cancellingSignal.map { $0 == SIGINT ? "SIGINT" : "SIGTERM" }
+        reporting.finish(RunReport(
+            runID: resources.runID, commandLine: ["workflows"] + commandLine, git: facts.map(GitState.init),
+            startedAt: RunReport.timestamp(runStart), durationSeconds: Date().timeIntervalSince(runStart),
+            outcome: RunReport.outcome(of: stepReports, interruptedBy: signal), interruptedBy: signal,
+            steps: stepReports))
         return failed ? ExitCode.failure : ExitCode.success
     }
 
     /// `assess_image_code` and `assess_image_health` at once: the health container starts as soon as the
     /// image is there and is judged while the gates run. A health failure stops the gates at once; both
     /// verdicts are reported, the health step's words after the gates'.
-    private func runBeside(code: StepDefinition, health: StepDefinition) async
-        -> [(StepDefinition, Result<String?, Error>, Double)]
+    private func runBeside(code: StepDefinition, health: StepDefinition, reporting: RunReporting) async
+        -> [StepOutcome]
     {
+        reporting.begin(code.name)
         console.stepHeader(code.name)
         console.info("(\(health.name) runs beside it; what it says follows the gates.)")
         let healthConsole = Console(bufferingFor: console)
         let healthResources = resources.scoped("health")
-        let results = await withTaskGroup(of: (Int, Result<String?, Error>, Double).self) { group in
+        let outcomes = await withTaskGroup(of: (Int, StepOutcome).self) { group in
+            group.addTask { (0, await StepOutcome.of(code) { details in try await perform(code, details: details) }) }
             group.addTask {
-                let start = Date()
-                do { return (0, .success(try await perform(code)), Date().timeIntervalSince(start)) } catch {
-                    return (0, .failure(error), Date().timeIntervalSince(start))
+                let outcome = await StepOutcome.of(health) { details in
+                    try await perform(health, details: details, console: healthConsole, resources: healthResources)
                 }
+                return (1, outcome)
             }
-            group.addTask {
-                let start = Date()
-                do {
-                    let id = try await perform(health, console: healthConsole, resources: healthResources)
-                    return (1, .success(id), Date().timeIntervalSince(start))
-                } catch {
-                    return (1, .failure(error), Date().timeIntervalSince(start))
-                }
-            }
-            var results: [Int: (Result<String?, Error>, Double)] = [:]
-            while let (which, result, seconds) = await group.next() {
-                results[which] = (result, seconds)
-                if which == 1, case .failure = result, results[0] == nil {
+            var outcomes: [Int: StepOutcome] = [:]
+            while let (which, outcome) = await group.next() {
+                outcomes[which] = outcome
+                if which == 1, case .failure = outcome.result, outcomes[0] == nil {
                     // The image is not healthy: its gates' verdict no longer matters.
                     group.cancelAll()
                 }
             }
-            return results
+            return outcomes
         }
+        reporting.end()
+        reporting.begin(health.name)
         console.stepHeader(health.name)
         healthConsole.replay(to: console)
-        var codeResult = results[0] ?? (.failure(CancellationError()), 0)
-        if case .failure = results[1]?.0, case .failure(let error) = codeResult.0, !(error is WorkflowsError) {
-            codeResult.0 = .failure(
-                WorkflowsError(.failed, "Stopped: \(health.name) failed while the gates ran.", remedy: nil))
+        reporting.end()
+        guard var codeOutcome = outcomes[0], let healthOutcome = outcomes[1] else { return [] }
+        if case .failure = healthOutcome.result, case .failure(let error) = codeOutcome.result, !(error is WorkflowsError),
+            !resources.isCancelling
+        {
+            codeOutcome.result = .failure(WorkflowsError(.failed, "Stopped: \(health.name) failed while the gates ran."))
         }
-        return [(code, codeResult.0, codeResult.1), (health, results[1]?.0 ?? .failure(CancellationError()), results[1]?.1 ?? 0)]
+        return [codeOutcome, healthOutcome]
     }
 
     /// What can be known wrong before anything runs: where publish_image would push.
@@ -158,13 +170,13 @@ struct Pipeline: Sendable {
     /// Runs one step; the image steps return the ID of the image they built or assessed. A step beside
     /// another gets a console and resources of its own.
     private func perform(
-        _ step: StepDefinition, console: Console? = nil, resources: RunResources? = nil
+        _ step: StepDefinition, details: StepDetails, console: Console? = nil, resources: RunResources? = nil
     ) async throws -> String? {
         let console = console ?? self.console
         let resources = resources ?? self.resources
         let docker = DockerCLI(executable: settings.docker, runner: runner, console: console)
         guard case .action(let action) = step.body else { return nil }
-        let host = HostSteps(project: project, runner: runner, console: console, resources: resources)
+        let host = HostSteps(project: project, runner: runner, console: console, resources: resources, details: details)
         switch action {
         case .styleCode: try await host.styleCode()
         case .hostGate(let gate): try await host.runGates([gate])
@@ -176,19 +188,20 @@ struct Pipeline: Sendable {
             ).run()
         case .assessImageCode:
             return try await AssessImageCode(
-                image: settings.image, project: project, docker: docker, console: console, resources: resources
+                image: settings.image, project: project, docker: docker, console: console, resources: resources,
+                details: details
             ).run()
         case .assessImageHealth:
             return try await AssessImageHealth(
                 image: settings.image, project: project, timeout: settings.healthTimeoutSeconds, docker: docker,
-                console: console, resources: resources
+                console: console, resources: resources, details: details
             ).run()
         case .installAllPackages: try await host.installAllPackages()
         case .runApp: try await host.runApp()
         case .publishImage:
             try await PublishImage(
                 settings: settings, environment: environment, docker: docker, git: git, console: console,
-                resources: resources
+                resources: resources, details: details
             ).run()
         case .showProject: ShowProject(project: project, settings: settings, console: console).run()
         case .clean:
@@ -227,5 +240,42 @@ struct Pipeline: Sendable {
             case .skipped: console.info(line)
             }
         }
+    }
+}
+
+/// One step's run: its result (the image ID it built or assessed, or the error), when and how long, and
+/// the details it recorded for the report.
+struct StepOutcome: Sendable {
+    var step: StepDefinition
+    var result: Result<String?, Error>
+    var start: Date
+    var seconds: Double
+    var details: StepDetails
+
+    static func of(_ step: StepDefinition, _ body: (StepDetails) async throws -> String?) async -> StepOutcome {
+        let details = StepDetails()
+        let start = Date()
+        let result: Result<String?, Error>
+        do { result = .success(try await body(details)) } catch { result = .failure(error) }
+        return StepOutcome(step: step, result: result, start: start, seconds: Date().timeIntervalSince(start), details: details)
+    }
+
+    /// A failure while a signal is being handled is the signal's doing: `interrupted`, not `failed`.
+    func report(interrupted: Bool) -> StepReport {
+        var report = StepReport(
+            name: step.name, verdict: .passed, startedAt: RunReport.timestamp(start), durationSeconds: seconds,
+            gates: details.gates, health: details.health, publish: details.publish)
+        switch result {
+        case .success(let imageID):
+            report.imageID = imageID
+        case .failure(let error):
+            report.verdict = interrupted ? .interrupted : .failed
+            if let error = error as? WorkflowsError {
+                report.message = [error.message, error.remedy].compactMap { $0 }.joined(separator: "\n")
+            } else {
+                report.message = interrupted ? "interrupted by a signal" : "\(error)"
+            }
+        }
+        return report
     }
 }
