@@ -20,6 +20,8 @@ actor PassedApp {
         /// Where the fixture's own `quality_pipeline publish_image` pushed.
         var repository: String
         var run: Harness.Run
+        /// Where the run wrote report.json and junit.xml.
+        var reports: URL
     }
 
     private var fixture: Fixture?
@@ -33,9 +35,11 @@ actor PassedApp {
         let image = Harness.uniqueName("workflows-it-passed") + ":latest"
         let repository = "\(Harness.plainRegistry)/\(Harness.uniqueName("it"))/numbers-api"
         // As CI runs it: the pipeline and the publishing in one call.
+        let reports = folder.appendingPathComponent(".reports")
         let run = try await Harness.workflows(
-            ["quality_pipeline", "publish_image", "--image", image, "--publish-repository", repository], in: folder)
-        let made = Fixture(folder: folder, image: image, repository: repository, run: run)
+            ["quality_pipeline", "publish_image", "--image", image, "--publish-repository", repository],
+            in: folder, environment: ["WORKFLOWS_REPORT_DIR": reports.path])
+        let made = Fixture(folder: folder, image: image, repository: repository, run: run, reports: reports)
         fixture = made
         return made
     }

@@ -182,7 +182,7 @@ extension PipelineRunTests {
         let folder = reports.appendingPathComponent("workflows-report")
         let report = try ReportWriter.decode(Data(contentsOf: folder.appendingPathComponent("report.json")))
         #expect(report.outcome == .failed)
-        #expect(report.commandLine == ["workflows", "assess_code"])
+        #expect(report.commandLine == ["assess_code"])
         let gates = try #require(report.steps.first?.gates)
         #expect(gates.map(\.name) == ["black", "isort", "flake8", "mypy", "pytest"])
         #expect(gates.first { $0.name == "flake8" }?.findings.first?.file == "app/thenumbers/app.py")

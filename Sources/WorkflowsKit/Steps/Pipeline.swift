@@ -91,7 +91,7 @@ struct Pipeline: Sendable {
         printSummary(outcomes)
         let signal = resources.cancellator.cancellingSignal.map { $0 == SIGINT ? "SIGINT" : "SIGTERM" }
         reporting.finish(RunReport(
-            runID: resources.runID, commandLine: ["workflows"] + commandLine, git: facts.map(GitState.init),
+            runID: resources.runID, commandLine: commandLine, git: facts.map(GitState.init),
             startedAt: RunReport.timestamp(runStart), durationSeconds: Date().timeIntervalSince(runStart),
             outcome: RunReport.outcome(of: stepReports, interruptedBy: signal), interruptedBy: signal,
             steps: stepReports))
