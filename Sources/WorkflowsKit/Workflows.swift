@@ -10,7 +10,9 @@ public enum Workflows {
         let environment = ProcessInfo.processInfo.environment
         let console = Console(environment: environment)
         // The registry password is for `docker login`'s stdin only, never for a child's environment.
-        let childEnvironment = environment.filter { !$0.key.hasPrefix("WORKFLOWS_REGISTRY_") }
+        var childEnvironment = environment.filter { !$0.key.hasPrefix("WORKFLOWS_REGISTRY_") }
+        // Podman (and Buildah) build OCI images by default, which drop the HEALTHCHECK; Docker ignores this.
+        childEnvironment["BUILDAH_FORMAT"] = environment["BUILDAH_FORMAT"] ?? "docker"
         let children = ChildProcesses()
         // Cleanups run on after a signal, each command for 30 s at most: a dead engine cannot hang the exit.
         let cleanupRunner = FoundationProcessRunner(baseEnvironment: childEnvironment, timeLimit: 30)

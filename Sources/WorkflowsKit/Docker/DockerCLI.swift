@@ -42,10 +42,23 @@ public struct DockerCLI: Sendable {
         guard answer.succeeded, !answer.outputText.isEmpty else {
             let detail = answer.errorText.split(separator: "\n").last.map(String.init) ?? "no answer"
             throw WorkflowsError(
-                .tooling, "The Docker engine does not answer (\(detail)).",
+                .tooling, "The engine behind \(name) does not answer (\(detail)).",
                 remedy: "Start Docker (on this project's Debian machines: scripts/provision.sh), "
                     + "or point DOCKER_HOST or DOCKER_CONTEXT at an engine that runs.")
         }
+    }
+
+    /// True when the CLI is Podman (or Podman's `docker` shim), which needs a few flags of its own.
+    public func isPodman() async -> Bool {
+        guard let answer = try? await query(["--version"]) else { return false }
+        return (answer.outputText + answer.errorText).lowercased().contains("podman")
+    }
+
+    /// Podman verifies TLS even for a registry on loopback, which Docker lets speak plain HTTP.
+    func registryFlags(for registry: String, podman: Bool) -> [String] {
+        let host = registry.split(separator: ":").first.map(String.init) ?? registry
+        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "[::1]"
+        return podman && loopback ? ["--tls-verify=false"] : []
     }
 
     /// The image's ID (`sha256:…`, also from Podman), or nil when the engine has no such image.
@@ -81,7 +94,7 @@ public struct DockerCLI: Sendable {
 
     static func notFound(_ executable: String, _ error: ProcessLaunchError) -> WorkflowsError {
         WorkflowsError(
-            .tooling, "Cannot run the Docker CLI: \(error)",
+            .tooling, "Cannot run the container CLI: \(error)",
             remedy: "Install Docker (https://docs.docker.com/engine/install/), or set WORKFLOWS_DOCKER to a "
                 + "docker-compatible CLI such as podman. Now: WORKFLOWS_DOCKER=\(executable).")
     }

@@ -34,20 +34,21 @@ struct PublishImage: Sendable {
         try await verifyPassed(imageID: imageID, headCommit: facts?.commit)
 
         let registry = ImageReference.registry(of: repository)
+        let flags = docker.registryFlags(for: registry, podman: await docker.isPodman())
         let credentials = settings.registryUser.flatMap { user in settings.registryPassword.map { (user, $0) } }
         if settings.dryRun {
             console.info("Dry run: these commands would run; nothing changes.")
             if let (user, _) = credentials {
-                console.command([settings.docker, "login", "--username", user, "--password-stdin", registry])
+                console.command([settings.docker, "login"] + flags + ["--username", user, "--password-stdin", registry])
             }
             for reference in references {
                 console.command([settings.docker, "tag", imageID, reference])
-                console.command([settings.docker, "push", reference])
+                console.command([settings.docker, "push"] + flags + [reference])
             }
             return
         }
         guard let (user, password) = credentials else {
-            try await push(references, of: imageID)
+            try await push(references, of: imageID, flags: flags)
             return
         }
         // Logged in for this push only, like docker/login-action; also when a signal ends the run.
@@ -56,19 +57,19 @@ struct PublishImage: Sendable {
             _ = try? runner.runBlocking(Command(executable, ["logout", registry]))
         }
         try await resources.withCleanup(logout) {
-            try await login(registry: registry, user: user, password: password)
-            try await push(references, of: imageID)
+            try await login(registry: registry, user: user, password: password, flags: flags)
+            try await push(references, of: imageID, flags: flags)
         }
     }
 
     /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.
-    private func push(_ references: [String], of imageID: String) async throws {
+    private func push(_ references: [String], of imageID: String, flags: [String]) async throws {
         var pushed: [String] = []
         var recorded: [PublishReport.PushedReference] = []
         defer { details.record(publish: PublishReport(references: recorded)) }
         for reference in references {
             let tagged = try await docker.run(["tag", imageID, reference])
-            let result = tagged.succeeded ? try await docker.run(["push", reference]) : tagged
+            let result = tagged.succeeded ? try await docker.run(["push"] + flags + [reference]) : tagged
             let digest = result.succeeded ? await repoDigest(reference, docker: docker) ?? Self.digest(in: result.outputText) : nil
             _ = try? await docker.query(["image", "rm", reference])
             guard result.succeeded else {
@@ -95,9 +96,9 @@ struct PublishImage: Sendable {
         return digests.first { $0.hasPrefix(repository + "@") }.map { String($0.dropFirst(repository.count + 1)) }
     }
 
-    private func login(registry: String, user: String, password: String) async throws {
+    private func login(registry: String, user: String, password: String, flags: [String]) async throws {
         let result = try await docker.run(
-            ["login", "--username", user, "--password-stdin", registry], output: .captured,
+            ["login"] + flags + ["--username", user, "--password-stdin", registry], output: .captured,
             input: Data(password.utf8))
         guard result.succeeded else {
             let reason = result.errorText.replacingOccurrences(of: password, with: "***")
