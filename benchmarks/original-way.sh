@@ -35,6 +35,7 @@ home=/home/thenumbers # the image's WORKDIR and its user's home, where the packa
 
 # Remove what this run made, whatever happened (the containers are --rm, but not when interrupted).
 # The engine may still be removing the stopped health container, which holds the image: retry a while.
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
   local status=$?
   docker rm -f "$run_id-gates" "$run_id-health" >/dev/null 2>&1 || true
@@ -61,6 +62,7 @@ docker build --no-cache --force-rm --tag "$image" \
 
 step assess_image_code
 # Inside: install the test requirements as the app user, then the five gates, one after another.
+# shellcheck disable=SC2016 # expanded in the container
 gates='
 set -u
 python -m pip install --prefix "$HOME/.local" --no-warn-script-location -r requirements-test.txt || exit 1

@@ -66,6 +66,7 @@ cleanup() {
   local record
   record="$(git rev-parse --git-dir 2>/dev/null)/workflows/passed/${image//[^A-Za-z0-9.-]/_}.json"
   rm -f "$record"
+  rmdir "$(dirname "$record")" "$(dirname "$(dirname "$record")")" 2>/dev/null || true # only when empty
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -97,10 +98,17 @@ timed() {
 drop_cache() {
   local ids
   ids=$(docker image ls -q --filter label=workflows.cache | sort -u)
+  # shellcheck disable=SC2086 # one argument per ID
   [ -z "$ids" ] || docker image rm -f $ids >>"$logs/housekeeping.log" 2>&1 || true
 }
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); printf "%.1f", (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+# median FORMAT VALUE...: the median, printed with the awk format (%.1f for seconds, %.2f for ratios).
+median() {
+  local format=$1
+  shift
+  printf '%s\n' "$@" | sort -n | awk -v f="$format" '{ v[NR] = $1 }
+    END { m = int((NR + 1) / 2); printf f, (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'
+}
 
 pair() { # pair MODE LABEL: one original run, then one workflows run
   timed "$1-$2-original" "$root/benchmarks/original-way.sh"
@@ -115,14 +123,17 @@ rows=()
 for m in "${modes[@]}"; do
   echo "mode $m: warm-up pair, then $pairs pairs"
   pair "$m" warmup
-  originals=() workflowss=()
+  originals=() workflowss=() ratios=()
   for i in $(seq 1 "$pairs"); do
     pair "$m" "$i"
     originals+=("$original_time") workflowss+=("$workflows_time")
+    ratios+=("$(awk -v o="$original_time" -v w="$workflows_time" 'BEGIN { printf "%.2f", w / o }')")
   done
-  o=$(median "${originals[@]}") w=$(median "${workflowss[@]}")
+  o=$(median %.1f "${originals[@]}") w=$(median %.1f "${workflowss[@]}")
   ratio=$(awk -v o="$o" -v w="$w" 'BEGIN { printf "%.2f", w / o }')
-  rows+=("| $m | $o | $w | $ratio | $pairs | ${originals[*]} | ${workflowss[*]} |")
+  # The two runs of a pair share the machine's load of the moment: their ratio is the steadier figure.
+  pair_ratio=$(median %.2f "${ratios[@]}")
+  rows+=("| $m | $o | $w | $ratio | $pair_ratio | $pairs | ${originals[*]} | ${workflowss[*]} |")
 done
 
 echo "workflows build_dev_image assess_image_code on the unchanged tree: warm-up, then $pairs runs"
@@ -138,18 +149,19 @@ done
 echo
 echo "$(date -u +%Y-%m-%d), $(nproc) cores, engine $(docker version --format '{{.Server.Version}}' 2>/dev/null)"
 echo
-echo "| mode | original median (s) | workflows median (s) | workflows/original | N | original runs (s) | workflows runs (s) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| mode | original median (s) | workflows median (s) | workflows/original | median of pair ratios | N | original runs (s) | workflows runs (s) |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "\`workflows build_dev_image assess_image_code\` on an unchanged tree: median $(median "${devs[@]}") s of $pairs (runs: ${devs[*]} s)"
+echo "\`workflows build_dev_image assess_image_code\` on an unchanged tree: median $(median %.1f "${devs[@]}") s of $pairs (runs: ${devs[*]} s)"
 cleanup
 # What the runs could have left on the engine: the workflows runs' labels (from their logs), the
 # original way's containers and images, and the benchmark's image.
+# shellcheck disable=SC2013 # the labels are words
 left=$( (for label in $(grep -ho 'workflows\.run=[A-Za-z0-9]*' "$logs"/*.log | sort -u); do
     docker ps -aq --filter "label=$label"; docker image ls -aq --filter "label=$label"; done
   docker ps -aq --filter name=original-way-; docker image ls -q --filter reference=numbers-api-original-way
   docker image ls -q --filter reference="$image") | sort -u)
-[ -z "$left" ] || echo "warning: left on the engine: $(echo $left)" >&2
+[ -z "$left" ] || echo "warning: left on the engine: ${left//$'\n'/ }" >&2
 echo
 echo "logs: $logs"
