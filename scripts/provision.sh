@@ -3,7 +3,8 @@
 #   1. a Docker engine that answers (Debian's docker.io, started in the background, only when none answers);
 #   2. the Dockerfile's base image (a stand-in built from Debian's packages, only when it cannot be pulled);
 #   3. with --registries: two real registries on loopback for the publish tests (plain, and htpasswd auth);
-#   4. xmllint (Debian's libxml2-utils), with which the unit tests validate the JUnit reports.
+#   4. with --podman: Podman with the setting this machine needs, and the base image in its store;
+#   --for-tests: all of it, and xmllint (Debian's libxml2-utils), which validates the JUnit reports.
 # An engine that already answers is left alone and nothing is installed for it: safe on a laptop.
 # Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision).
 set -euo pipefail
@@ -129,14 +130,44 @@ ensure_registries() {
   start_registry auth "$registry_auth_addr" auth
 }
 
-case "${1:-}" in
-  "") with_registries= ;;
-  --registries) with_registries=1 ;;
-  *) fail "unknown argument '$1'; usage: scripts/provision.sh [--registries]" ;;
-esac
-# xmllint: the unit tests validate the JUnit reports against Tests/WorkflowsKitTests/Fixtures/junit-10.xsd.
-command -v xmllint >/dev/null || apt_install libxml2-utils
+# Podman, for the tests that run every step with WORKFLOWS_DOCKER=podman: Debian's package, the one
+# setting this machine needs (no CAP_SYS_RESOURCE: Podman must not ask for more open files than allowed),
+# written only where no default_ulimits is set, and the base image copied over from the Docker engine.
+ensure_podman() {
+  command -v podman >/dev/null || apt_install podman
+  local conf=/etc/containers/containers.conf
+  if ! grep -qs '^[[:space:]]*default_ulimits' "$conf"; then
+    say "setting default_ulimits for Podman in $conf"
+    mkdir -p /etc/containers
+    if grep -qs '^\[containers\]' "$conf"; then
+      sed -i '/^\[containers\]/a default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]' "$conf"
+    else
+      printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n' >>"$conf"
+    fi
+  fi
+  local image
+  image=$(base_image)
+  podman image exists "$image" && return 0
+  say "copying $image from the Docker engine to Podman"
+  docker save "$image" | podman load -q >/dev/null || fail "could not copy $image to Podman"
+}
+
+with_registries=
+with_podman=
+with_test_tools=
+for argument in "$@"; do
+  case "$argument" in
+    --registries) with_registries=1 ;;
+    --podman) with_podman=1 ;;
+    # Everything scripts/test.sh needs.
+    --for-tests) with_registries=1 with_podman=1 with_test_tools=1 ;;
+    *) fail "unknown argument '$argument'; usage: scripts/provision.sh [--registries] [--podman] [--for-tests]" ;;
+  esac
+done
+# xmllint: the tests validate the JUnit reports against Tests/WorkflowsKitTests/Fixtures/junit-10.xsd.
+[ -z "$with_test_tools" ] || command -v xmllint >/dev/null || apt_install libxml2-utils
 ensure_engine
 ensure_base_image
 [ -z "$with_registries" ] || ensure_registries
+[ -z "$with_podman" ] || ensure_podman
 say "ready"

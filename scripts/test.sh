@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-"$root/scripts/provision.sh" --registries
+"$root/scripts/provision.sh" --for-tests
 
 remove_test_leftovers() {
   # Images the integration tests built (their names start with workflows-it-), and their app copies.

@@ -175,7 +175,12 @@ struct AssessImageHealth: Sendable {
         console.info("Last health probes of \(name):")
         for line in state.probeReport { console.info(line) }
         console.info("Logs of \(name) (last 100 lines):")
-        let logs = try await docker.run(["logs", "--tail", "100", name], output: .captured)
+        var logs = try await docker.run(["logs", "--tail", "100", name], output: .captured)
+        if logs.outputText.isEmpty && logs.errorText.isEmpty {
+            // Podman's conmon may not have written the log of a container that ended a moment ago.
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            logs = try await docker.query(["logs", "--tail", "100", name])
+        }
         for text in [logs.outputText, logs.errorText] where !text.isEmpty { console.info(text) }
         if logs.outputText.isEmpty && logs.errorText.isEmpty { console.info("  (the container wrote nothing)") }
         throw WorkflowsError(

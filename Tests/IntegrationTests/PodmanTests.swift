@@ -1,0 +1,133 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import WorkflowsKit
+
+extension EngineTests {
+    /// Every step with `WORKFLOWS_DOCKER=podman` (Debian's Podman 4.3, no systemd: it runs no health probes
+    /// itself): the Numbers API and a project of another shape pass and publish, and a HEALTHCHECK-less
+    /// image, a crashing image and SIGINT mid-health behave as on Docker, leaving nothing in Podman's store.
+    @Suite struct Podman {
+        static let environment = ["WORKFLOWS_DOCKER": "podman"]
+
+        @discardableResult
+        static func podman(_ arguments: String...) async throws -> String { try await Harness.sh("podman", arguments) }
+
+        func requirePodman() async throws {
+            let answer = try await Harness.runner.run(Command("podman", ["info", "--format", "{{.Host.Arch}}"]))
+            try #require(answer.succeeded, "Podman does not answer (\(answer.errorText)): run scripts/provision.sh --podman")
+        }
+
+        /// Nothing of a run left in Podman's store: no container, no image with a run label.
+        func expectPodmanClean(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let containers = try await Self.podman("ps", "--all", "--quiet", "--filter", "label=workflows.run")
+            let images = try await Self.podman("images", "--all", "--quiet", "--filter", "label=workflows.run")
+            #expect(containers.isEmpty && images.isEmpty, "left in Podman: \(containers) \(images)", sourceLocation: sourceLocation)
+        }
+
+        func removeImage(_ image: String) async {
+            _ = try? await Harness.runner.run(Command("podman", ["image", "rm", "--force", image]))
+        }
+
+        @Test func theNumbersAPIPassesAndIsPublished() async throws {
+            try await requirePodman()
+            try await Harness.requireRegistry(Harness.plainRegistry)
+            let folder = try await Harness.appCopy()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let image = Harness.uniqueName("workflows-it-podman") + ":latest"
+            let repository = "\(Harness.plainRegistry)/\(Harness.uniqueName("podman"))/numbers-api"
+            let run = try await Harness.workflows(
+                ["quality_pipeline", "publish_image", "--image", image, "--publish-repository", repository],
+                in: folder, environment: Self.environment)
+            #expect(run.status == 0, "\(run.all)")
+            #expect(run.stdout.contains("==>> podman build"))
+            #expect(run.stdout.contains("is healthy after"))
+            #expect(run.stdout.contains("Recorded: \(image)"), "a bare Podman ID is recorded as publishable too")
+            #expect(try await Harness.registryTags(repository) == ["latest"])
+            let healthcheck = try await Self.podman("image", "inspect", "--format", "{{json .HealthCheck}}", image)
+            #expect(healthcheck.contains("CMD"), "built in Docker's format, the HEALTHCHECK is kept")
+            await removeImage(image)
+            try await expectPodmanClean()
+        }
+
+        @Test func aSrcLayoutWithAHealthURLPassesAndIsPublished() async throws {
+            try await requirePodman()
+            let repository = try FakeRepository("workflows-it-podman-src", files: SampleProjects.srcLayout)
+            defer { repository.delete() }
+            try await Harness.sh("git", ["init", "--quiet", "--initial-branch=main"], in: repository.root)
+            try await Harness.sh("git", ["add", "."], in: repository.root)
+            try await Harness.commit("src layout", in: repository.root)
+            let image = Harness.uniqueName("workflows-it-podman-src") + ":latest"
+            let target = "\(Harness.plainRegistry)/\(Harness.uniqueName("podman"))/inventory"
+            let run = try await Harness.workflows(
+                ["quality_pipeline", "publish_image", "--image", image, "--publish-repository", target],
+                in: repository.root, environment: Self.environment)
+            await removeImage(image)
+            #expect(run.status == 0, "\(run.all)")
+            #expect(run.stdout.range(of: "  ruff +passed", options: .regularExpression) != nil)
+            #expect(try await Harness.registryTags(target) == ["latest"])
+            try await expectPodmanClean()
+        }
+
+        /// A project of the setup.cfg shape, with its Dockerfile changed by `edit`, built into Podman.
+        func build(_ name: String, edit: (String) -> String) async throws -> (FakeRepository, String) {
+            var files = SampleProjects.setupCfgOnly
+            files["Dockerfile"] = edit(files["Dockerfile"] ?? "")
+            let repository = try FakeRepository("workflows-it-podman-\(name)", files: files)
+            let image = Harness.uniqueName("workflows-it-podman-\(name)") + ":latest"
+            let built = try await Harness.workflows(
+                ["build_dev_image", "--image", image], in: repository.root, environment: Self.environment)
+            try #require(built.status == 0, "\(built.all)")
+            return (repository, image)
+        }
+
+        @Test func noHealthcheckAndACrashAreClearFailuresAndLeaveNothing() async throws {
+            try await requirePodman()
+            let (bare, bareImage) = try await build("bare") { dockerfile in
+                dockerfile.split(separator: "\n").filter { !$0.hasPrefix("HEALTHCHECK") }.joined(separator: "\n") + "\n"
+            }
+            defer { bare.delete() }
+            let none = try await Harness.workflows(
+                ["assess_image_health", "--image", bareImage], in: bare.root, environment: Self.environment)
+            await removeImage(bareImage)
+            #expect(none.status == 1)
+            #expect(none.stderr.contains("declares no HEALTHCHECK"), "\(none.all)")
+
+            let (crash, crashImage) = try await build("crash") { dockerfile in
+                dockerfile.replacingOccurrences(
+                    of: #"CMD ["python", "-m", "greeter"]"#,
+                    with: #"CMD ["python", "-c", "import sys; print('boom: no config', flush=True); sys.exit(3)"]"#)
+            }
+            defer { crash.delete() }
+            let crashed = try await Harness.workflows(
+                ["assess_image_health", "--image", crashImage], in: crash.root, environment: Self.environment)
+            await removeImage(crashImage)
+            #expect(crashed.status == 1)
+            #expect(crashed.stdout.contains("exited with code 3"), "\(crashed.all)")
+            #expect(crashed.stdout.contains("boom: no config"))
+            try await expectPodmanClean()
+        }
+
+        @Test func sigintMidHealthEndsTheRunByTheSignalAndLeavesNothing() async throws {
+            try await requirePodman()
+            let (project, image) = try await build("sigint") { dockerfile in
+                dockerfile.replacingOccurrences(of: "CMD [\"python\", \"-m\", \"greeter\"]", with: "CMD [\"sleep\", \"300\"]")
+            }
+            defer { project.delete() }
+            let run = try Harness.BackgroundRun(
+                ["assess_image_health", "--image", image, "--health-timeout", "120"], in: project.root,
+                environment: Self.environment)
+            try await run.waitUntil("the health container runs") {
+                !(try await Self.podman("ps", "--quiet", "--filter", "label=workflows.run")).isEmpty
+            }
+            let start = Date()
+            let (termination, log) = run.signal(SIGINT)
+            let seconds = Date().timeIntervalSince(start)
+            await removeImage(image)
+            #expect(termination == .signalled(SIGINT), "\(log)")
+            #expect(seconds < 30, "a hang guard: it took \(seconds) s")
+            try await expectPodmanClean()
+        }
+    }
+}
