@@ -88,7 +88,7 @@ extension EngineTests.Pipeline {
         let run = try await Harness.workflows(
             ["build_ci_image"], in: folder, environment: ["WORKFLOWS_DOCKER": "/nonexistent/docker"])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("Cannot run the Docker CLI"))
+        #expect(run.stderr.contains("Cannot run the container CLI"))
         #expect(run.stderr.contains("WORKFLOWS_DOCKER"))
         #expect(!run.stderr.contains("Fatal error"))
     }
@@ -98,7 +98,7 @@ extension EngineTests.Pipeline {
         let run = try await Harness.workflows(
             ["build_ci_image"], in: folder, environment: ["DOCKER_HOST": "unix:///nonexistent/docker.sock"])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("The Docker engine does not answer"))
+        #expect(run.stderr.contains("The engine behind docker does not answer"))
         #expect(run.stderr.contains("DOCKER_HOST"))
     }
 }

@@ -59,7 +59,7 @@ import Testing
         engine.engineAnswers = false
         let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
         #expect(status == 1)
-        #expect(console.stderr.contains("The Docker engine does not answer (Cannot connect to the Docker daemon)"))
+        #expect(console.stderr.contains("The engine behind docker does not answer (Cannot connect to the Docker daemon)"))
         #expect(console.stderr.contains("scripts/provision.sh"))
         #expect(!engine.runner.argvs().contains { $0.first == "build" })
     }

@@ -176,8 +176,8 @@ struct AssessImageHealth: Sendable {
         for line in state.probeReport { console.info(line) }
         console.info("Logs of \(name) (last 100 lines):")
         var logs = try await docker.run(["logs", "--tail", "100", name], output: .captured)
-        if logs.outputText.isEmpty && logs.errorText.isEmpty {
-            // Podman's conmon may not have written the log of a container that ended a moment ago.
+        // Podman's conmon may not have written yet the log of a container that ended a moment ago.
+        for _ in 0..<3 where logs.outputText.isEmpty && logs.errorText.isEmpty {
             try await Task.sleep(nanoseconds: 1_000_000_000)
             logs = try await docker.query(["logs", "--tail", "100", name])
         }
