@@ -18,6 +18,8 @@ struct ImageConfig: Sendable, Equatable {
     var workingDirectory: String
     var healthcheck: Healthcheck?
     var labels: [String: String]
+    /// The image's own `PYTHONPATH`, if its environment sets one.
+    var pythonPath: String? = nil
 
     var runsAsRoot: Bool {
         let name = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -61,6 +63,7 @@ struct ImageConfig: Sendable, Equatable {
                 var WorkingDir: String?
                 var Healthcheck: Health?
                 var Labels: [String: String]?
+                var Env: [String]?
             }
             var Id: String
             var Config: Config?
@@ -83,7 +86,8 @@ struct ImageConfig: Sendable, Equatable {
                                 retries: (health.Retries ?? 0) > 0 ? (health.Retries ?? 0) : 3)
                         }
                     },
-                    labels: raw.Config?.Labels ?? [:])
+                    labels: raw.Config?.Labels ?? [:],
+                    pythonPath: raw.Config?.Env?.first { $0.hasPrefix("PYTHONPATH=") }.map { String($0.dropFirst(11)) })
             }
         } catch {
             throw WorkflowsError(

@@ -30,22 +30,23 @@ struct AssessImageCode: Sendable {
             }
             let tools = try await GateTools(project: project, docker: docker, console: console, resources: resources)
                 .prepare(image: assessed, user: config.user)
-            try stageBuildContext(in: contextFolder, base: assessed, tools: tools, user: config.user)
+            try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
+            // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
             let build = try await docker.run(
-                ["build", "--force-rm"] + resources.labelArguments + ["--tag", gatesImage, contextFolder.path],
-                output: .captured)
+                ["build", "--force-rm", "--tag", gatesImage, contextFolder.path], output: .captured)
             guard build.succeeded else {
                 console.info(build.outputText)
                 console.info(build.errorText)
                 throw WorkflowsError(
                     .failed, "Copying the tests and the gates' configuration into a copy of \(image) failed.",
-                    remedy: "The output is above. If a source is missing, the Dockerfile does not copy it into the "
-                        + "image's working directory: set 'sources' in the project file.")
+                    remedy: "The build's output is above.")
             }
             let runs = try await ParallelGates(
                 limit: await engineCPUs(), console: console, cancellator: resources.cancellator
             ).run(project.gates) { [docker, resources, project] gate in
-                try await Self.runGate(gate, in: gatesImage, project: project, docker: docker, resources: resources)
+                try await Self.runGate(
+                    gate, in: gatesImage, tools: tools.volume, environment: Self.environment(imagePythonPath: config.pythonPath),
+                    project: project, docker: docker, resources: resources)
             }
             details.record(gates: runs.map { $0.report(sourceRoot: project.sourceRoot, workingDirectory: config.workingDirectory) })
             try GateVerdicts.report(runs, where: "inside \(image)", console: console)
@@ -59,13 +60,15 @@ struct AssessImageCode: Sendable {
     /// One gate in its own container. pytest's container is kept until its JUnit XML is copied out
     /// (`docker cp`, which works against a remote engine too); the others go with `--rm`.
     static func runGate(
-        _ gate: Gate, in gatesImage: String, project: Project, docker: DockerCLI, resources: RunResources
+        _ gate: Gate, in gatesImage: String, tools: String, environment: [String], project: Project,
+        docker: DockerCLI, resources: RunResources
     ) async throws -> GateRun {
         let name = "workflows-\(resources.runID)-\(gate.name)"
         let keep = gate == .pytest
         var module = project.arguments(for: gate)
         if keep { module += PytestJUnit.arguments(writingTo: junitPath) }
         let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
+            + ["--mount", "type=volume,source=\(tools),target=\(GateTools.folder),readonly"] + environment
             + ["--entrypoint", "python", gatesImage, "-m"] + module
         let start = Date()
         let result = try await docker.run(arguments, echo: false, output: .captured)
@@ -92,9 +95,9 @@ struct AssessImageCode: Sendable {
     }
 
     /// The derived image's build context: the tests, the gates' configs and a Dockerfile.
-    func stageBuildContext(in folder: URL, base: String, tools: String, user: String) throws {
+    func stageBuildContext(in folder: URL, base: String, user: String) throws {
         do {
-            try stage(in: folder, base: base, tools: tools, user: user)
+            try stage(in: folder, base: base, user: user)
         } catch let error as WorkflowsError {
             throw error
         } catch {
@@ -104,7 +107,7 @@ struct AssessImageCode: Sendable {
         }
     }
 
-    private func stage(in folder: URL, base: String, tools: String, user: String) throws {
+    private func stage(in folder: URL, base: String, user: String) throws {
         let fileManager = FileManager.default
         try? fileManager.removeItem(at: folder)
         let inputs = folder.appendingPathComponent("inputs")
@@ -115,45 +118,33 @@ struct AssessImageCode: Sendable {
         for config in project.configFiles {
             try copy(project.path(config.source), to: inputs.appendingPathComponent(config.destination))
         }
-        let dockerfile = Self.dockerfile(
-            image: base, tools: tools, user: user, labels: resources.labels, sources: project.sources)
+        let dockerfile = Self.dockerfile(image: base, user: user, labels: resources.labels)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
     /// Every layer carries the run's label (so an interrupted build's intermediate images are found too).
-    /// The tools are copied from their cached image (the folder COPY makes is root's: the tools' caches go
-    /// to a folder the image's user makes in /tmp); the last layer checks that every source the linters
-    /// read is in the image's working directory.
-    static func dockerfile(image: String, tools: String, user: String, labels: [String], sources: [String]) -> String {
+    /// Nothing else: each instruction is a build step (a container, with the legacy builder), so the
+    /// gates' environment goes on `docker run` instead (`environment`).
+    static func dockerfile(image: String, user: String, labels: [String]) -> String {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
-        let folder = GateTools.folder
         return """
             FROM \(image)
             LABEL \(labels.joined(separator: " "))
-            ENV PYTHONPATH=\(folder)/site-packages${PYTHONPATH:+:$PYTHONPATH} \\
-                PYTHONDONTWRITEBYTECODE=1 \\
-                XDG_CACHE_HOME=/tmp/workflows-caches \\
-                MYPY_CACHE_DIR=/tmp/workflows-caches/mypy \\
-                RUFF_CACHE_DIR=/tmp/workflows-caches/ruff \\
-                PYTEST_ADDOPTS="-p no:cacheprovider"
-            COPY --from=\(tools) \(folder)/ \(folder)/
             COPY \(chown)inputs/ ./
-            RUN \(sourcesCheck(sources))
 
             """
     }
 
-    /// An exec-form `RUN` (no shell needed) that fails, naming them, when sources are not in the image.
-    static func sourcesCheck(_ sources: [String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let list = (try? String(decoding: encoder.encode(sources), as: UTF8.self)) ?? "[]"
-        let code =
-            "import os, sys; missing = [p for p in \(list) if not os.path.exists(p)]; "
-            + "sys.exit('workflows: not in the image at ' + os.getcwd() + ': ' + ', '.join(missing) "
-            + "+ ' (the Dockerfile does not copy them there; set sources in the project file)' if missing else 0)"
-        let argv = ["python", "-c", code]
-        return (try? String(decoding: encoder.encode(argv), as: UTF8.self)) ?? ""
+    /// The gates' environment: the tools from their volume first on the path (the image's own
+    /// `PYTHONPATH` after them), their caches in a folder the image's user makes in /tmp, no bytecode.
+    static func environment(imagePythonPath: String?) -> [String] {
+        let tools = GateTools.folder + "/site-packages"
+        let path = [tools, imagePythonPath].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
+        return [
+            "PYTHONPATH=\(path)", "PYTHONDONTWRITEBYTECODE=1", "XDG_CACHE_HOME=/tmp/workflows-caches",
+            "MYPY_CACHE_DIR=/tmp/workflows-caches/mypy", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
+            "PYTEST_ADDOPTS=-p no:cacheprovider",
+        ].flatMap { ["--env", $0] }
     }
 
     private func copy(_ source: URL, to destination: URL) throws {

@@ -58,6 +58,10 @@ struct Clean: Sendable {
             ])
             // Without --force: a cache that a live run's container uses is refused by the engine, and kept.
             try await remove("gate tools caches", cached, with: ["image", "rm"])
+            let volumes = try await ids([
+                "volume", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)=\(GateTools.labelValue)",
+            ])
+            try await remove("gate tools volumes", volumes, with: ["volume", "rm"])
         }
     }
 
