@@ -25,6 +25,8 @@ final class FakeEngine: @unchecked Sendable {
     var exactTag: String?
     var knownTags: [String] = []
     var passRecordImageID: String?
+    /// The Dockerfile the last `build` was given (`--file`), as it was at the time.
+    var builtDockerfile = ""
     /// Whether `docker exec` of the health probe passes.
     var probeSucceeds = false
     /// Whether a gate-tools image is already cached.
@@ -50,6 +52,9 @@ final class FakeEngine: @unchecked Sendable {
     private func docker(_ arguments: [String]) -> ProcessOutput {
         guard let verb = arguments.first else { return .fail() }
         if failingCommands.contains(verb) { return .fail(1, stderr: "\(verb) failed on purpose") }
+        if verb == "build", let index = arguments.firstIndex(of: "--file"), index + 1 < arguments.count {
+            builtDockerfile = (try? String(contentsOfFile: arguments[index + 1], encoding: .utf8)) ?? ""
+        }
         switch verb {
         case "version":
             return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")

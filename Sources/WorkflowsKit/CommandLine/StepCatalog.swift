@@ -47,7 +47,7 @@ public enum StepCatalog {
         steps += [
             StepDefinition(
                 name: "assess_code", group: "code verification",
-                summary: "on the host: every gate above, all of them even when one fails",
+                summary: "on the host: every gate above, several at once, all of them even when one fails",
                 body: .action(.hostGates)),
             StepDefinition(
                 name: "build_ci_image", group: "image modification",
@@ -59,11 +59,11 @@ public enum StepCatalog {
                 body: .action(.buildImage(useCache: true))),
             StepDefinition(
                 name: "assess_image_code", group: "image verification",
-                summary: "run every gate inside a container of the image, as its own user",
+                summary: "run every gate in containers of the image, several at once, as the image's user",
                 body: .action(.assessImageCode)),
             StepDefinition(
                 name: "assess_image_health", group: "image verification",
-                summary: "start the image and wait for its HEALTHCHECK to report healthy",
+                summary: "start the image and wait until its HEALTHCHECK (or the project's probe) says healthy",
                 body: .action(.assessImageHealth)),
             StepDefinition(
                 name: "install_all_packages", group: "project",
@@ -83,7 +83,7 @@ public enum StepCatalog {
                 body: .action(.showProject)),
             StepDefinition(
                 name: "quality_pipeline", group: "project",
-                summary: "build_ci_image, assess_image_code, assess_image_health",
+                summary: "build_ci_image, then assess_image_code and assess_image_health side by side",
                 body: .sequence(["build_ci_image", "assess_image_code", "assess_image_health"])),
             StepDefinition(
                 name: "publish_image", group: "project",

@@ -34,13 +34,16 @@ struct BuildImage: Sendable {
         // Which image this build was of, so that `workflows clean --images` finds it once a later build
         // has taken its tag.
         labels.append((Clean.imageLabelKey, ImageReference.repository(of: image)))
-        let idFile = resources.temporaryFolder("iid")
-        defer { try? FileManager.default.removeItem(at: idFile) }
+        // The labels go in one LABEL line at the end of a copy of the Dockerfile: with the legacy builder
+        // each --label is a build step of its own (a container each), which cost seconds per build.
+        let folder = resources.temporaryFolder("build")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let labelled = try Self.stageDockerfile(dockerfile, labels: labels, in: folder)
+        let idFile = folder.appendingPathComponent("iid")
         var arguments = ["build"]
         if !useCache { arguments.append("--no-cache") }
-        arguments += ["--force-rm", "--tag", image]
-        for (key, value) in labels { arguments += ["--label", "\(key)=\(value)"] }
-        arguments += ["--iidfile", idFile.path, "--file", project.dockerfile, project.context]
+        arguments += ["--force-rm", "--tag", image, "--iidfile", idFile.path, "--file", labelled.path, project.context]
+        console.info("(\(project.dockerfile) with the build's labels appended in one LABEL line)")
         let result = try await docker.run(arguments, workingDirectory: project.root.path)
         guard result.succeeded else {
             throw WorkflowsError(
@@ -53,6 +56,49 @@ struct BuildImage: Sendable {
             throw WorkflowsError(.failed, "\(docker.name) build reported success, but \(image) is not there.")
         }
         return id
+    }
+
+    /// Writes the Dockerfile with `labels` in one LABEL line appended (for its last stage: the image), and
+    /// its own `.dockerignore` beside it when it has one (BuildKit reads `Dockerfile.dockerignore`).
+    static func stageDockerfile(_ dockerfile: URL, labels: [(String, String)], in folder: URL) throws -> URL {
+        let text: String
+        do {
+            text = try String(contentsOf: dockerfile, encoding: .utf8)
+        } catch {
+            throw WorkflowsError(.input, "Cannot read \(dockerfile.path): \(error.localizedDescription)")
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let copy = folder.appendingPathComponent("Dockerfile")
+            try Data(labelledDockerfile(text, labels: labels).utf8).write(to: copy)
+            let ignore = URL(fileURLWithPath: dockerfile.path + ".dockerignore")
+            if FileManager.default.fileExists(atPath: ignore.path) {
+                try FileManager.default.copyItem(at: ignore, to: folder.appendingPathComponent("Dockerfile.dockerignore"))
+            }
+            return copy
+        } catch {
+            throw WorkflowsError(
+                .input, "Cannot write a copy of the Dockerfile to \(folder.path): \(error.localizedDescription)",
+                remedy: "Check the free space and permissions of the temporary folder.")
+        }
+    }
+
+    /// `text` with `LABEL "k"="v" …` appended. Values are quoted, with `"`, `$` and the Dockerfile's escape
+    /// character (`\`, or the backtick of `# escape=`) escaped, so that nothing in a branch name expands.
+    static func labelledDockerfile(_ text: String, labels: [(String, String)]) -> String {
+        let directives = text.split(separator: "\n", omittingEmptySubsequences: false).prefix { $0.hasPrefix("#") }
+        let escape: Character = directives.contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "#escape=`" }
+            ? "`" : "\\"
+        func quoted(_ value: String) -> String {
+            var result = "\""
+            for character in value where !character.isNewline {
+                if character == "\"" || character == "$" || character == escape { result.append(escape) }
+                result.append(character)
+            }
+            return result + "\""
+        }
+        let line = "LABEL " + labels.map { "\(quoted($0.0))=\(quoted($0.1))" }.joined(separator: " ")
+        return text + (text.hasSuffix("\n") ? "" : "\n") + line + "\n"
     }
 
     /// Labels in a fixed order: the original's three, then the OCI ones, then which kind of build it was.
