@@ -20,7 +20,7 @@ public enum ImageReference {
         matches(text, "^\(host)\(component)(?:/\(component))*(?::\(tag))?\\z")
     }
 
-    /// The repository of a reference: `numbers-api:latest` → `numbers-api`, `host:5000/a/b:t` → `host:5000/a/b`.
+    /// The repository of a reference: `app:latest` → `app`, `host:5000/a/b:t` → `host:5000/a/b`.
     public static func repository(of reference: String) -> String {
         guard let colon = reference.lastIndex(of: ":"), !reference[colon...].contains("/") else { return reference }
         return String(reference[..<colon])
