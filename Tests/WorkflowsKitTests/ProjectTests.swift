@@ -256,3 +256,19 @@ extension ProjectTests {
         #expect(AssessImageHealth.probeArguments(own, timeout: 60) == ["--env", "A=1", "--env", "B=2"])
     }
 }
+
+extension ProjectTests {
+    /// The tool holds no app's values: the embedded example lives in .workflows.toml only.
+    @Test func noSourceFileNamesTheEmbeddedApp() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }
+        #expect(files.count > 40)
+        for file in files {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(text.range(of: "thenumbers|numbers.?api", options: [.regularExpression, .caseInsensitive]) == nil,
+                    "\(file.path) names the embedded app")
+        }
+    }
+}
