@@ -2,9 +2,9 @@
 # Times the original script's serial way (benchmarks/original-way.sh) against
 # `workflows quality_pipeline` on the embedded app and the same engine, alternately: per mode one
 # warm-up pair, then N timed pairs. Modes:
-#   warm  the tool's cache is left as it is (today there is no cache, so this is "as is");
-#   cold  before each workflows run, the images labelled `workflows.cache` (the upcoming tool cache) are
-#         removed, untimed (harmless when there are none).
+#   warm  the gate tools' cache (image and volume, labelled `workflows.cache`) is left as it is;
+#   cold  before each workflows run, the images and volumes labelled `workflows.cache` are removed,
+#         untimed, so that the run installs the gates' tools again, as the original does.
 # Then the time of `workflows build_dev_image assess_image_code` on the unchanged tree (one warm-up, N runs).
 # Every run must pass: a failed run aborts the benchmark and prints its output. Each run's output is kept
 # in a log folder, whose path is printed. Prints a Markdown table of medians, ratios and individual times.
@@ -100,6 +100,9 @@ drop_cache() {
   ids=$(docker image ls -q --filter label=workflows.cache | sort -u)
   # shellcheck disable=SC2086 # one argument per ID
   [ -z "$ids" ] || docker image rm -f $ids >>"$logs/housekeeping.log" 2>&1 || true
+  ids=$(docker volume ls -q --filter label=workflows.cache)
+  # shellcheck disable=SC2086 # one argument per name
+  [ -z "$ids" ] || docker volume rm -f $ids >>"$logs/housekeeping.log" 2>&1 || true
 }
 
 # median FORMAT VALUE...: the median, printed with the awk format (%.1f for seconds, %.2f for ratios).
