@@ -53,10 +53,30 @@ enum Harness {
             stderr: String(decoding: output.standardError, as: UTF8.self))
     }
 
-    /// The binary running in the background, to be signalled mid-step.
-    final class BackgroundRun {
+    /// The binary running in the background, to be signalled mid-step. Its output (both streams, one pipe)
+    /// is read as it comes, so that a test can wait for a line; the moment it exits is recorded.
+    final class BackgroundRun: @unchecked Sendable {
         private let process = Process()
         private let output = Pipe()
+        private let record = Record()
+
+        /// What a run printed and when it ended; filled by a reading thread and the termination handler.
+        private final class Record: @unchecked Sendable {
+            let condition = NSCondition()
+            var data = Data()
+            var endOfFile = false
+            var exitedAt: Date?
+        }
+
+        /// How a run ended after `stop`: nil termination when it had not exited within the limit (it is
+        /// then killed); `endOfFile` false when something it left running still held its output pipe.
+        struct Ending {
+            var termination: Termination?
+            var log: String
+            /// From the signal to the exit.
+            var seconds: Double
+            var endOfFile: Bool
+        }
 
         init(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws {
             process.executableURL = try Harness.binary()
@@ -66,16 +86,50 @@ enum Harness {
                 .merging(environment) { $1 }
             process.standardOutput = output
             process.standardError = output
+            let record = self.record
+            process.terminationHandler = { _ in
+                record.condition.withLock {
+                    record.exitedAt = Date()
+                    record.condition.broadcast()
+                }
+            }
             try process.run()
+            // A descriptor of the thread's own: the pipe's handle closes with this object, the thread's not.
+            let descriptor = dup(output.fileHandleForReading.fileDescriptor)
+            Thread.detachNewThread {
+                defer { close(descriptor) }
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    record.condition.withLock {
+                        if count > 0 { record.data.append(contentsOf: buffer[0..<count]) } else { record.endOfFile = true }
+                        record.condition.broadcast()
+                    }
+                    if count <= 0 { return }
+                }
+            }
         }
 
-        /// Polls `condition` every 0.1 s for up to 30 s.
-        func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-            for _ in 0..<300 {
+        var pid: Int32 { process.processIdentifier }
+
+        /// Everything it printed so far.
+        var printed: String { record.condition.withLock { String(decoding: record.data, as: UTF8.self) } }
+
+        var hasExited: Bool { record.condition.withLock { record.exitedAt != nil } }
+
+        /// Polls `condition` every 0.1 s for up to `seconds` (30 by default).
+        func waitUntil(_ what: String, seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
                 if try await condition() { return }
+                if hasExited {
+                    Issue.record("the run ended before \(what):\n\(printed)")
+                    throw CancellationError()
+                }
                 try await Task.sleep(nanoseconds: 100_000_000)
             }
-            Issue.record("timed out waiting until \(what)")
+            Issue.record("timed out waiting until \(what):\n\(printed)")
             throw CancellationError()
         }
 
@@ -84,15 +138,37 @@ enum Harness {
             kill(process.processIdentifier, signal)
         }
 
+        /// Sends `signal` (nil: none, the run ends by itself), then waits up to `limit` seconds for the exit
+        /// and the end of its output. A run still there at the limit is killed, and reported as not ended.
+        func stop(_ signal: Int32?, limit: Double) -> Ending {
+            let start = Date()
+            if let signal { send(signal) }
+            let deadline = start.addingTimeInterval(limit)
+            let exitedAt: Date? = record.condition.withLock {
+                while record.exitedAt == nil, record.condition.wait(until: deadline) {}
+                return record.exitedAt
+            }
+            if exitedAt == nil { kill(process.processIdentifier, SIGKILL) }
+            // What it left running may hold the pipe: a short grace, not the whole limit.
+            let eofDeadline = Date().addingTimeInterval(exitedAt == nil ? 5 : 3)
+            let (endOfFile, data) = record.condition.withLock {
+                while !record.endOfFile, record.condition.wait(until: eofDeadline) {}
+                return (record.endOfFile, record.data)
+            }
+            if exitedAt == nil { process.waitUntilExit() }
+            let termination: Termination? =
+                exitedAt == nil ? nil
+                : process.terminationReason == .uncaughtSignal
+                    ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
+            return Ending(
+                termination: termination, log: String(decoding: data, as: UTF8.self),
+                seconds: (exitedAt ?? Date()).timeIntervalSince(start), endOfFile: endOfFile)
+        }
+
         /// Sends `signal`, then reads everything the run printed; how it ended (by a signal, after one).
         func signal(_ signal: Int32) -> (termination: Termination, log: String) {
-            send(signal)
-            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            let termination: Termination =
-                process.terminationReason == .uncaughtSignal
-                ? .signalled(process.terminationStatus) : .exited(process.terminationStatus)
-            return (termination, log)
+            let ending = stop(signal, limit: 600)
+            return (ending.termination ?? .signalled(SIGKILL), ending.log)
         }
     }
 

@@ -11,7 +11,9 @@ import Testing
         let folder: URL
         let environment: [String: String]
 
-        init(mode: String, cleanupSeconds: Int = 2) throws {
+        /// `slowCommand`: in `slow-cleanup` mode, the docker subcommand whose first call is the slow one: `ps`
+        /// (the first thing a step's cleanup runs), or `logout` (publish_image's cleanup after a login).
+        init(mode: String, cleanupSeconds: Int = 2, slowCommand: String = "ps") throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent(Harness.uniqueName("workflows-it-fake"))
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let script = folder.appendingPathComponent("docker")
@@ -19,7 +21,7 @@ import Testing
             chmod(script.path, 0o755)
             environment = [
                 "WORKFLOWS_DOCKER": script.path, "FAKE_DOCKER_DIR": folder.path, "FAKE_DOCKER_MODE": mode,
-                "FAKE_CLEANUP_SECONDS": String(cleanupSeconds),
+                "FAKE_CLEANUP_SECONDS": String(cleanupSeconds), "FAKE_SLOW_COMMAND": slowCommand,
             ]
         }
 
@@ -42,11 +44,20 @@ import Testing
         }
 
         // `hang`: the health inspect ignores SIGTERM and never answers; otherwise the container is healthy.
-        // `slow-cleanup`: the cleanup's `ps` takes FAKE_CLEANUP_SECONDS, announced by `cleanup-started`.
+        // `slow-cleanup`: the first FAKE_SLOW_COMMAND (`ps`, the cleanup's first command, by default) takes
+        // FAKE_CLEANUP_SECONDS, announced by `cleanup-started`; `cleanup-slept` says it ran to its end.
+        // Anything else succeeds quietly (build, tag, push, login, exec, cp, rm, image rm), so that
+        // assess_image_code and publish_image run through too.
         static let script = #"""
             #!/bin/sh
             dir=$FAKE_DOCKER_DIR
             echo "$*" >> "$dir/log"
+            if [ "$FAKE_DOCKER_MODE" = slow-cleanup ] && [ "$1" = "${FAKE_SLOW_COMMAND:-ps}" ] && [ ! -e "$dir/cleanup-started" ]; then
+              echo $$ > "$dir/cleanup.pid"
+              : > "$dir/cleanup-started"
+              sleep "$FAKE_CLEANUP_SECONDS"
+              : > "$dir/cleanup-slept"
+            fi
             case "$1" in
               version) echo 20.10.24 ;;
               image)
@@ -59,13 +70,7 @@ import Testing
                   while :; do sleep 1; done
                 fi
                 echo '{"Status":"running","Running":true,"ExitCode":0,"Health":{"Status":"healthy","Log":[]}}' ;;
-              ps)
-                if [ "$FAKE_DOCKER_MODE" = slow-cleanup ] && [ ! -e "$dir/cleanup-started" ]; then
-                  echo $$ > "$dir/cleanup.pid"
-                  : > "$dir/cleanup-started"
-                  sleep "$FAKE_CLEANUP_SECONDS"
-                fi
-                grep -q '^rm ' "$dir/log" || echo fakecontainer ;;
+              ps) grep -q '^rm ' "$dir/log" || echo fakecontainer ;;
             esac
             exit 0
             """#

@@ -164,6 +164,21 @@ import Testing
         #expect(engine.runner.argvs().contains(["tag", FakeEngine.imageID, "127.0.0.1:5000/o/app:1.2"]))
     }
 
+    /// A registry that stops mid-push: what was and was not pushed is said, and no local tag stays.
+    @Test func aFailedPushSaysWhatWasNotPushedAndLeavesNoTag() async throws {
+        let (engine, _) = try publishEngine(tag: "v1.2.3")
+        engine.failingCommands = ["push"]
+        let (status, console) = try await runWorkflows(
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+        #expect(status == 1)
+        let all = ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" }
+        #expect(console.stderr.contains("Pushing \(all[0]) failed: push failed on purpose. Nothing was pushed. "
+            + "Not pushed: \(all.joined(separator: ", "))."), "\(console.stderr)")
+        let tagged = engine.runner.argvs().filter { $0.first == "tag" }.map { $0[2] }
+        let untagged = engine.runner.argvs().filter { $0.prefix(2) == ["image", "rm"] }.map { $0[2] }
+        #expect(tagged == [all[0]] && untagged == tagged)
+    }
+
     @Test func publishLogsInThroughStdinAndNeverShowsThePassword() async throws {
         let (engine, _) = try publishEngine()
         let password = "s3cret-Pa55"

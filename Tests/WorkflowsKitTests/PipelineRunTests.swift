@@ -146,6 +146,22 @@ extension PipelineRunTests {
         #expect(RunOwner(label: "nopid") == nil)
     }
 
+    /// A killed run's temporary folders carry its ID (`workflows-PURPOSE-RUNID-XXXXXXXX`): only those go.
+    @Test func cleanFindsTheTemporaryFoldersOfEndedRunsOnly() throws {
+        let folder = try TemporaryFolder.make()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in [
+            "workflows-gates-dead000001-0A1B2C3D", "workflows-gate-tools-dead000001-4E5F6A7B",
+            "workflows-gates-live000002-0A1B2C3D", "workflows-report", "other-dead000001-0A1B2C3D",
+        ] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        #expect(Clean.temporaryFolders(of: ["dead000001"], in: folder).map(\.lastPathComponent) == [
+            "workflows-gate-tools-dead000001-4E5F6A7B", "workflows-gates-dead000001-0A1B2C3D",
+        ])
+        #expect(Clean.temporaryFolders(of: [], in: folder).isEmpty)
+    }
+
     @Test func cleanOptionsBelongToClean() throws {
         let project = Project.numbersAPI
         for flag in ["--images", "--caches"] {

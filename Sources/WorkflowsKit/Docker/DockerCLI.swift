@@ -36,13 +36,15 @@ public struct DockerCLI: Sendable {
         try await run(arguments, echo: false, output: .captured)
     }
 
-    /// Fails with a readable paragraph unless an engine answers.
-    public func requireEngine() async throws {
+    /// Fails with a readable paragraph unless an engine answers. `activity`: what was going on when it
+    /// was asked mid-step (the engine then stopped answering), for the message.
+    public func requireEngine(while activity: String? = nil) async throws {
         let answer = try await query(["version", "--format", "{{.Server.Version}}"])
         guard answer.succeeded, !answer.outputText.isEmpty else {
             let detail = answer.errorText.split(separator: "\n").last.map(String.init) ?? "no answer"
+            let what = activity.map { "stopped answering while \($0)" } ?? "does not answer"
             throw WorkflowsError(
-                .tooling, "The engine behind \(name) does not answer (\(detail)).",
+                .tooling, "The engine behind \(name) \(what) (\(detail)).",
                 remedy: "Start Docker (on this project's Debian machines: scripts/provision.sh), "
                     + "or point DOCKER_HOST or DOCKER_CONTEXT at an engine that runs.")
         }

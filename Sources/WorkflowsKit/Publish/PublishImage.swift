@@ -63,22 +63,32 @@ struct PublishImage: Sendable {
     }
 
     /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.
+    /// The local tag goes on every path out, a signal mid-push included: it is a cleanup of the run's.
     private func push(_ references: [String], of imageID: String, flags: [String]) async throws {
         var pushed: [String] = []
         var recorded: [PublishReport.PushedReference] = []
         defer { details.record(publish: PublishReport(references: recorded)) }
-        for reference in references {
-            let tagged = try await docker.run(["tag", imageID, reference])
-            let result = tagged.succeeded ? try await docker.run(["push"] + flags + [reference]) : tagged
-            let digest = result.succeeded ? await repoDigest(reference, docker: docker) ?? Self.digest(in: result.outputText) : nil
-            _ = try? await docker.query(["image", "rm", reference])
+        let executable = settings.docker
+        for (index, reference) in references.enumerated() {
+            let untag: Cancellator.Cleanup = { runner in
+                _ = try? runner.runBlocking(Command(executable, ["image", "rm", reference]))
+            }
+            let (result, digest) = try await resources.withCleanup(untag) { [docker] in
+                let tagged = try await docker.run(["tag", imageID, reference])
+                let result = tagged.succeeded ? try await docker.run(["push"] + flags + [reference]) : tagged
+                let digest = result.succeeded
+                    ? await repoDigest(reference, docker: docker) ?? Self.digest(in: result.outputText) : nil
+                return (result, digest)
+            }
             guard result.succeeded else {
                 let done = pushed.isEmpty ? "Nothing was pushed." : "Already pushed: \(pushed.joined(separator: ", "))."
+                let notPushed = " Not pushed: \(references[index...].joined(separator: ", "))."
                 throw WorkflowsError(
-                    .failed, "Pushing \(reference) failed: \(result.errorText.split(separator: "\n").last ?? ""). \(done)",
-                    remedy: "Check that you are logged in to \(ImageReference.registry(of: reference)) with the right to "
-                        + "push (WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD, or docker login), then run "
-                        + "publish_image again: pushing is idempotent.")
+                    .failed,
+                    "Pushing \(reference) failed: \(result.errorText.split(separator: "\n").last ?? ""). \(done)\(notPushed)",
+                    remedy: "Check that \(ImageReference.registry(of: reference)) answers and that you are logged in to it "
+                        + "with the right to push (WORKFLOWS_REGISTRY_USER and WORKFLOWS_REGISTRY_PASSWORD, or docker "
+                        + "login), then run publish_image again: pushing is idempotent.")
             }
             pushed.append(digest.map { "\(reference)@\($0)" } ?? "\(reference) (the CLI reported no digest)")
             recorded.append(.init(reference: reference, digest: digest))

@@ -155,6 +155,8 @@ struct AssessImageHealth: Sendable {
     private func inspect(_ name: String) async throws -> ContainerState {
         let answer = try await docker.query(["container", "inspect", "--format", "{{json .State}}", name])
         guard answer.succeeded else {
+            // An engine that stopped answering is not a container that vanished: say which it was.
+            try await docker.requireEngine(while: "the health of \(name) was awaited")
             throw WorkflowsError(
                 .failed, "The container \(name) vanished while its health was awaited: \(answer.errorText)",
                 remedy: "Something else removed it (a prune?); run the step again.")

@@ -1,9 +1,10 @@
 import Foundation
 
 /// `clean`: removes what runs that are no longer alive left on the engine (containers and images with a
-/// `workflows.run` label whose `workflows.owner` process is gone), and on request the dangling images of
-/// earlier builds of the image (`--images`) and the gate tools' caches (`--caches`). It never touches
-/// anything without our labels, nor a live run's. `--dry-run` lists and removes nothing.
+/// `workflows.run` label whose `workflows.owner` process is gone, with those runs' temporary tags) and in
+/// this host's temporary folder (their folders), and on request the dangling images of earlier builds of
+/// the image (`--images`) and the gate tools' caches (`--caches`). It never touches anything without our
+/// labels, nor a live run's. `--dry-run` lists and removes nothing.
 struct Clean: Sendable {
     static let imageLabelKey = "workflows.image"
     static let assessedRepository = "workflows-assessed"
@@ -45,6 +46,8 @@ struct Clean: Sendable {
         try await remove(
             "tags of ended runs", tags.filter { deadRuns.contains(String($0.dropFirst(Self.assessedRepository.count + 1))) },
             with: ["image", "rm"])
+        // So are its temporary folders here (a killed run's gates' build context): they carry its ID.
+        removeFolders(Self.temporaryFolders(of: deadRuns))
         if images {
             let repository = ImageReference.repository(of: image)
             let dangling = try await ids([
@@ -88,6 +91,37 @@ struct Clean: Sendable {
             if let owner = RunOwner(label: leftover.owner), owner.isAlive { alive.append(leftover) } else { dead.append(leftover) }
         }
         return (dead, alive)
+    }
+
+    /// The temporary folders of `runs` in `directory`: `workflows-PURPOSE-RUNID-XXXXXXXX`, as
+    /// `RunResources.temporaryFolder` names them.
+    static func temporaryFolders(
+        of runs: Set<String>, in directory: URL = FileManager.default.temporaryDirectory
+    ) -> [URL] {
+        guard !runs.isEmpty, let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
+            return []
+        }
+        return names.sorted().filter { name in
+            name.hasPrefix("workflows-") && runs.contains { name.contains("-\($0)-") }
+        }.map { directory.appendingPathComponent($0) }
+    }
+
+    private func removeFolders(_ folders: [URL]) {
+        guard !folders.isEmpty else {
+            console.info("No temporary folders of ended runs.")
+            return
+        }
+        let names = folders.map(\.lastPathComponent).joined(separator: " ")
+        if dryRun {
+            console.info("Would remove \(folders.count) temporary folders of ended runs: \(names)")
+            return
+        }
+        let kept = folders.filter { (try? FileManager.default.removeItem(at: $0)) == nil }
+        if kept.isEmpty {
+            console.success("Removed \(folders.count) temporary folders of ended runs.")
+        } else {
+            console.warning("Some temporary folders of ended runs were kept: \(kept.map(\.path).joined(separator: " "))")
+        }
     }
 
     private func ids(_ arguments: [String]) async throws -> [String] {
