@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import WorkflowsKit
@@ -45,6 +46,30 @@ extension EngineTests {
             #expect(text.contains("status: 0"), "\(text)\n\(output.errorText)")
             #expect(try await Harness.registryTags(repository) == ["latest"])
             #expect(try await Harness.leftoverContainers().isEmpty)
+        }
+
+        @Test func aSrcLayoutProjectTheEngineCannotSeePassesAndIsPublished() async throws {
+            try await Harness.requireEngine()
+            try await Harness.requireRegistry(Harness.plainRegistry)
+            let project = try FakeRepository("workflows-it-remote-src", files: SampleProjects.srcLayout)
+            defer { project.delete() }
+            try await Harness.sh("git", ["init", "--quiet", "--initial-branch=main"], in: project.root)
+            try await Harness.sh("git", ["add", "."], in: project.root)
+            try await Harness.commit("src layout", in: project.root)
+            let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent(Harness.uniqueName("workflows-it-remote"))
+            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: mountPoint) }
+            let image = Harness.uniqueName("workflows-it-remote-src") + ":latest"
+            let repository = "\(Harness.plainRegistry)/\(Harness.uniqueName("remote"))/inventory"
+            let output = try await inPrivateNamespace(project.root, at: mountPoint, """
+                echo "mounted: $(docker run --rm -v "$PWD:/x" python:3.11-slim ls -A /x | wc -l)"
+                '\(try Harness.binary().path)' quality_pipeline publish_image --image \(image) --publish-repository \(repository)
+                echo "status: $?"
+                """)
+            await Harness.removeImage(image)
+            #expect(output.outputText.contains("mounted: 0"), "the engine saw the private checkout: \(output.outputText)")
+            #expect(output.outputText.contains("status: 0"), "\(output.outputText)\n\(output.errorText)")
+            #expect(try await Harness.registryTags(repository) == ["latest"])
         }
 
         @Test func dockerHostAndDockerContextReachTheCLIUntouched() async throws {

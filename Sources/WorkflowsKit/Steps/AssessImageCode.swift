@@ -68,7 +68,7 @@ struct AssessImageCode: Sendable {
         var module = project.arguments(for: gate)
         if keep { module += PytestJUnit.arguments(writingTo: junitPath) }
         let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
-            + ["--mount", "type=volume,source=\(tools),target=\(GateTools.folder),readonly"] + environment
+            + ["--mount", "type=volume,source=\(tools),target=\(GateTools.folder),ro"] + environment
             + ["--entrypoint", "python", gatesImage, "-m"] + module
         let start = Date()
         let result = try await docker.run(arguments, echo: false, output: .captured)
