@@ -44,8 +44,12 @@ struct Clean: Sendable {
         let deadRuns = Set(dead.map { Self.baseRunID($0.run) })
         let tags = try await ids(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", Self.assessedRepository])
         try await remove(
-            "tags of ended runs", tags.filter { deadRuns.contains(String($0.dropFirst(Self.assessedRepository.count + 1))) },
-            with: ["image", "rm"])
+            "tags of ended runs",
+            tags.filter { tag in
+                // Podman lists local images as localhost/NAME.
+                let name = tag.hasPrefix("localhost/") ? String(tag.dropFirst("localhost/".count)) : tag
+                return deadRuns.contains(String(name.dropFirst(Self.assessedRepository.count + 1)))
+            }, with: ["image", "rm"])
         // So are its temporary folders here (a killed run's gates' build context): they carry its ID.
         removeFolders(Self.temporaryFolders(of: deadRuns))
         if images {
