@@ -56,6 +56,8 @@ extension EngineTests {
                 gateVerdicts(failed) == gates.map { "\($0) \($0 == broken ? "FAILED" : "passed")" }, "\(failed.stdout)",
                 sourceLocation: sourceLocation)
             #expect(failed.stdout.contains(evidence), "\(failed.stdout)", sourceLocation: sourceLocation)
+            #expect(failed.stdout.contains("Gate tools: reusing"), "the second run reuses the tools' cache", sourceLocation: sourceLocation)
+            #expect(!failed.all.contains("pip install"), "no pip install the second time", sourceLocation: sourceLocation)
             #expect(
                 failed.stderr.contains("Quality gates failed inside \(image): \(broken)."), sourceLocation: sourceLocation)
             try await expectNothingLeft(by: failed, sourceLocation: sourceLocation)
@@ -101,6 +103,22 @@ extension EngineTests {
             #expect(run.status == 1, "\(run.all)")
             #expect(run.stdout.contains("exited with code 3"))
             #expect(run.all.contains("boom: PORT is not set"), "the container's logs are shown")
+            try await expectNothingLeft(by: run)
+        }
+
+        @Test func aContainerThatDiesWhileTheGatesRunFailsThePipelineAtOnce() async throws {
+            var files = SampleProjects.setupCfgOnly
+            files["greeter/__main__.py"] = "import sys\n\nprint(\"boom: no database\")\nsys.exit(3)\n"
+            let (repository, image) = try await project(files, name: "dies")
+            defer { repository.delete() }
+            let run = try await Harness.workflows(["quality_pipeline", "--image", image], in: repository.root)
+            await Harness.removeImage(image)
+            #expect(run.status == 1, "\(run.all)")
+            #expect(run.stdout.contains("exited with code 3"))
+            #expect(run.stdout.contains("boom: no database"))
+            let summary = run.stdout.components(separatedBy: "Summary:").last ?? ""
+            #expect(summary.range(of: "assess_image_health +failed", options: .regularExpression) != nil, "\(summary)")
+            #expect(summary.range(of: "assess_image_code +(passed|failed)", options: .regularExpression) != nil, "\(summary)")
             try await expectNothingLeft(by: run)
         }
 
