@@ -183,6 +183,7 @@ enum Harness {
 
     @discardableResult
     static func docker(_ arguments: String...) async throws -> String { try await sh("docker", arguments) }
+    static func docker(_ arguments: [String]) async throws -> String { try await sh("docker", arguments) }
 
     /// Fails the test, saying how to get one, when no engine answers.
     static func requireEngine() async throws {
@@ -215,9 +216,20 @@ enum Harness {
     /// Scoped to the run, so that another run on a shared engine cannot make a test fail.
     static func leftovers(of run: Run) async throws -> [String] {
         guard let id = runID(of: run) else { return [] }
-        let containers = try await docker("ps", "--all", "--quiet", "--filter", "label=workflows.run=\(id)")
-        let images = try await docker("image", "ls", "--all", "--quiet", "--filter", "label=workflows.run=\(id)")
-        return (containers + "\n" + images).split(separator: "\n").map(String.init)
+        var found: [String] = []
+        // The run's own label, and those of the steps beside it (health) and of the wheels' download.
+        for label in [id, "\(id)-health", "\(id)-wheels"].map({ "label=workflows.run=\($0)" }) {
+            for list in [["ps", "--all", "--quiet"], ["image", "ls", "--all", "--quiet"], ["volume", "ls", "--quiet"]] {
+                found += try await docker(list + ["--filter", label]).split(separator: "\n").map(String.init)
+            }
+        }
+        // The gate tools' install of this run, unless it is sealed (the cache that outlives the run).
+        let installs = try await docker("volume", "ls", "--quiet", "--filter", "label=workflows.cache.installer=\(id)")
+        for install in installs.split(separator: "\n").map(String.init) {
+            let seals = try await docker("volume", "ls", "--quiet", "--filter", "label=workflows.cache.tools=\(install)")
+            if seals.isEmpty { found.append(install) }
+        }
+        return found
     }
 
     static func uniqueName(_ prefix: String) -> String {

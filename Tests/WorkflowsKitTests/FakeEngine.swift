@@ -29,8 +29,15 @@ final class FakeEngine: @unchecked Sendable {
     var builtDockerfile = ""
     /// Whether `docker exec` of the health probe passes.
     var probeSucceeds = false
-    /// Whether a gate-tools image is already cached.
+    /// Whether sealed gate tools are already cached (a seal not created in this engine's life then names
+    /// `cachedTools`).
     var toolsCached = true
+    static let cachedTools = "workflows-gate-tools-cached"
+    /// The volumes created, by name, with their labels. `volume create` of an existing name keeps the
+    /// first one's labels, as Docker does.
+    var volumes: [String: [String: String]] = [:]
+    /// Whether `pip install` of the gates' tools fails.
+    var toolsInstallFails = false
     private var polls = 0
 
     static func state(_ status: String, health: String?, exitCode: Int = 0, probe: String = "probe said no") -> String {
@@ -80,6 +87,10 @@ final class FakeEngine: @unchecked Sendable {
             return .ok(state)
         case "run" where arguments.contains("--detach"):
             return .ok("c0ffee")
+        case "run" where arguments.last == GateTools.installScript:
+            return toolsInstallFails ? .fail(1, stderr: "ERROR: No matching distribution found for black==99") : .ok()
+        case "volume":
+            return volume(Array(arguments.dropFirst()))
         case "exec":
             return probeSucceeds ? .ok() : .fail(1, stderr: "connection refused")
         case "logs":
@@ -94,6 +105,46 @@ final class FakeEngine: @unchecked Sendable {
         case "push":
             let tag = arguments.last?.split(separator: ":").last ?? ""
             return .ok("\(tag): digest: sha256:\(String(repeating: "b", count: 64)) size: 1570")
+        default:
+            return .ok()
+        }
+    }
+
+    private func volume(_ arguments: [String]) -> ProcessOutput {
+        switch arguments.first {
+        case "create":
+            guard let name = arguments.last else { return .fail() }
+            var labels: [String: String] = [:]
+            for (index, word) in arguments.enumerated() where word == "--label" && index + 1 < arguments.count {
+                let pair = arguments[index + 1].split(separator: "=", maxSplits: 1).map(String.init)
+                labels[pair[0]] = pair.count > 1 ? pair[1] : ""
+            }
+            if volumes[name] == nil { volumes[name] = labels }
+            return .ok(name)
+        case "inspect":
+            guard let formatIndex = arguments.firstIndex(of: "--format"), formatIndex + 1 < arguments.count else {
+                return .fail()
+            }
+            let format = arguments[formatIndex + 1]
+            let names = Array(arguments[(formatIndex + 2)...])
+            let known = { (name: String) in self.volumes[name] != nil || (self.toolsCached && name.hasPrefix("workflows-gate-")) }
+            guard names.allSatisfy(known) else { return .fail(1, stderr: "Error: no such volume") }
+            if format.contains(GateTools.toolsLabelKey) {
+                return .ok(names.map { volumes[$0]?[GateTools.toolsLabelKey] ?? Self.cachedTools }.joined(separator: "\n"))
+            }
+            return .ok(names.joined(separator: "\n"))
+        case "ls":
+            // Only what carries the filtered run label: the cleanup must ask for its own run's things.
+            if let filter = arguments.first(where: { $0.hasPrefix("label=workflows.run=") }) {
+                return .ok("volume-" + filter.dropFirst("label=workflows.run=".count))
+            }
+            guard let filter = arguments.first(where: { $0.hasPrefix("label=") }) else { return .ok() }
+            let pair = filter.dropFirst("label=".count).split(separator: "=", maxSplits: 1).map(String.init)
+            let names = volumes.filter { pair.count == 2 ? $0.value[pair[0]] == pair[1] : $0.value[pair[0]] != nil }.keys
+            return .ok(names.sorted().joined(separator: "\n"))
+        case "rm":
+            for name in arguments.dropFirst() where !name.hasPrefix("--") { volumes[name] = nil }
+            return .ok()
         default:
             return .ok()
         }

@@ -20,13 +20,17 @@ import Testing
         #expect(status == 1)
         let gateRuns = runner.argvs().filter { $0.first == "run" && $0.contains("--name") }
         #expect(gateRuns.count == 5)
-        let black = try #require(gateRuns.first)
+        let black = try #require(gateRuns.first { $0.contains("workflows-testrun-black") })
         #expect(Array(black.prefix(8)) == [
             "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
             "--label", RunResources.ownerLabel,
         ])
-        #expect(black[8] == "--mount" && black[9].hasPrefix("type=volume,source=workflows-gate-tools-")
-            && black[9].hasSuffix(",target=/tmp/workflows-gates,ro"), "ro: Podman 4 refuses readonly")
+        #expect(black[8] == "--mount" && black[9] == "type=volume,source=\(FakeEngine.cachedTools),target=/tmp/workflows-gates,ro",
+                "the sealed tools, ro: Podman 4 refuses readonly")
+        #expect(black[10] == "--mount" && black[11].hasPrefix("type=volume,source=workflows-gate-caches-")
+            && black[11].hasSuffix(",target=/tmp/workflows-shared"), "the shared caches, read-write")
+        #expect(black.contains("PYTHONPYCACHEPREFIX=/tmp/workflows-shared/pycache"))
+        #expect(black.contains("PYTHONDONTWRITEBYTECODE="), "overrides the image's own, so that bytecode is kept")
         #expect(black.contains("PYTHONPATH=/tmp/workflows-gates/site-packages"))
         #expect(Array(black.suffix(8)) == [
             "--entrypoint", "python", "workflows-gates:testrun", "-m", "black", "--check", "thenumbers", "tests",
@@ -49,8 +53,9 @@ import Testing
         #expect(build.prefix(4) == ["build", "--force-rm", "--tag", "workflows-gates:testrun"])
         #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" })
         let mounts = argvs.flatMap { argv in argv.indices.filter { argv[$0] == "--mount" }.map { argv[$0 + 1] } }
-        #expect(!mounts.isEmpty && mounts.allSatisfy { $0.hasPrefix("type=volume,source=workflows-gate-tools-") },
-                "only the tools' named volume, which lives in the engine: \(mounts)")
+        #expect(!mounts.isEmpty && mounts.allSatisfy {
+            $0.hasPrefix("type=volume,source=workflows-gate-tools-") || $0.hasPrefix("type=volume,source=workflows-gate-caches-")
+        }, "only the tools' and the caches' named volumes, which live in the engine: \(mounts)")
         #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
         let dockerfile = AssessImageCode.dockerfile(
             image: "workflows-assessed:testrun", user: "thenumbers",
@@ -60,14 +65,8 @@ import Testing
         #expect(AssessImageCode.environment(imagePythonPath: "/srv/src").contains("PYTHONPATH=/tmp/workflows-gates/site-packages:/srv/src"))
         #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
         #expect(!dockerfile.contains("USER root"))
-        let tools = GateTools.dockerfile(
-            image: "workflows-assessed:testrun", user: "thenumbers", key: "k", requirements: ["requirements-test.txt"])
-        #expect(tools.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.cache=gate-tools workflows.cache.key=k\n"))
-        #expect(tools.contains("--constraint /tmp/workflows-gates/constraints.txt"))
-        #expect(tools.contains("--requirement /tmp/workflows-gates/requirements/requirements-test.txt"))
-        #expect(!tools.contains("workflows.run"), "the cache outlives the run: the run's cleanup must not remove it")
+        #expect(!argvs.contains { $0.contains(GateTools.installScript) }, "sealed tools are reused, not installed")
     }
-
     @Test func theBuildContextHoldsTheInputsWithoutLitter() throws {
         let root = try repository()
         let engine = FakeEngine()
@@ -88,30 +87,94 @@ import Testing
         #expect(!fileManager.fileExists(atPath: folder.appendingPathComponent("inputs/tests/__pycache__").path))
     }
 
-    @Test func theGateToolsAreBuiltOnceUnderAKeyOfWhatDecidesThem() async throws {
+    func gateTools(_ root: URL, engine: FakeEngine, runID: String = "r") throws -> GateTools {
+        let console = try CapturedConsole().console
+        return GateTools(
+            project: try ProjectLoader.load(root: root),
+            docker: DockerCLI(executable: "docker", runner: engine.runner, console: console),
+            console: console, resources: RunResources(
+                runID: runID, cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
+                runner: engine.runner, dockerExecutable: "docker"))
+    }
+
+    @Test func theGateToolsAreInstalledOnceIntoAVolumeThatASealNames() async throws {
         let engine = FakeEngine()
         engine.toolsCached = false
         let root = try repository()
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
         #expect(status == 0, "\(console.all)")
-        let builds = engine.runner.argvs().filter { $0.first == "build" }
-        #expect(builds.count == 2)
-        let toolsTag = try #require(builds.first?.first { $0.hasPrefix("workflows-gate-tools:") })
-        #expect(console.stdout.contains("Gate tools: installing them once into \(toolsTag)"))
-        #expect(!engine.runner.argvs().contains(["image", "rm", toolsTag]), "the cache outlives the run")
+        let commands = engine.runner.commands.filter { $0.executable == "docker" }
+        let install = try #require(commands.first { $0.arguments.last == GateTools.installScript })
+        let args = install.arguments
+        #expect(Array(args.prefix(5)) == ["run", "--rm", "--interactive", "--user", "root"],
+                "root in the container writes the volume; stdin carries the requirement files")
+        let toolsMount = try #require(args.first { $0.hasSuffix(",target=/tmp/workflows-gates") })
+        let volume = String(toolsMount.dropFirst("type=volume,source=".count).prefix { $0 != "," })
+        #expect(volume.hasPrefix("workflows-gate-tools-") && volume.hasSuffix("-testrun"), "a volume of the run's own: \(volume)")
+        #expect(args.contains { $0.hasPrefix("type=volume,source=workflows-gate-caches-") })
+        #expect(!args.contains { $0.contains(ToolWheels.folder) }, "no wheels were fetched: assess_image_code ran alone")
+        let spec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(install.standardInput))
+        #expect(spec.files["requirements-test.txt"] == "black==1\nisort==1\nflake8==1\nmypy==1\npytest==1\n")
+        #expect(spec.requirements == ["requirements-test.txt"] && spec.target == "/tmp/workflows-gates/site-packages")
+        #expect(spec.caches == ["/tmp/workflows-shared/mypy", "/tmp/workflows-shared/pycache"] && spec.wheels == nil)
+        #expect(console.stdout.contains("Gate tools: installing them once into \(volume)"))
+        // The seal names the install, which outlives the run; the install's own volume says who made it.
+        let seal = String(volume.dropLast("-testrun".count))
+        #expect(engine.volumes[seal]?[GateTools.toolsLabelKey] == volume)
+        #expect(engine.volumes[volume]?[GateTools.installerLabelKey] == "testrun")
+        #expect(engine.volumes[volume]?["workflows.owner"] == RunResources.ownerLabel.dropFirst("workflows.owner=".count).description)
+        #expect(!engine.runner.argvs().contains(["volume", "rm", "--force", volume]), "the cache outlives the run")
+        let sealing = try #require(commands.firstIndex { $0.arguments.prefix(2) == ["volume", "create"] && $0.arguments.last == seal })
+        #expect(sealing > (try #require(commands.firstIndex { $0 == install })), "sealed only after the install")
 
-        engine.toolsCached = true
         let (again, reuse) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
         #expect(again == 0)
-        #expect(reuse.stdout.contains("Gate tools: reusing \(toolsTag)"))
+        #expect(reuse.stdout.contains("Gate tools: reusing \(volume)"))
+        #expect(engine.runner.argvs().filter { $0.last == GateTools.installScript }.count == 1)
+    }
 
-        let project = try ProjectLoader.load(root: root)
-        let console2 = try CapturedConsole().console
-        let tools = GateTools(
-            project: project, docker: DockerCLI(executable: "docker", runner: engine.runner, console: console2),
-            console: console2, resources: RunResources(
-                runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
-                runner: engine.runner, dockerExecutable: "docker"))
+    @Test func theInstallScriptConstrainsToTheImageAndTriesTheFetchedWheelsFirst() {
+        let script = GateTools.installScript
+        #expect(script.contains(#""--constraint", os.path.join(work, "constraints.txt")"#))
+        #expect(script.contains("metadata.distributions()"), "the image's own versions are the constraints")
+        #expect(script.contains(#"["--no-index", "--find-links", wheels]"#))
+        #expect(script.contains(#""--no-compile", "--target""#))
+        #expect(script.contains("0o1777"), "the image's user writes the shared caches")
+    }
+
+    @Test func aFailedInstallRemovesItsVolumeAndSealsNothing() async throws {
+        let engine = FakeEngine()
+        engine.toolsCached = false
+        engine.toolsInstallFails = true
+        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: try repository())
+        #expect(status == 1)
+        #expect(console.stderr.contains("Installing the gates' tools into a container of the image failed."))
+        let removed = engine.runner.argvs().filter { $0.prefix(3) == ["volume", "rm", "--force"] }.map { $0[3] }
+        #expect(removed.contains { $0.hasPrefix("workflows-gate-tools-") && $0.hasSuffix("-testrun") })
+        #expect(!engine.volumes.values.contains { $0[GateTools.toolsLabelKey] != nil }, "no seal")
+        #expect(!engine.runner.argvs().contains { $0.first == "run" && $0.contains("--name") }, "no gate ran")
+    }
+
+    @Test func aRunThatSealsSecondUsesTheFirstRunsToolsAndRemovesItsOwn() async throws {
+        let engine = FakeEngine()
+        engine.toolsCached = false
+        let root = try repository()
+        let tools = try gateTools(root, engine: engine)
+        let key = try tools.cacheKey(imageFacts: "", user: "thenumbers")
+        // Another run sealed the same key while this one installed.
+        let seal = GateTools.namePrefix + key
+        engine.volumes[seal] = [GateTools.toolsLabelKey: "\(seal)-other"]
+        engine.volumes["\(seal)-other"] = [:]
+        let prepared = try await tools.install(
+            into: "\(seal)-r", seal: seal, caches: GateTools.cachesPrefix + key, image: "workflows-assessed:r", key: key,
+            prefetchKey: nil, wheels: nil)
+        #expect(prepared.volume == "\(seal)-other")
+        #expect(engine.runner.argvs().contains(["volume", "rm", "--force", "\(seal)-r"]))
+    }
+
+    @Test func theKeyChangesWithWhatDecidesTheTools() throws {
+        let root = try repository()
+        let tools = try gateTools(root, engine: FakeEngine())
         let key = try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app")
         #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app") == key)
         #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.4", user: "app") != key)

@@ -42,6 +42,9 @@ final class RecordingRunner: ProcessRunning, @unchecked Sendable {
 
     var commands: [Command] { lock.withLock { recorded } }
 
+    /// Forgets what was recorded.
+    func reset() { lock.withLock { recorded = [] } }
+
     /// The argument vectors of the commands run with `executable`.
     func argvs(_ executable: String = "docker") -> [[String]] {
         commands.filter { $0.executable == executable }.map(\.arguments)

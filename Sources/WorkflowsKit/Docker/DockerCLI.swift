@@ -68,8 +68,8 @@ public struct DockerCLI: Sendable {
         try await ImageConfig.find(image, docker: self)?.id
     }
 
-    /// Removes the containers and images that carry `label`, then the temporary `tags`; quiet, best effort.
-    /// Sweeps again while something is left: a container may have been starting during the first sweep.
+    /// Removes the containers, images and volumes that carry `label`, then the temporary `tags`; quiet, best
+    /// effort. Sweeps again after removing a container: another may have been starting during the sweep.
     public static func removeEverything(
         labelled label: String, tags: [String], executable: String, runner: any ProcessRunning
     ) {
@@ -77,19 +77,20 @@ public struct DockerCLI: Sendable {
             (["ps", "--all", "--quiet", "--filter", "label=\(label)"], ["rm", "--force", "--volumes"]),
             // --all: an interrupted legacy build leaves labelled intermediate images that hold their parents.
             (["image", "ls", "--all", "--quiet", "--filter", "label=\(label)"], ["image", "rm", "--force"]),
+            (["volume", "ls", "--quiet", "--filter", "label=\(label)"], ["volume", "rm", "--force"]),
         ]
         for _ in 0..<3 {
-            var removedSomething = false
-            for query in queries {
+            var removedContainers = false
+            for (index, query) in queries.enumerated() {
                 guard let answer = try? runner.runBlocking(Command(executable, query.list)), answer.succeeded else {
                     continue
                 }
                 let ids = Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init)))
                 guard !ids.isEmpty else { continue }
                 _ = try? runner.runBlocking(Command(executable, query.remove + ids.sorted()))
-                removedSomething = true
+                if index == 0 { removedContainers = true }
             }
-            if !removedSomething { break }
+            if !removedContainers { break }
         }
         if !tags.isEmpty { _ = try? runner.runBlocking(Command(executable, ["image", "rm"] + tags)) }
     }

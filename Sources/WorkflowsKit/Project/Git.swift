@@ -20,14 +20,15 @@ public struct Git: Sendable {
     /// nil outside a git repository (or without git).
     public func facts() async -> Facts? {
         guard let commit = await answer(["rev-parse", "--verify", "HEAD"]) else { return nil }
+        // Independent questions, asked at once.
+        async let branch = answer(["rev-parse", "--abbrev-ref", "HEAD"])
+        async let describe = answer(["describe", "--tags"])
+        async let exactTag = headTag()
+        async let origin = answer(["remote", "get-url", "origin"])
+        async let status = answer(["status", "--porcelain"])
         return Facts(
-            commit: commit,
-            branch: await answer(["rev-parse", "--abbrev-ref", "HEAD"]) ?? "HEAD",
-            describe: await answer(["describe", "--tags"]),
-            exactTag: await headTag(),
-            origin: await answer(["remote", "get-url", "origin"]),
-            dirty: await answer(["status", "--porcelain"]) != nil
-        )
+            commit: commit, branch: await branch ?? "HEAD", describe: await describe, exactTag: await exactTag,
+            origin: await origin, dirty: await status != nil)
     }
 
     /// Of the tags at HEAD, the one to publish: the highest stable version, else the highest

@@ -11,6 +11,8 @@ struct AssessImageCode: Sendable {
     var console: Console
     var resources: RunResources
     var details: StepDetails
+    /// The wheels being fetched beside the build, when the pipeline started that.
+    var wheels: ToolWheels.Prefetch? = nil
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -25,11 +27,13 @@ struct AssessImageCode: Sendable {
         let assessed = "\(Clean.assessedRepository):\(resources.runID)"
         let gatesImage = "workflows-gates:\(resources.runID)"
         try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
+            async let cpus = engineCPUs()
             guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
                 throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
             }
-            let tools = try await GateTools(project: project, docker: docker, console: console, resources: resources)
-                .prepare(image: assessed, user: config.user)
+            // The tools (a short facts run, then reuse or install) while the tests travel into the gates' image.
+            async let preparing = GateTools(project: project, docker: docker, console: console, resources: resources)
+                .prepare(image: assessed, user: config.user, wheels: wheels)
             try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
             // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
             let build = try await docker.run(
@@ -41,11 +45,12 @@ struct AssessImageCode: Sendable {
                     .failed, "Copying the tests and the gates' configuration into a copy of \(image) failed.",
                     remedy: "The build's output is above.")
             }
+            let tools = try await preparing
             let runs = try await ParallelGates(
-                limit: await engineCPUs(), console: console, cancellator: resources.cancellator
+                limit: await cpus, console: console, cancellator: resources.cancellator
             ).run(project.gates) { [docker, resources, project] gate in
                 try await Self.runGate(
-                    gate, in: gatesImage, tools: tools.volume, environment: Self.environment(imagePythonPath: config.pythonPath),
+                    gate, in: gatesImage, tools: tools, environment: Self.environment(imagePythonPath: config.pythonPath),
                     project: project, docker: docker, resources: resources)
             }
             details.record(gates: runs.map { $0.report(sourceRoot: project.sourceRoot, workingDirectory: config.workingDirectory) })
@@ -60,7 +65,7 @@ struct AssessImageCode: Sendable {
     /// One gate in its own container. pytest's container is kept until its JUnit XML is copied out
     /// (`docker cp`, which works against a remote engine too); the others go with `--rm`.
     static func runGate(
-        _ gate: Gate, in gatesImage: String, tools: String, environment: [String], project: Project,
+        _ gate: Gate, in gatesImage: String, tools: GateTools.Prepared, environment: [String], project: Project,
         docker: DockerCLI, resources: RunResources
     ) async throws -> GateRun {
         let name = "workflows-\(resources.runID)-\(gate.name)"
@@ -68,7 +73,9 @@ struct AssessImageCode: Sendable {
         var module = project.arguments(for: gate)
         if keep { module += PytestJUnit.arguments(writingTo: junitPath) }
         let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
-            + ["--mount", "type=volume,source=\(tools),target=\(GateTools.folder),ro"] + environment
+            + ["--mount", "type=volume,source=\(tools.volume),target=\(GateTools.folder),ro"]
+            + ["--mount", "type=volume,source=\(tools.caches),target=\(GateTools.cachesFolder)"]
+            + environment
             + ["--entrypoint", "python", gatesImage, "-m"] + module
         let start = Date()
         let result = try await docker.run(arguments, echo: false, output: .captured)
@@ -136,13 +143,16 @@ struct AssessImageCode: Sendable {
     }
 
     /// The gates' environment: the tools from their volume first on the path (the image's own
-    /// `PYTHONPATH` after them), their caches in a folder the image's user makes in /tmp, no bytecode.
+    /// `PYTHONPATH` after them); bytecode and mypy's cache in the caches the runs share (`GateTools`), never
+    /// beside the sources (an empty `PYTHONDONTWRITEBYTECODE` overrides the image's own); the other tools'
+    /// caches in a folder of the container's own.
     static func environment(imagePythonPath: String?) -> [String] {
         let tools = GateTools.folder + "/site-packages"
         let path = [tools, imagePythonPath].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
         return [
-            "PYTHONPATH=\(path)", "PYTHONDONTWRITEBYTECODE=1", "XDG_CACHE_HOME=/tmp/workflows-caches",
-            "MYPY_CACHE_DIR=/tmp/workflows-caches/mypy", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
+            "PYTHONPATH=\(path)", "PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)",
+            "XDG_CACHE_HOME=/tmp/workflows-caches",
+            "MYPY_CACHE_DIR=\(GateTools.mypyCacheFolder)", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
             "PYTEST_ADDOPTS=-p no:cacheprovider",
         ].flatMap { ["--env", $0] }
     }

@@ -31,7 +31,9 @@ struct Clean: Sendable {
         try await docker.requireEngine()
         let containers = try await leftovers(kind: "container", list: ["ps", "--all", "--quiet"])
         let runImages = try await leftovers(kind: "image", list: ["image", "ls", "--all", "--quiet"])
-        let (dead, alive) = Self.split(containers + runImages)
+        let runVolumes = try await leftovers(kind: "volume", list: ["volume", "ls", "--quiet"])
+        let installs = try await unsealedInstalls()
+        let (dead, alive) = Self.split(containers + runImages + runVolumes + installs)
         for leftover in alive {
             console.info("Kept: \(leftover.id.prefix(12)) of run \(leftover.run), whose process \(leftover.owner) is alive.")
         }
@@ -39,6 +41,9 @@ struct Clean: Sendable {
         let deadImages = runImages.filter { dead.contains($0) }.map(\.id)
         try await remove("containers of ended runs", deadContainers, with: ["rm", "--force", "--volumes"])
         try await remove("images of ended runs", deadImages, with: ["image", "rm", "--force"])
+        try await remove(
+            "volumes of ended runs", (runVolumes + installs).filter { dead.contains($0) }.map(\.id),
+            with: ["volume", "rm", "--force"])
         // The run's own tag of the image it assessed carries no label of ours, only the run's ID: it goes
         // when that run is known dead. (A run killed before it labelled anything cannot be known dead.)
         let deadRuns = Set(dead.map { Self.baseRunID($0.run) })
@@ -60,24 +65,40 @@ struct Clean: Sendable {
             try await remove("dangling images of earlier builds of \(repository)", dangling, with: ["image", "rm"])
         }
         if caches {
-            let cached = try await ids([
-                "image", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)=\(GateTools.labelValue)",
-            ])
+            // Images: the tools' caches of earlier versions of workflows.
+            let cached = try await ids(["image", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)"])
             // Without --force: a cache that a live run's container uses is refused by the engine, and kept.
-            try await remove("gate tools caches", cached, with: ["image", "rm"])
-            let volumes = try await ids([
-                "volume", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)=\(GateTools.labelValue)",
-            ])
-            try await remove("gate tools volumes", volumes, with: ["volume", "rm"])
+            try await remove("gate tools images", cached, with: ["image", "rm"])
+            let volumes = try await ids(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)"])
+            try await remove("gate tools volumes (tools, their seals, mypy's caches)", volumes, with: ["volume", "rm"])
         }
     }
 
     /// Everything of `kind` that carries a run label, with its run and owner.
     private func leftovers(kind: String, list: [String]) async throws -> [Leftover] {
-        let found = try await ids(list + ["--filter", "label=\(DockerCLI.runLabelKey)"])
+        try await labelled(kind: kind, list: list, runLabel: DockerCLI.runLabelKey)
+    }
+
+    /// The gate tools' installs that no seal names (`GateTools`): their installer's run and owner.
+    private func unsealedInstalls() async throws -> [Leftover] {
+        let installs = try await labelled(
+            kind: "volume", list: ["volume", "ls", "--quiet"], runLabel: GateTools.installerLabelKey)
+        guard !installs.isEmpty else { return [] }
+        let seals = try await ids(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.toolsLabelKey)"])
+        let sealed = seals.isEmpty ? "" : try await docker.query(
+            ["volume", "inspect", "--format", "{{index .Labels \"\(GateTools.toolsLabelKey)\"}}"] + seals
+        ).outputText
+        let named = Set(sealed.split(whereSeparator: \.isNewline).map(String.init))
+        return installs.filter { !named.contains($0.id) }
+    }
+
+    /// Everything of `kind` that carries `runLabel`, with that label's value as its run, and its owner.
+    private func labelled(kind: String, list: [String], runLabel: String) async throws -> [Leftover] {
+        let found = try await ids(list + ["--filter", "label=\(runLabel)"])
         guard !found.isEmpty else { return [] }
-        let format = "{{.Id}} {{index .Config.Labels \"\(DockerCLI.runLabelKey)\"}} "
-            + "{{index .Config.Labels \"\(DockerCLI.ownerLabelKey)\"}}"
+        // Volumes have a name and top-level labels; containers and images an ID and labels in their config.
+        let (id, labels) = kind == "volume" ? ("{{.Name}}", ".Labels") : ("{{.Id}}", ".Config.Labels")
+        let format = "\(id) {{index \(labels) \"\(runLabel)\"}} {{index \(labels) \"\(DockerCLI.ownerLabelKey)\"}}"
         let answer = try await docker.query([kind, "inspect", "--format", format] + found)
         // An item removed meanwhile makes inspect fail for it alone: the others are still answered.
         return answer.outputText.split(whereSeparator: \.isNewline).compactMap { line in

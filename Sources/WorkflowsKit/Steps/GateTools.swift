@@ -1,81 +1,212 @@
 import Foundation
 
-/// The gates' tools, installed once into an image of their own and reused by every later run: keyed by
+/// The gates' tools, installed once into a volume of the engine and reused by every later run: keyed by
 /// what decides them (the test requirements' text, the tools pinned nowhere, the image's Python, platform,
-/// user and installed distributions), so that a `--no-cache` rebuild of an unchanged app reuses it and a
-/// changed requirement builds a new one. Never in the production image, no bind mounts; labelled
-/// `workflows.cache=gate-tools` so that `workflows clean --caches` finds it.
+/// user and installed distributions), so that a `--no-cache` rebuild of an unchanged app reuses them and a
+/// changed requirement installs new ones. Never in the production image, no bind mounts (a volume lives in
+/// the engine, remote ones too); everything labelled `workflows.cache=gate-tools`, which
+/// `workflows clean --caches` removes.
+///
+/// A run installs into a volume of its own (`workflows-gate-tools-KEY-RUN`) and then seals it: a second,
+/// empty volume named for the key (`workflows-gate-tools-KEY`) whose label names the first. Only a sealed
+/// install is ever reused, so a run killed mid-install leaves nothing that a later run trusts, and two runs
+/// installing at once do not write into the same folder (the one that seals second uses the first one's
+/// tools and removes its own).
 struct GateTools: Sendable {
-    static let repository = "workflows-gate-tools"
     static let labelKey = "workflows.cache"
     static let labelValue = "gate-tools"
-    /// Where the tools live in the tools image and, copied from it, in the gates' image.
+    /// On a seal: the volume that holds the sealed tools.
+    static let toolsLabelKey = "workflows.cache.tools"
+    /// On a seal: `ToolWheels.key`, so that a later build knows there is no need to fetch wheels.
+    static let prefetchLabelKey = "workflows.cache.prefetch"
+    /// On an install's own volume: the run that made it (until sealed, `workflows clean` removes it once
+    /// that run's process is gone).
+    static let installerLabelKey = "workflows.cache.installer"
+    static let namePrefix = "workflows-gate-tools-"
+    static let cachesPrefix = "workflows-gate-caches-"
+    /// Where the gates mount the tools (read-only).
     static let folder = "/tmp/workflows-gates"
-    /// Bumped when the tools image's layout changes, so that old caches are not reused.
-    static let format = "1"
+    /// Where every gate mounts the caches the runs of a key share (read-write): mypy's incremental cache
+    /// and Python's bytecode (`PYTHONPYCACHEPREFIX`), both named by `AssessImageCode.environment`.
+    static let cachesFolder = "/tmp/workflows-shared"
+    static var mypyCacheFolder: String { cachesFolder + "/mypy" }
+    static var bytecodeFolder: String { cachesFolder + "/pycache" }
+    /// Bumped when the tools' layout changes, so that old caches are not reused.
+    static let format = "2"
 
     var project: Project
     var docker: DockerCLI
     var console: Console
     var resources: RunResources
 
-    /// The prepared tools: the cached image, and the volume the gates mount them from.
+    /// The prepared tools: the volume every gate mounts read-only, and the caches for this key, which the
+    /// gates mount read-write. Both kinds of cache file are written atomically and checked before use
+    /// (mypy's against the source's hash, bytecode against the source's time and size, as Python always
+    /// does), so a shared cache never changes a verdict, only the time to reach it; and the tools are
+    /// installed without bytecode, which the first gates to import them write here.
     struct Prepared: Sendable, Equatable {
-        var image: String
         var volume: String
+        var caches: String
     }
 
-    /// The tools for `image` (an image reference of the run's own), built when no cache has its key, and
-    /// the named volume that holds them for the gates' containers: a volume lives in the engine (a remote
-    /// engine has it too, unlike a bind mount), and mounting it costs nothing, where copying the tools
-    /// into each run's gates image took seconds. An empty named volume is filled from the image at its
-    /// mount point on first use, by Docker and Podman alike. Also checks, in the same short run, that the
-    /// sources the linters read and that do not travel with the tests are in the image.
-    func prepare(image: String, user: String) async throws -> Prepared {
+    /// The tools for `image` (an image reference of the run's own): reused when a sealed install has the
+    /// key, else installed, from the wheels that `wheels` fetched during the build when it did. Also checks,
+    /// in the same short run that reads the key's facts, that the sources the linters read and that do not
+    /// travel with the tests are in the image.
+    func prepare(image: String, user: String, wheels: ToolWheels.Prefetch?) async throws -> Prepared {
         let facts = try await imageFacts(image)
         let key = try cacheKey(imageFacts: facts, user: user)
-        let tag = "\(Self.repository):\(key)"
-        let volume = "\(Self.repository)-\(key)"
-        if try await docker.imageID(tag) != nil {
-            console.info("Gate tools: reusing \(tag), cached for these requirements and this image's Python.")
-        } else {
-            console.info("Gate tools: installing them once into \(tag); later runs reuse it.")
-            try await build(tag, base: image, user: user, key: key)
+        let seal = Self.namePrefix + key
+        let caches = Self.cachesPrefix + key
+        if let volume = try await sealedVolume(seal), try await volumesExist([volume, caches]) {
+            console.info("Gate tools: reusing \(volume), installed for these requirements and this image's Python.")
+            return Prepared(volume: volume, caches: caches)
         }
-        guard !(try await docker.query(["volume", "inspect", volume])).succeeded else {
-            return Prepared(image: tag, volume: volume)
+        let fetched = await wheels?.fetched()
+        if case .failed(let reason) = fetched?.outcome {
+            console.info("Gate tools: the wheels could not be fetched during the build (\(reason)).")
         }
-        let label = "\(Self.labelKey)=\(Self.labelValue)"
-        let created = try await docker.run(["volume", "create", "--label", label, volume], output: .captured)
-        let filled = created.succeeded
-            ? try await docker.run(
-                ["run", "--rm"] + resources.labelArguments
-                    + ["--mount", "type=volume,source=\(volume),target=\(Self.folder)", "--entrypoint", "python", tag,
-                       "-c", "pass"], output: .captured)
-            : created
-        guard filled.succeeded else {
-            _ = try? await docker.query(["volume", "rm", "--force", volume])
-            throw WorkflowsError(
-                .failed, "Could not fill the volume \(volume) with the gates' tools: \(filled.errorText)",
-                remedy: "Check the engine's free space; 'workflows clean --caches' removes old tools.")
-        }
-        return Prepared(image: tag, volume: volume)
+        let volume = seal + "-" + resources.runID
+        let wheelsVolume = fetched?.outcome.volume
+        console.info("Gate tools: installing them once into \(volume)"
+            + (wheelsVolume == nil ? "" : ", from the wheels fetched during the build") + "; later runs reuse them.")
+        var prefetchKey = fetched?.key
+        if prefetchKey == nil { prefetchKey = await ToolWheels.key(project: project, docker: docker) }
+        return try await install(
+            into: volume, seal: seal, caches: caches, image: image, key: key, prefetchKey: prefetchKey,
+            wheels: wheelsVolume)
     }
 
-    private func build(_ tag: String, base image: String, user: String, key: String) async throws {
-        let folder = resources.temporaryFolder("gate-tools")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try stage(in: folder, base: image, user: user, key: key)
-        let build = try await docker.run(["build", "--force-rm", "--tag", tag, folder.path])
-        guard build.succeeded else {
-            let requirements = project.testRequirements.isEmpty
-                ? "the gates' tools" : project.testRequirements.joined(separator: ", ")
-            throw WorkflowsError(
-                .failed, "Installing the gates' tools into a copy of the image failed.",
-                remedy: "pip's output is above: check the pins in \(requirements) (they must agree with the "
-                    + "image's own packages), and that the image has python with pip.")
+    /// The volume a seal names, if the seal exists.
+    private func sealedVolume(_ seal: String) async throws -> String? {
+        let answer = try await docker.query(["volume", "inspect", "--format", "{{index .Labels \"\(Self.toolsLabelKey)\"}}", seal])
+        let name = answer.outputText
+        return answer.succeeded && !name.isEmpty && name != "<no value>" ? name : nil
+    }
+
+    private func volumesExist(_ names: [String]) async throws -> Bool {
+        try await docker.query(["volume", "inspect", "--format", "{{.Name}}"] + names).succeeded
+    }
+
+    func install(
+        into volume: String, seal: String, caches: String, image: String, key: String, prefetchKey: String?,
+        wheels: String?
+    ) async throws -> Prepared {
+        let cacheLabels = ["--label", "\(Self.labelKey)=\(Self.labelValue)", "--label", "\(Self.labelKey).key=\(key)"]
+        let mine = cacheLabels + ["--label", RunResources.ownerLabel, "--label", "\(Self.installerLabelKey)=\(resources.runID)"]
+        let sealed = OnceFlag()
+        let executable = docker.executable
+        return try await resources.withCleanup({ runner in
+            if !sealed.isSet { _ = try? runner.runBlocking(Command(executable, ["volume", "rm", "--force", volume])) }
+        }) {
+            for (name, labels) in [(volume, mine), (caches, cacheLabels)] {
+                let created = try await docker.query(["volume", "create"] + labels + [name])
+                // Podman refuses to create an existing volume, Docker returns it: both are fine for the caches.
+                guard created.succeeded || name == caches else {
+                    throw WorkflowsError(.failed, "Could not create the volume \(name) for the gates' tools: \(created.errorText)",
+                        remedy: "Check the engine's free space; 'workflows clean --caches' removes old tools.")
+                }
+            }
+            let spec = try installSpec(wheels: wheels)
+            let mounts = [
+                "--mount", "type=volume,source=\(volume),target=\(Self.folder)",
+                "--mount", "type=volume,source=\(caches),target=\(Self.cachesFolder)",
+            ] + (wheels.map { ["--mount", "type=volume,source=\($0),target=\(ToolWheels.folder),ro"] } ?? [])
+            let installed = try await docker.run(
+                ["run", "--rm", "--interactive", "--user", "root"] + resources.labelArguments + mounts
+                    + ["--entrypoint", "python", image, "-c", Self.installScript],
+                echo: false, input: spec)
+            guard installed.succeeded else {
+                let requirements = project.testRequirements.isEmpty
+                    ? "the gates' tools" : project.testRequirements.joined(separator: ", ")
+                throw WorkflowsError(
+                    .failed, "Installing the gates' tools into a container of the image failed.",
+                    remedy: "pip's output is above: check the pins in \(requirements) (they must agree with the "
+                        + "image's own packages), and that the image has python with pip.")
+            }
+            let sealLabels = cacheLabels + ["--label", "\(Self.toolsLabelKey)=\(volume)"]
+                + (prefetchKey.map { ["--label", "\(Self.prefetchLabelKey)=\($0)"] } ?? [])
+            _ = try await docker.query(["volume", "create"] + sealLabels + [seal])
+            guard let winner = try await sealedVolume(seal) else {
+                throw WorkflowsError(.failed, "Could not seal the gates' tools in \(volume) with the volume \(seal).",
+                    remedy: "Check the engine; 'workflows clean --caches' removes half-made tools.")
+            }
+            if winner == volume {
+                sealed.raise()
+            } else {
+                // Another run sealed the same tools first: use those; the cleanup removes this run's copy.
+                console.info("Gate tools: another run installed them first; using \(winner).")
+            }
+            return Prepared(volume: winner, caches: caches)
         }
     }
+
+    /// What the install script reads on its standard input: the requirement files by path, the tools,
+    /// where to install, and the wheels' folder when there is one.
+    func installSpec(wheels: String?) throws -> Data {
+        var files: [String: String] = [:]
+        for file in project.requirementFiles {
+            files[file] = String(decoding: try Data(contentsOf: project.path(file)), as: UTF8.self)
+        }
+        let spec = InstallSpec(
+            files: files, requirements: project.testRequirements, tools: project.unpinnedTools,
+            target: Self.folder + "/site-packages", caches: [Self.mypyCacheFolder, Self.bytecodeFolder],
+            wheels: wheels == nil ? nil : ToolWheels.folder)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(spec)
+    }
+
+    struct InstallSpec: Codable, Equatable {
+        var files: [String: String]
+        var requirements: [String]
+        var tools: [String]
+        var target: String
+        var caches: [String]
+        var wheels: String?
+    }
+
+    /// Runs as root in a container of the image with the tools' volume at `folder`: installs the tools
+    /// into their own folder (`pip --target`), constrained to the versions the image already has, so that
+    /// a shared dependency is not a different one under test; first from the fetched wheels alone, then,
+    /// if the image's pins want one that is not there, from the index. No bytecode: compiling it costs more
+    /// than the gates save. Leaves the caches' folders writable by the image's user.
+    static let installScript = #"""
+        import importlib.metadata as metadata, json, os, shutil, subprocess, sys
+        spec = json.load(sys.stdin)
+        work = "/tmp/workflows-tools-input"
+        for name, text in spec["files"].items():
+            path = os.path.join(work, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+        pins = sorted({d.metadata["Name"] + "==" + d.version for d in metadata.distributions() if d.metadata["Name"]})
+        with open(os.path.join(work, "constraints.txt"), "w", encoding="utf-8") as file:
+            file.write("".join(pin + "\n" for pin in pins))
+        command = [sys.executable, "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
+                   "--no-warn-script-location", "--no-compile", "--target", spec["target"],
+                   "--constraint", os.path.join(work, "constraints.txt"), *spec["tools"]]
+        for requirement in spec["requirements"]:
+            command += ["--requirement", os.path.join(work, requirement)]
+        wheels = spec.get("wheels")
+        status = 1
+        if wheels:
+            local = subprocess.run(command + ["--no-index", "--find-links", wheels],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            status = local.returncode
+            if status == 0:
+                print(local.stdout.strip().splitlines()[-1] if local.stdout.strip() else "installed", flush=True)
+            else:
+                print("The image's pins want wheels that were not fetched: asking the index.", flush=True)
+                shutil.rmtree(spec["target"], ignore_errors=True)
+        if status != 0:
+            status = subprocess.call(command + (["--find-links", wheels] if wheels else []))
+        if status != 0:
+            sys.exit(status)
+        for folder in spec["caches"]:
+            os.makedirs(folder, exist_ok=True)
+            os.chmod(folder, 0o1777)
+        """#
 
     /// Python's version, the platform and the installed distributions, read from the image in one short run
     /// that also fails, naming them, when sources the linters read (and that do not travel with the tests
@@ -116,38 +247,5 @@ struct GateTools: Sendable {
             text += "file \(file) \(SHA256.hex(contents))\n"
         }
         return String(SHA256.hex(Data(text.utf8)).prefix(20))
-    }
-
-    private func stage(in folder: URL, base: String, user: String, key: String) throws {
-        let fileManager = FileManager.default
-        try fileManager.createDirectory(at: folder.appendingPathComponent("requirements"), withIntermediateDirectories: true)
-        for file in project.requirementFiles {
-            let destination = folder.appendingPathComponent("requirements/" + file)
-            try fileManager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try fileManager.copyItem(at: project.path(file), to: destination)
-        }
-        try Data(project.unpinnedTools.map { $0 + "\n" }.joined().utf8).write(to: folder.appendingPathComponent("tools.txt"))
-        let dockerfile = Self.dockerfile(image: base, user: user, key: key, requirements: project.testRequirements)
-        try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
-    }
-
-    /// The tools go into their own folder (`pip --target`, as the image's user), constrained to the
-    /// versions the image already has, so that a shared dependency is not a different one under test.
-    /// Every layer carries the cache label (an interrupted build's leftovers are found too).
-    static func dockerfile(image: String, user: String, key: String, requirements: [String]) -> String {
-        let chown = user.isEmpty ? "" : "--chown=\(user) "
-        let requirementArguments = requirements.map { " --requirement \(folder)/requirements/\($0)" }.joined()
-        return """
-            FROM \(image)
-            LABEL \(labelKey)=\(labelValue) \(labelKey).key=\(key)
-            RUN mkdir -p \(folder) \\
-                && (python -m pip freeze | grep -E '^[A-Za-z0-9_.-]+==' || true) > \(folder)/constraints.txt
-            COPY \(chown)requirements/ \(folder)/requirements/
-            COPY \(chown)tools.txt \(folder)/tools.txt
-            RUN python -m pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location \\
-                --target \(folder)/site-packages --constraint \(folder)/constraints.txt \\
-                --requirement \(folder)/tools.txt\(requirementArguments)
-
-            """
     }
 }

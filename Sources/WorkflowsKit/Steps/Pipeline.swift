@@ -62,31 +62,52 @@ struct Pipeline: Sendable {
                 failed = true
             }
         }
-        var index = 0
-        while index < steps.count {
-            let step = steps[index]
-            index += 1
-            guard !resources.isCancelling, !failed else {
-                outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
-                stepReports.append(StepReport(
-                    name: step.name, verdict: .skipped, startedAt: RunReport.timestamp(runStart), durationSeconds: 0))
-                continue
-            }
-            if step.body == .action(.assessImageCode), index < steps.count,
-                steps[index].body == .action(.assessImageHealth)
-            {
-                let health = steps[index]
+        // The gates' tools' wheels are fetched beside the build when the gates follow it (see ToolWheels);
+        // the download's container and volume go at the end of the run, or on a signal.
+        let wheelsResources = resources.scoped("wheels")
+        var wheels: ToolWheels.Prefetch?
+        let fetching = OnceFlag()
+        _ = try? await resources.withCleanup({ [executable = settings.docker] runner in
+            guard fetching.isSet else { return }
+            DockerCLI.removeEverything(labelled: wheelsResources.runLabel, tags: [], executable: executable, runner: runner)
+        }) {
+            var index = 0
+            while index < steps.count {
+                let step = steps[index]
                 index += 1
-                for outcome in await runBeside(code: step, health: health, reporting: reporting) {
-                    await record(outcome)
+                guard !resources.isCancelling, !failed else {
+                    outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
+                    stepReports.append(StepReport(
+                        name: step.name, verdict: .skipped, startedAt: RunReport.timestamp(runStart), durationSeconds: 0))
+                    continue
                 }
-                continue
+                if step.body == .action(.assessImageCode), index < steps.count,
+                    steps[index].body == .action(.assessImageHealth)
+                {
+                    let health = steps[index]
+                    index += 1
+                    for outcome in await runBeside(code: step, health: health, wheels: wheels, reporting: reporting) {
+                        await record(outcome)
+                    }
+                    continue
+                }
+                if case .action(.buildImage) = step.body, wheels == nil,
+                    steps[index...].contains(where: { $0.body == .action(.assessImageCode) })
+                {
+                    wheels = ToolWheels(project: project, docker: docker, resources: wheelsResources)
+                        .start(marking: fetching)
+                }
+                reporting.begin(step.name)
+                console.stepHeader(step.name)
+                let outcome = await StepOutcome.of(step) { [wheels] details in
+                    try await perform(step, details: details, wheels: wheels)
+                }
+                reporting.end()
+                await record(outcome)
             }
-            reporting.begin(step.name)
-            console.stepHeader(step.name)
-            let outcome = await StepOutcome.of(step) { details in try await perform(step, details: details) }
-            reporting.end()
-            await record(outcome)
+            // A build that failed leaves the download nothing to do.
+            wheels?.task.cancel()
+            _ = await wheels?.fetched()
         }
         printSummary(outcomes)
         let signal = resources.cancellator.cancellingSignal.map { $0 == SIGINT ? "SIGINT" : "SIGTERM" }
@@ -101,8 +122,9 @@ struct Pipeline: Sendable {
     /// `assess_image_code` and `assess_image_health` at once: the health container starts as soon as the
     /// image is there and is judged while the gates run. A health failure stops the gates at once; both
     /// verdicts are reported, the health step's words after the gates'.
-    private func runBeside(code: StepDefinition, health: StepDefinition, reporting: RunReporting) async
-        -> [StepOutcome]
+    private func runBeside(
+        code: StepDefinition, health: StepDefinition, wheels: ToolWheels.Prefetch?, reporting: RunReporting
+    ) async -> [StepOutcome]
     {
         reporting.begin(code.name)
         console.stepHeader(code.name)
@@ -110,7 +132,9 @@ struct Pipeline: Sendable {
         let healthConsole = Console(bufferingFor: console)
         let healthResources = resources.scoped("health")
         let outcomes = await withTaskGroup(of: (Int, StepOutcome).self) { group in
-            group.addTask { (0, await StepOutcome.of(code) { details in try await perform(code, details: details) }) }
+            group.addTask {
+                (0, await StepOutcome.of(code) { details in try await perform(code, details: details, wheels: wheels) })
+            }
             group.addTask {
                 let outcome = await StepOutcome.of(health) { details in
                     try await perform(health, details: details, console: healthConsole, resources: healthResources)
@@ -170,7 +194,8 @@ struct Pipeline: Sendable {
     /// Runs one step; the image steps return the ID of the image they built or assessed. A step beside
     /// another gets a console and resources of its own.
     private func perform(
-        _ step: StepDefinition, details: StepDetails, console: Console? = nil, resources: RunResources? = nil
+        _ step: StepDefinition, details: StepDetails, console: Console? = nil, resources: RunResources? = nil,
+        wheels: ToolWheels.Prefetch? = nil
     ) async throws -> String? {
         let console = console ?? self.console
         let resources = resources ?? self.resources
@@ -189,7 +214,7 @@ struct Pipeline: Sendable {
         case .assessImageCode:
             return try await AssessImageCode(
                 image: settings.image, project: project, docker: docker, console: console, resources: resources,
-                details: details
+                details: details, wheels: wheels
             ).run()
         case .assessImageHealth:
             return try await AssessImageHealth(

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@testable import WorkflowsKit
+
+/// The gates' tools beside the build: the base image a Dockerfile names, the pins that constrain the
+/// download, the order gates start in, and the pipeline that fetches wheels while the image builds.
+@Suite struct GateToolsTests {
+    @Test(arguments: [
+        ("FROM python:3.11-slim\nRUN true\n", "python:3.11-slim"),
+        ("# syntax=docker/dockerfile:1\nFROM --platform=$BUILDPLATFORM python:3.12 AS build\nRUN x\n"
+            + "FROM python:3.12-slim\nCOPY --from=build /a /a\n", "python:3.12-slim"),
+        ("FROM python:3.11 AS base\nFROM base AS test\nFROM test\n", "python:3.11"),
+        ("from registry.example:5000/team/py:1 as Base\nFROM base\n", "registry.example:5000/team/py:1"),
+        ("FROM \\\n  python:3.10\n", "python:3.10"),
+    ])
+    func theFinalStagesBaseImage(dockerfile: String, base: String) {
+        #expect(DockerfileStages.finalBase(of: dockerfile) == base)
+    }
+
+    @Test(arguments: ["ARG PY=3.11\nFROM python:${PY}\n", "FROM scratch\n", "RUN x\n"])
+    func noBaseImageWhenTheDockerfileDoesNotNameOne(dockerfile: String) {
+        #expect(DockerfileStages.finalBase(of: dockerfile) == nil)
+    }
+
+    @Test func onlyExactPinsConstrainTheDownload() {
+        let requirements = """
+            # runtime
+            flask==3.1.3  # the web framework
+            uvicorn[standard]==0.30.1
+            requests>=2
+            -e .
+            -r other.txt
+            ./local/package
+            Django == 5.0
+            """
+        #expect(ToolWheels.exactPins(requirements) == ["flask==3.1.3", "uvicorn==0.30.1", "Django==5.0"])
+    }
+
+    @Test func slowGatesStartFirstAndTheRestKeepTheirOrder() {
+        let gates: [Gate] = [.black, .isort, .flake8, .mypy, .ruff, .pytest]
+        #expect(ParallelGates.startOrder(gates).map { gates[$0] } == [.mypy, .pytest, .black, .isort, .flake8, .ruff])
+        #expect(ParallelGates.startOrder([.black, .flake8]) == [0, 1])
+    }
+
+    @Test func thePipelineFetchesWheelsFromTheBaseImageWhileTheImageBuilds() async throws {
+        let engine = FakeEngine()
+        engine.toolsCached = false
+        let root = try NumbersAPIShape.make()
+        let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
+        #expect(status == 0, "\(console.all)")
+        let commands = engine.runner.commands.filter { $0.executable == "docker" }
+        let download = try #require(commands.firstIndex { $0.arguments.last == ToolWheels.downloadScript })
+        let build = try #require(commands.firstIndex { $0.arguments.first == "build" && $0.arguments.contains("--no-cache") })
+        let install = try #require(commands.firstIndex { $0.arguments.last == GateTools.installScript })
+        #expect(download < install && build < install)
+        let fetch = commands[download].arguments
+        #expect(fetch.contains("workflows.run=testrun-wheels"), "labelled for the run's cleanup and for clean")
+        #expect(Array(fetch.suffix(4)) == ["python3", "python:3.11-slim", "-c", ToolWheels.downloadScript])
+        #expect(fetch.contains("type=volume,source=workflows-wheels-testrun-wheels,target=/tmp/workflows-wheels"))
+        let spec = try JSONDecoder().decode(ToolWheels.DownloadSpec.self, from: try #require(commands[download].standardInput))
+        #expect(spec.requirements == ["requirements-test.txt"] && spec.files.keys.sorted() == ["requirements-test.txt"])
+        #expect(commands[install].arguments.contains(
+            "type=volume,source=workflows-wheels-testrun-wheels,target=/tmp/workflows-wheels,ro"))
+        let installSpec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(commands[install].standardInput))
+        #expect(installSpec.wheels == "/tmp/workflows-wheels")
+        #expect(console.stdout.contains("from the wheels fetched during the build"))
+        #expect(engine.runner.argvs().contains(["volume", "rm", "--force", "volume-testrun-wheels"]), "the wheels go with the run")
+        let seal = try #require(engine.volumes.values.first { $0[GateTools.toolsLabelKey] != nil })
+        let key = try #require(seal[GateTools.prefetchLabelKey])
+
+        // The same base image and requirements again: the seal says there is nothing to fetch.
+        engine.runner.reset()
+        let (again, _) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
+        #expect(again == 0)
+        #expect(engine.runner.argvs().contains(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.prefetchLabelKey)=\(key)"]))
+        #expect(!engine.runner.argvs().contains { $0.last == ToolWheels.downloadScript })
+        #expect(!engine.runner.argvs().contains { $0.last == GateTools.installScript })
+    }
+
+    @Test func aFailedDownloadIsSaidAndTheInstallAsksTheIndex() async throws {
+        let engine = FakeEngine()
+        engine.toolsCached = false
+        let runner = RecordingRunner { command in
+            command.arguments.last == ToolWheels.downloadScript
+                ? .fail(1, stderr: "ERROR: Could not find a version that satisfies the requirement black==1")
+                : engine.runner.runBlockingAnswer(command)
+        }
+        let (status, console) = try await runWorkflows(["quality_pipeline"], runner: runner, root: try NumbersAPIShape.make())
+        #expect(status == 0, "\(console.all)")
+        #expect(console.stdout.contains(
+            "Gate tools: the wheels could not be fetched during the build (ERROR: Could not find a version that satisfies the requirement black==1)."))
+        let install = try #require(runner.commands.first { $0.arguments.last == GateTools.installScript })
+        #expect(!install.arguments.contains { $0.contains(ToolWheels.folder) })
+    }
+}
