@@ -2,7 +2,7 @@
 # Times the original script's serial way (benchmarks/original-way.sh) against
 # `workflows quality_pipeline` on the embedded app and the same engine, alternately: per mode one
 # warm-up pair, then N timed pairs. Modes:
-#   warm  the gate tools' cache (image and volume, labelled `workflows.cache`) is left as it is;
+#   warm  the gate tools' cache (the volumes labelled `workflows.cache`) is left as it is;
 #   cold  before each workflows run, the images and volumes labelled `workflows.cache` are removed,
 #         untimed, so that the run installs the gates' tools again, as the original does.
 # Then the time of `workflows build_dev_image assess_image_code` on the unchanged tree (one warm-up, N runs).

@@ -14,8 +14,11 @@ public enum Workflows {
         // Podman (and Buildah) build OCI images by default, which drop the HEALTHCHECK; Docker ignores this.
         childEnvironment["BUILDAH_FORMAT"] = environment["BUILDAH_FORMAT"] ?? "docker"
         let children = ChildProcesses()
-        // Cleanups run on after a signal, each command for 30 s at most: a dead engine cannot hang the exit.
-        let cleanupRunner = FoundationProcessRunner(baseEnvironment: childEnvironment, timeLimit: 30)
+        // Cleanups run on after a signal, each command for 30 s at most, and none after one ran out of time:
+        // a dead engine cannot hang the exit.
+        let cleanupRunner = GivingUpRunner(FoundationProcessRunner(baseEnvironment: childEnvironment, timeLimit: 30)) {
+            console.diagnostic($0)
+        }
         let cancellator = Cancellator(children: children, cleanupRunner: cleanupRunner) { signal in
             console.diagnostic(
                 "\nworkflows: \(signal == SIGINT ? "SIGINT" : "SIGTERM") received: stopping the running commands "

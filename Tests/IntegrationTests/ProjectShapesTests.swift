@@ -108,8 +108,9 @@ extension EngineTests {
             let first = try await Harness.workflows(["build_dev_image", "assess_image_code", "--image", image], in: repository.root)
             #expect(first.status == 0, "\(first.all)")
             let before = try #require(toolsVolume(first), "\(first.stdout)")
-            // requirements.txt is included by the test requirements (-r): it is part of the tools' key.
-            try repository.write("requirements.txt", try repository.read("requirements.txt") + "# reviewed\n")
+            // requirements.txt is included by the test requirements (-r): it is part of the tools' key. A
+            // change of this run's own, so that no earlier test run's tools have its key.
+            try repository.write("requirements.txt", try repository.read("requirements.txt") + "# reviewed \(UUID())\n")
             let second = try await Harness.workflows(["build_dev_image", "assess_image_code", "--image", image], in: repository.root)
             await Harness.removeImage(image)
             #expect(second.status == 0, "\(second.all)")
@@ -120,6 +121,10 @@ extension EngineTests {
             #expect(try await Harness.docker("volume", "inspect", "--format", "{{.Name}}", before) == before,
                     "the earlier tools stay for the earlier requirements")
             try await expectNothingLeft(by: second)
+            // The new tools serve this test's requirements only: remove them with their seal and caches.
+            let key = after.dropFirst(GateTools.namePrefix.count).prefix { $0 != "-" }
+            _ = try? await Harness.docker(
+                "volume", "rm", after, GateTools.namePrefix + key, GateTools.cachesPrefix + key)
         }
 
         @Test func aContainerThatExitsAtStartFailsHealthWithItsLogsAndLeavesNothing() async throws {

@@ -46,6 +46,8 @@ import Testing
         // `hang`: the health inspect ignores SIGTERM and never answers; otherwise the container is healthy.
         // `slow-cleanup`: the first FAKE_SLOW_COMMAND (`ps`, the cleanup's first command, by default) takes
         // FAKE_CLEANUP_SECONDS, announced by `cleanup-started`; `cleanup-slept` says it ran to its end.
+        // `hung-engine`: from the cleanup's first command (`ps`) on, every command ignores SIGTERM and never
+        // answers, as a hung engine's CLI does.
         // Anything else succeeds quietly (build, tag, push, login, exec, cp, rm, image rm), so that
         // assess_image_code and publish_image run through too.
         static let script = #"""
@@ -57,6 +59,11 @@ import Testing
               : > "$dir/cleanup-started"
               sleep "$FAKE_CLEANUP_SECONDS"
               : > "$dir/cleanup-slept"
+            fi
+            if [ "$FAKE_DOCKER_MODE" = hung-engine ] && { [ "$1" = ps ] || [ -e "$dir/hung" ]; }; then
+              : > "$dir/hung"
+              trap '' TERM INT
+              while :; do sleep 1; done
             fi
             case "$1" in
               version) echo 20.10.24 ;;
@@ -130,5 +137,22 @@ import Testing
         #expect(termination == .signalled(SIGTERM), "the first signal decides how it ends: \(log)")
         #expect(Date().timeIntervalSince(start) < 60, "a hang guard: the cleanup alone takes 120 s")
         #expect(!fake.log.contains("rm --force"))
+    }
+
+    /// Each cleanup command has 30 s; after one ran out, the rest of the cleanup does not wait for the same
+    /// hung engine again (it would be 30 s per command).
+    @Test func aHungEngineCostsTheCleanupOneTimeLimitNotOnePerCommand() async throws {
+        let fake = try FakeDocker(mode: "hung-engine")
+        defer { fake.remove() }
+        let start = Date()
+        let run = try await Harness.workflows(["assess_image_health", "--image", "fake:1"], in: fake.folder, environment: fake.environment)
+        let seconds = Date().timeIntervalSince(start)
+        #expect(run.status == 0, "the step passed before the engine hung: \(run.all)")
+        #expect(seconds < 45, "\(seconds) s")
+        #expect(run.stderr.contains("did not finish within 30 s"), "\(run.stderr)")
+        #expect(run.stderr.contains("the rest of the cleanup does not ask docker again"), "\(run.stderr)")
+        let afterHang = fake.log.split(separator: "\n").drop { !$0.hasPrefix("ps ") }.dropFirst()
+        #expect(afterHang.isEmpty, "asked the hung engine again: \(afterHang)")
+        print("a hung engine during the cleanup: the run ended after \(String(format: "%.1f", seconds)) s")
     }
 }
