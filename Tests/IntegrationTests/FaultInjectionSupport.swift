@@ -108,17 +108,26 @@ enum Faults {
         return found
     }
 
-    /// What the engine still holds of run `id`: containers and images (intermediate ones too) labelled with
-    /// it (or with a step's scoped `id-health`), and its temporary tags.
+    /// What the engine still holds of run `id`: containers, images (intermediate ones too) and volumes
+    /// labelled with it (or with a scoped `id-health`, `id-wheels`), its unsealed tools' install, and its
+    /// temporary tags.
     static func engineLeftovers(of id: String, environment: [String: String] = [:]) async -> [String] {
         var found: [String] = []
-        for label in ["workflows.run=\(id)", "workflows.run=\(id)-health"] {
+        for label in ["workflows.run=\(id)", "workflows.run=\(id)-health", "workflows.run=\(id)-wheels"] {
             for container in lines(await query("docker", ["ps", "--all", "--format", "{{.ID}} {{.Names}}", "--filter", "label=\(label)"], environment: environment)) {
                 found.append("container \(container) (\(label))")
             }
             for image in lines(await query("docker", ["image", "ls", "--all", "--quiet", "--filter", "label=\(label)"], environment: environment)) {
                 found.append("image \(image) (\(label))")
             }
+            for volume in lines(await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(label)"], environment: environment)) {
+                found.append("volume \(volume) (\(label))")
+            }
+        }
+        // A gate tools' install the run made and never sealed.
+        for volume in lines(await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(GateTools.installerLabelKey)=\(id)"], environment: environment)) {
+            let seals = await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(GateTools.toolsLabelKey)=\(volume)"], environment: environment)
+            if seals.isEmpty { found.append("volume \(volume) (unsealed install)") }
         }
         for repository in [Clean.assessedRepository, "workflows-gates"] {
             let tags = lines(await query("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository], environment: environment))

@@ -52,8 +52,8 @@ extension EngineTests {
             return faults
         }()
 
-        /// The suite's tests: one per signal fault, and the two below it.
-        static let testCount = signalFaults.count + 2
+        /// The suite's tests: one per signal fault, and the three below it.
+        static let testCount = signalFaults.count + 3
         /// A hang guard for the time from a signal to the exit: the 2 s grace before SIGKILL, the cleanup's
         /// own `docker rm`s, and a shared, busy machine.
         static let signalBound = 15.0
@@ -301,6 +301,55 @@ extension EngineTests {
                     name: "assess_image_health SIGINT mid-health-wait, the live run kept by clean",
                     ending: liveEnding.termination.map { "\($0)" } ?? "no exit", seconds: liveEnding.seconds,
                     clean: liveLeft.isEmpty && liveState == "running", bySignal: true))
+            }
+        }
+
+        /// A run killed while it installs the gates' tools (requirements of its own, so that no cache has
+        /// their key) leaves the install's container and unsealed volume, and the wheels fetched during its
+        /// build: `workflows clean` removes them all, and keeps the shared caches' volume, which is a cache.
+        @Test func aRunKilledMidInstallOfTheToolsLeavesNothingAfterClean() async throws {
+            try await Self.finishing("SIGKILL mid-install of the gate tools, then clean") {
+                _ = try await FaultFixture.shared.get()
+                let app = try await Harness.appCopy()
+                let sandbox = try Sandbox()
+                let image = Harness.uniqueName("workflows-it-fault-install") + ":latest"
+                var caches: String?
+                defer {
+                    sandbox.remove()
+                    try? FileManager.default.removeItem(at: app)
+                }
+                let requirements = app.appendingPathComponent("requirements-test.txt")
+                try Data((try String(contentsOf: requirements, encoding: .utf8) + "# \(UUID())\n").utf8).write(to: requirements)
+                let run = try Harness.BackgroundRun(
+                    ["build_dev_image", "assess_image_code", "--image", image], in: app, environment: sandbox.environment)
+                try await run.waitUntil("the tools' install began", seconds: 180) { run.printed.contains("Gate tools: installing") }
+                let id = try #require(sandbox.runID(log: run.printed))
+                try await run.waitUntil("the install's volume exists", seconds: 30) {
+                    !(await Faults.query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(GateTools.installerLabelKey)=\(id)"])).isEmpty
+                }
+                let ending = await run.ending(SIGKILL, limit: 15)
+                #expect(ending.termination == .signalled(SIGKILL))
+                let left = await Faults.engineLeftovers(of: id)
+                #expect(left.contains { $0.contains("unsealed install") }, "\(left)")
+                if let match = ending.log.range(of: "workflows-gate-tools-[0-9a-f]{20}", options: .regularExpression) {
+                    caches = GateTools.cachesPrefix + ending.log[match].dropFirst(GateTools.namePrefix.count)
+                }
+
+                let cleaned = try await Harness.workflows(["clean"], in: app, environment: ["TMPDIR": sandbox.temporary.path])
+                #expect(cleaned.status == 0, "\(cleaned.all)")
+                let after = await Faults.engineLeftovers(of: id) + Faults.folderLeftovers(of: id, sandbox: sandbox)
+                #expect(after.isEmpty, "clean left of the run killed mid-install: \(after)\n\(cleaned.stdout)")
+                let orphans = await Faults.processesLeft(carrying: sandbox.marker, seconds: 30)
+                #expect(orphans.isEmpty, "\(orphans)")
+                let kept = try #require(caches, "\(ending.log)")
+                #expect(await Faults.query("docker", ["volume", "ls", "--quiet", "--filter", "name=\(kept)"]) == kept,
+                        "plain clean keeps caches")
+                _ = await Faults.query("docker", ["volume", "rm", kept])
+                await Harness.removeImage(image)
+                await FaultFigures.shared.record(Faults.Result(
+                    name: "assess_image_code SIGKILL mid-install of the gate tools, then clean",
+                    ending: "\(ending.termination.map { "\($0)" } ?? "-")", seconds: ending.seconds,
+                    clean: after.isEmpty && orphans.isEmpty, bySignal: true))
             }
         }
 
