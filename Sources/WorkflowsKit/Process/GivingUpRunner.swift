@@ -23,22 +23,18 @@ final class GivingUpRunner: ProcessRunning, @unchecked Sendable {
 
     func run(_ command: Command) async throws -> ProcessOutput {
         try checked(command)
-        return try await watched(command) { try await base.run(command) }
-    }
-
-    func runBlocking(_ command: Command) throws -> ProcessOutput {
-        try checked(command)
         do {
-            return try base.runBlocking(command)
+            return try await base.run(command)
         } catch let timedOut as ProcessTimedOut {
             giveUp(on: command, timedOut)
             throw timedOut
         }
     }
 
-    private func watched(_ command: Command, _ body: () async throws -> ProcessOutput) async throws -> ProcessOutput {
+    func runBlocking(_ command: Command) throws -> ProcessOutput {
+        try checked(command)
         do {
-            return try await body()
+            return try base.runBlocking(command)
         } catch let timedOut as ProcessTimedOut {
             giveUp(on: command, timedOut)
             throw timedOut

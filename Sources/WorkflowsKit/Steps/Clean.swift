@@ -70,7 +70,7 @@ struct Clean: Sendable {
             // Without --force: a cache that a live run's container uses is refused by the engine, and kept.
             try await remove("gate tools images", cached, with: ["image", "rm"])
             let volumes = try await ids(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)"])
-            try await remove("gate tools volumes (tools, their seals, mypy's caches)", volumes, with: ["volume", "rm"])
+            try await remove("gate tools volumes (tools, their seals, the shared caches)", volumes, with: ["volume", "rm"])
         }
     }
 
