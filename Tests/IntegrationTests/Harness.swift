@@ -202,8 +202,25 @@ enum Harness {
 
     /// The containers that carry any workflows run label: after a run, there must be none of it.
     static func leftoverContainers() async throws -> [String] {
-        try await docker("ps", "--all", "--quiet", "--filter", "label=workflows.run")
-            .split(separator: "\n").map(String.init)
+        let lines = try await docker(
+            "ps", "--all", "--format", "{{.ID}} {{.Label \"workflows.owner\"}}", "--filter", "label=workflows.run")
+        return lines.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            let pid = fields.last?.split(separator: "/").last.flatMap { Int32($0) }
+            return pid.map(longRuns.contains) == true ? nil : fields.first.map(String.init)
+        }
+    }
+
+    /// The processes of runs meant to outlive other tests (the ten-minute health wait): the checks for
+    /// leftovers anywhere on the engine skip what they own (by their `workflows.owner` label).
+    static let longRuns = ProcessSet()
+
+    final class ProcessSet: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pids: Set<Int32> = []
+        func insert(_ pid: Int32) { lock.withLock { _ = pids.insert(pid) } }
+        func remove(_ pid: Int32) { lock.withLock { _ = pids.remove(pid) } }
+        func contains(_ pid: Int32) -> Bool { lock.withLock { pids.contains(pid) } }
     }
 
     /// The run ID a run's echoed commands carry (`--label workflows.run=ID`), nil when it created nothing.

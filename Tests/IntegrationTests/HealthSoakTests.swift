@@ -34,6 +34,9 @@ struct HealthSoakTests {
         let run = try Harness.BackgroundRun(
             ["build_dev_image", "assess_image_health", "--image", image, "--health-timeout", "\(Int(Self.waitSeconds))"],
             in: repository.root)
+        // Its container lives ten minutes beside other tests, which look for leftovers on the whole engine.
+        Harness.longRuns.insert(run.pid)
+        defer { Harness.longRuns.remove(run.pid) }
         try await run.waitUntil("the health wait began", seconds: 120) { run.printed.contains("to become healthy") }
         let began = Date()
         var samples: [(seconds: Double, descriptors: Int)] = []

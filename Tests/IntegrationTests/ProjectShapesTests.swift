@@ -102,29 +102,42 @@ extension EngineTests {
             return run.stdout[match].split(separator: " ").last.map(String.init)
         }
 
-        @Test func aChangedIncludedRequirementInstallsNewToolsAndKeepsTheOldOnes() async throws {
+        /// The test requirements (`requirements-dev.txt` here), then a file they include (`-r
+        /// requirements.txt`), each changed in a way of this run's own, so that no earlier test run's tools
+        /// have the key: each change installs new tools, and the earlier ones stay for their requirements.
+        @Test func aChangedTestRequirementOrIncludedOneInstallsNewToolsAndKeepsTheOldOnes() async throws {
             let (repository, image) = try await project(SampleProjects.flatModule, name: "reqs")
             defer { repository.delete() }
-            let first = try await Harness.workflows(["build_dev_image", "assess_image_code", "--image", image], in: repository.root)
+            let command = ["build_dev_image", "assess_image_code", "--image", image]
+            let first = try await Harness.workflows(command, in: repository.root)
             #expect(first.status == 0, "\(first.all)")
-            let before = try #require(toolsVolume(first), "\(first.stdout)")
-            // requirements.txt is included by the test requirements (-r): it is part of the tools' key. A
-            // change of this run's own, so that no earlier test run's tools have its key.
-            try repository.write("requirements.txt", try repository.read("requirements.txt") + "# reviewed \(UUID())\n")
-            let second = try await Harness.workflows(["build_dev_image", "assess_image_code", "--image", image], in: repository.root)
+            var volumes = [try #require(toolsVolume(first), "\(first.stdout)")]
+            var installed: [String] = []
+            defer {
+                // The new tools serve this test's requirements only: they go with their seals and caches.
+                for volume in installed {
+                    let key = volume.dropFirst(GateTools.namePrefix.count).prefix { $0 != "-" }
+                    _ = try? Harness.runner.runBlocking(Command(
+                        "docker", ["volume", "rm", volume, GateTools.namePrefix + key, GateTools.cachesPrefix + key]))
+                }
+            }
+            for file in ["requirements-dev.txt", "requirements.txt"] {
+                try repository.write(file, try repository.read(file) + "# reviewed \(UUID())\n")
+                let run = try await Harness.workflows(command, in: repository.root)
+                #expect(run.status == 0, "\(file): \(run.all)")
+                #expect(run.stdout.contains("Gate tools: installing them once into"), "\(file): \(run.stdout)")
+                #expect(run.stdout.contains("Successfully installed"), "pip ran: \(run.stdout)")
+                let volume = try #require(toolsVolume(run))
+                installed.append(volume)
+                #expect(!volumes.contains(volume), "\(file): \(volume) again")
+                for earlier in volumes {
+                    #expect(try await Harness.docker("volume", "inspect", "--format", "{{.Name}}", earlier) == earlier,
+                            "the earlier tools stay for the earlier requirements")
+                }
+                volumes.append(volume)
+                try await expectNothingLeft(by: run)
+            }
             await Harness.removeImage(image)
-            #expect(second.status == 0, "\(second.all)")
-            #expect(second.stdout.contains("Gate tools: installing them once into"), "\(second.stdout)")
-            #expect(second.stdout.contains("Successfully installed"), "pip ran: \(second.stdout)")
-            let after = try #require(toolsVolume(second))
-            #expect(after != before)
-            #expect(try await Harness.docker("volume", "inspect", "--format", "{{.Name}}", before) == before,
-                    "the earlier tools stay for the earlier requirements")
-            try await expectNothingLeft(by: second)
-            // The new tools serve this test's requirements only: remove them with their seal and caches.
-            let key = after.dropFirst(GateTools.namePrefix.count).prefix { $0 != "-" }
-            _ = try? await Harness.docker(
-                "volume", "rm", after, GateTools.namePrefix + key, GateTools.cachesPrefix + key)
         }
 
         @Test func aContainerThatExitsAtStartFailsHealthWithItsLogsAndLeavesNothing() async throws {
