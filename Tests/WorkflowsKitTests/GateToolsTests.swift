@@ -37,6 +37,15 @@ import Testing
         #expect(ToolWheels.exactPins(requirements) == ["flask==3.1.3", "uvicorn==0.30.1", "Django==5.0"])
     }
 
+    /// The scripts run in the image's Python: they must at least be Python (checked with the host's).
+    @Test(arguments: [GateTools.installScript, ToolWheels.downloadScript])
+    func theScriptsAreValidPython(script: String) async throws {
+        let check = try await FoundationProcessRunner().run(Command(
+            "python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], standardInput: Data(script.utf8)))
+        #expect(check.succeeded, "\(check.errorText)\n\(script)")
+        #expect(script.contains("write_constraints(") && script.contains(#"work = "/tmp/workflows-tools-input""#))
+    }
+
     @Test func slowGatesStartFirstAndTheRestKeepTheirOrder() {
         let gates: [Gate] = [.black, .isort, .flake8, .mypy, .ruff, .pytest]
         #expect(ParallelGates.startOrder(gates).map { gates[$0] } == [.mypy, .pytest, .black, .isort, .flake8, .ruff])

@@ -144,17 +144,10 @@ struct GateTools: Sendable {
     /// What the install script reads on its standard input: the requirement files by path, the tools,
     /// where to install, and the wheels' folder when there is one.
     func installSpec(wheels: String?) throws -> Data {
-        var files: [String: String] = [:]
-        for file in project.requirementFiles {
-            files[file] = String(decoding: try Data(contentsOf: project.path(file)), as: UTF8.self)
-        }
-        let spec = InstallSpec(
-            files: files, requirements: project.testRequirements, tools: project.unpinnedTools,
+        try ToolInputs.json(InstallSpec(
+            files: try ToolInputs.files(of: project), requirements: project.testRequirements, tools: project.unpinnedTools,
             target: Self.folder + "/site-packages", caches: [Self.mypyCacheFolder, Self.bytecodeFolder],
-            wheels: wheels == nil ? nil : ToolWheels.folder)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(spec)
+            wheels: wheels == nil ? nil : ToolWheels.folder))
     }
 
     struct InstallSpec: Codable, Equatable {
@@ -171,18 +164,8 @@ struct GateTools: Sendable {
     /// a shared dependency is not a different one under test; first from the fetched wheels alone, then,
     /// if the image's pins want one that is not there, from the index. No bytecode: compiling it costs more
     /// than the gates save. Leaves the caches' folders writable by the image's user.
-    static let installScript = #"""
-        import importlib.metadata as metadata, json, os, shutil, subprocess, sys
-        spec = json.load(sys.stdin)
-        work = "/tmp/workflows-tools-input"
-        for name, text in spec["files"].items():
-            path = os.path.join(work, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as file:
-                file.write(text)
-        pins = sorted({d.metadata["Name"] + "==" + d.version for d in metadata.distributions() if d.metadata["Name"]})
-        with open(os.path.join(work, "constraints.txt"), "w", encoding="utf-8") as file:
-            file.write("".join(pin + "\n" for pin in pins))
+    static let installScript = ToolInputs.prelude + #"""
+        write_constraints(sorted({d.metadata["Name"] + "==" + d.version for d in metadata.distributions() if d.metadata["Name"]}))
         command = [sys.executable, "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
                    "--no-warn-script-location", "--no-compile", "--target", spec["target"],
                    "--constraint", os.path.join(work, "constraints.txt"), *spec["tools"]]

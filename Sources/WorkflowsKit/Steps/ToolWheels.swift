@@ -86,17 +86,10 @@ struct ToolWheels: Sendable {
     /// The test requirements (with what they include), the tools, and the runtime requirements' exact pins
     /// as constraints, so that a dependency the app shares with a tool comes in the app's version.
     func downloadSpec() throws -> Data {
-        var files: [String: String] = [:]
-        for file in project.requirementFiles {
-            files[file] = String(decoding: try Data(contentsOf: project.path(file)), as: UTF8.self)
-        }
         let runtime = project.runtimeRequirements.flatMap { try? String(contentsOf: project.path($0), encoding: .utf8) }
-        let spec = DownloadSpec(
-            files: files, requirements: project.testRequirements, tools: project.unpinnedTools,
-            pins: runtime.map(Self.exactPins) ?? [], destination: Self.folder)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(spec)
+        return try ToolInputs.json(DownloadSpec(
+            files: try ToolInputs.files(of: project), requirements: project.testRequirements, tools: project.unpinnedTools,
+            pins: runtime.map(Self.exactPins) ?? [], destination: Self.folder))
     }
 
     struct DownloadSpec: Codable, Equatable {
@@ -119,19 +112,11 @@ struct ToolWheels: Sendable {
         }
     }
 
-    /// `python3`, which official and Debian images both have; pip from the base image, else from the wheel that `ensurepip` (or Debian's python3-pip-whl) carries:
-    /// a base image made for a virtual environment may have no pip of its own.
-    static let downloadScript = #"""
-        import glob, json, os, subprocess, sys
-        spec = json.load(sys.stdin)
-        work = "/tmp/workflows-tools-input"
-        for name, text in spec["files"].items():
-            path = os.path.join(work, name)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as file:
-                file.write(text)
-        with open(os.path.join(work, "constraints.txt"), "w", encoding="utf-8") as file:
-            file.write("".join(pin + "\n" for pin in spec["pins"]))
+    /// Run with `python3`, which official and Debian images both have; pip from the base image, else from
+    /// the wheel that `ensurepip` (or Debian's python3-pip-whl) carries: a base image made for a virtual
+    /// environment may have no pip of its own.
+    static let downloadScript = ToolInputs.prelude + #"""
+        write_constraints(spec["pins"])
         try:
             import pip  # noqa: F401
             launcher = [sys.executable, "-m", "pip"]
