@@ -93,9 +93,12 @@ enum Harness {
                     record.condition.broadcast()
                 }
             }
-            try process.run()
-            // A descriptor of the thread's own: the pipe's handle closes with this object, the thread's not.
-            let descriptor = dup(output.fileHandleForReading.fileDescriptor)
+            // On the runner's launcher thread, like every launch of the process: a launch beside another would
+            // give its child the other's exit-notice socket, and hold that child's exit for its own lifetime.
+            try Launcher.shared.perform { [process] in try process.run() }
+            // A descriptor of the thread's own (no child inherits it): the pipe's handle closes with this
+            // object, the thread's not.
+            let descriptor = fcntl(output.fileHandleForReading.fileDescriptor, F_DUPFD_CLOEXEC, 3)
             Thread.detachNewThread {
                 defer { close(descriptor) }
                 var buffer = [UInt8](repeating: 0, count: 65536)

@@ -31,7 +31,8 @@ enum XMLLint {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        try process.run()
+        // On the runner's launcher thread, as every launch of this process (see `Launcher`).
+        try Launcher.shared.perform { [process] in try process.run() }
         let said = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, said)
