@@ -1,3 +1,5 @@
+import Foundation
+
 /// Python projects of the shapes real services have, for the tests: each passes every gate it configures,
 /// and each has a way to break one gate. They use only the standard library at run time (but Flask where
 /// a shape calls for runtime requirements), so that they build quickly on the stand-in base image.
@@ -192,4 +194,29 @@ public enum SampleProjects {
         "Dockerfile": dockerfile(copy: ["greeter ./greeter"], command: #"["python", "-m", "greeter"]"#, healthcheck: probe8000),
         ".dockerignore": "*\n!greeter\n**/__pycache__\n",
     ]
+}
+
+extension SampleProjects {
+    /// `Tests/Samples`, the sample projects kept as real files.
+    public static let samplesFolder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Samples")
+
+    /// The files of the sample project `Tests/Samples/NAME`, by path relative to it (dot-files included),
+    /// ready for `FakeRepository(files:)`.
+    public static func folder(_ name: String) throws -> [String: String] {
+        let base = samplesFolder.appendingPathComponent(name)
+        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: base.path])
+        }
+        var files: [String: String] = [:]
+        let prefix = base.standardizedFileURL.path + "/"
+        for case let url as URL in walker {
+            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(prefix) else { continue }
+            files[String(path.dropFirst(prefix.count))] = try String(contentsOf: url, encoding: .utf8)
+        }
+        guard !files.isEmpty else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: base.path]) }
+        return files
+    }
 }
