@@ -45,6 +45,26 @@ public struct Project: Sendable, Equatable {
     /// Where each value came from, by key: `.workflows.toml:4`, `pyproject.toml [tool.pytest.ini_options]`,
     /// `convention`, as `git config --show-origin` shows it.
     public var origins: [String: String]
+    /// `environment`: set in every gate's container (and for host-side gates), over the image's own.
+    public var environment: [String: String] = [:]
+    /// `[tool.workflows.gate.NAME]`, and what other files (pre-commit hooks) say of a gate.
+    public var gateSettings: [Gate: GateSettings] = [:]
+
+    /// What a project says of one gate beyond its name.
+    public struct GateSettings: Sendable, Equatable {
+        /// Appended to the gate's command.
+        public var arguments: [String] = []
+        /// Where the gate runs, relative to the source root; nil: the source root (the image's working directory).
+        public var workingDirectory: String? = nil
+        /// Over the top-level `environment`.
+        public var environment: [String: String] = [:]
+
+        public init(arguments: [String] = [], workingDirectory: String? = nil, environment: [String: String] = [:]) {
+            self.arguments = arguments
+            self.workingDirectory = workingDirectory
+            self.environment = environment
+        }
+    }
 
     /// The interpreter for the host-side steps; in the image it is `python`.
     static let hostPython = "python3"
