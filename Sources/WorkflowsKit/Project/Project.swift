@@ -79,7 +79,9 @@ public struct Project: Sendable, Equatable {
         sourceRoot == "." ? relative : sourceRoot + "/" + relative
     }
 
+    /// The gate's `python -m` arguments, with the project's own for it (`gate.NAME.args`, a pre-commit
+    /// hook's `args`) appended.
     func arguments(for gate: Gate) -> [String] {
-        gate.moduleArguments(sources: sources, tests: tests)
+        gate.moduleArguments(sources: sources, tests: tests) + (gateSettings[gate]?.arguments ?? [])
     }
 }
