@@ -103,3 +103,50 @@ import Testing
         #expect(!install.arguments.contains { $0.contains(ToolWheels.folder) })
     }
 }
+
+/// The pip the tools' install and download run when the image's Python has none (`ToolInputs.pipFinder`),
+/// checked with the host's Python: which wheel an index page offers for a Python version.
+@Suite struct PipFinderTests {
+    /// A PEP 503 page as PyPI serves it (attributes HTML-escaped), trimmed to the cases that matter.
+    static let page = """
+        <!DOCTYPE html><html><body><h1>Links for pip</h1>
+        <a href="https://files.example/pip-9.0.3-py2.py3-none-any.whl#sha256=aa">pip-9.0.3-py2.py3-none-any.whl</a><br />
+        <a href="https://files.example/pip-23.0.1-py3-none-any.whl#sha256=bb" data-requires-python="&gt;=3.7">pip-23.0.1-py3-none-any.whl</a><br />
+        <a href="https://files.example/pip-23.0.1.tar.gz#sha256=cc" data-requires-python="&gt;=3.7">pip-23.0.1.tar.gz</a><br />
+        <a href="https://files.example/pip-24.1-py3-none-any.whl#sha256=dd" data-requires-python="&gt;=3.8" data-yanked="">pip-24.1-py3-none-any.whl</a><br />
+        <a href="https://files.example/pip-24.0-py3-none-any.whl#sha256=ee" data-requires-python="&gt;=3.7">pip-24.0-py3-none-any.whl</a><br />
+        <a href="../../packages/pip-25.3-py3-none-any.whl#sha256=ff" data-requires-python="&gt;=3.9">pip-25.3-py3-none-any.whl</a><br />
+        </body></html>
+        """
+
+    func python(_ code: String) async throws -> String {
+        let script = "import glob, html, os, re, sys\n" + ToolInputs.pipFinder + "\n" + code
+        let run = try await FoundationProcessRunner().run(Command("python3", ["-c", script]))
+        #expect(run.succeeded, "\(run.errorText)")
+        return run.outputText
+    }
+
+    @Test func theNewestWheelThatThePythonVersionAllowsNeverAYankedOne() async throws {
+        let page = "'''" + Self.page + "'''"
+        let answer = try await python("""
+            print(newest_pip_wheel(\(page), (3, 11, 2)))
+            print(newest_pip_wheel(\(page), (3, 8, 10)))
+            print(newest_pip_wheel('<a href="x">pip-1.0.tar.gz</a>', (3, 11, 2)))
+            """)
+        #expect(answer == """
+            ('pip-25.3-py3-none-any.whl', '../../packages/pip-25.3-py3-none-any.whl', 'ff')
+            ('pip-24.0-py3-none-any.whl', 'https://files.example/pip-24.0-py3-none-any.whl', 'ee')
+            None
+            """)
+    }
+
+    @Test(arguments: [
+        (">=3.9", true), (">=3.12", false), (">3.11", true), (">3.11.2", false), ("<3.11", false), ("<=3.11.2", true),
+        ("!=3.11.*", false), ("!=3.10.*, >=3.8", true), ("==3.11.*", true), ("==3.10", false), ("~=3.9", true),
+        ("~=3.11.3", false), (">=2.7,!=3.0.*,!=3.1.*", true), ("", true), ("whatever", true),
+    ])
+    func requiresPythonIsReadForTheImagesVersion(requires: String, allowed: Bool) async throws {
+        let answer = try await python("print(python_allows('\(requires)', (3, 11, 2)))")
+        #expect(answer == (allowed ? "True" : "False"), "\(requires)")
+    }
+}

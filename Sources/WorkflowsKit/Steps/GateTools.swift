@@ -122,7 +122,7 @@ struct GateTools: Sendable {
                 throw WorkflowsError(
                     .failed, "Installing the gates' tools into a container of the image failed.",
                     remedy: "pip's output is above: check the pins in \(requirements) (they must agree with the "
-                        + "image's own packages), and that the image has python with pip.")
+                        + "image's own packages).")
             }
             let sealLabels = cacheLabels + ["--label", "\(Self.toolsLabelKey)=\(volume)"]
                 + (prefetchKey.map { ["--label", "\(Self.prefetchLabelKey)=\($0)"] } ?? [])
@@ -160,13 +160,13 @@ struct GateTools: Sendable {
     }
 
     /// Runs as root in a container of the image with the tools' volume at `folder`: installs the tools
-    /// into their own folder (`pip --target`), constrained to the versions the image already has, so that
-    /// a shared dependency is not a different one under test; first from the fetched wheels alone, then,
-    /// if the image's pins want one that is not there, from the index. No bytecode: compiling it costs more
-    /// than the gates save. Leaves the caches' folders writable by the image's user.
+    /// into their own folder (`pip --target`, with the image's pip or a pip wheel of our own: `pip_launcher`),
+    /// constrained to the versions the image already has, so that a shared dependency is not a different one
+    /// under test; first from the fetched wheels alone, then, if the image's pins want one that is not there,
+    /// from the index. No bytecode: compiling it costs more than the gates save. Leaves the caches' folders writable by the image's user.
     static let installScript = ToolInputs.prelude + #"""
         write_constraints(sorted({d.metadata["Name"] + "==" + d.version for d in metadata.distributions() if d.metadata["Name"]}))
-        command = [sys.executable, "-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check",
+        command = pip_launcher(work) + ["install", "--no-cache-dir", "--disable-pip-version-check",
                    "--no-warn-script-location", "--no-compile", "--target", spec["target"],
                    "--constraint", os.path.join(work, "constraints.txt"), *spec["tools"]]
         for requirement in spec["requirements"]:

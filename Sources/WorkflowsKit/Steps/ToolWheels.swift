@@ -112,25 +112,11 @@ struct ToolWheels: Sendable {
         }
     }
 
-    /// Run with `python3`, which official and Debian images both have; pip from the base image, else from
-    /// the wheel that `ensurepip` (or Debian's python3-pip-whl) carries: a base image made for a virtual
-    /// environment may have no pip of its own.
+    /// Run with `python3`, which official and Debian images both have; pip from the base image, else a pip
+    /// wheel of our own (`ToolInputs.pipFinder`): a base image made for a virtual environment may have none.
     static let downloadScript = ToolInputs.prelude + #"""
         write_constraints(spec["pins"])
-        try:
-            import pip  # noqa: F401
-            launcher = [sys.executable, "-m", "pip"]
-        except ImportError:
-            wheels = glob.glob("/usr/share/python-wheels/pip-*.whl")
-            try:
-                import ensurepip
-                wheels += glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl"))
-            except ImportError:
-                pass
-            if not wheels:
-                sys.exit("the base image has no pip")
-            launcher = [sys.executable, os.path.join(sorted(wheels)[-1], "pip")]
-        command = launcher + ["download", "--quiet", "--no-cache-dir", "--disable-pip-version-check",
+        command = pip_launcher(work) + ["download", "--quiet", "--no-cache-dir", "--disable-pip-version-check",
                               "--dest", spec["destination"], "--constraint", os.path.join(work, "constraints.txt"),
                               *spec["tools"]]
         for requirement in spec["requirements"]:
