@@ -6,6 +6,7 @@
 #   4. with --podman: Podman with the setting this machine needs, and the base image in its store;
 #   --for-tests: all of it, and xmllint (Debian's libxml2-utils), which validates the JUnit reports.
 # An engine that already answers is left alone and nothing is installed for it: safe on a laptop.
+# Runs on Debian 12 (these machines) and Ubuntu 24.04 (GitHub's runners, whose Docker already runs).
 # Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision).
 set -euo pipefail
 
@@ -22,6 +23,12 @@ registry_auth_addr=127.0.0.1:45001
 registry_user=workflows
 registry_password=workflows-test-password
 
+# The Ubuntu branch, not run on these machines (Ubuntu's archive is unreachable from them): Ubuntu 24.04
+# has the packages below under Debian's names (checked on packages.ubuntu.com for noble: docker-registry,
+# podman and docker.io in universe, apache2-utils and libxml2-utils in main), so the only difference is the
+# stand-in base image, a Debian root file system made with Debian's keys: on Ubuntu it must be pulled.
+distribution=$( (. /etc/os-release && echo "${ID:-unknown}") 2>/dev/null || echo unknown)
+
 apt_updated=
 apt_install() {
   local missing=()
@@ -32,7 +39,7 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" -eq 0 ] || fail "missing packages ${missing[*]}; install them (as root: apt-get install ${missing[*]}) and run this again"
   command -v apt-get >/dev/null || fail "missing packages ${missing[*]} and no apt-get: install their equivalents by hand"
-  say "installing ${missing[*]} from Debian's packages"
+  say "installing ${missing[*]} from $distribution's packages"
   if [ -z "$apt_updated" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$state/apt.log" 2>&1 || { tail -20 "$state/apt.log" >&2; fail "apt-get update failed"; }
     apt_updated=1
@@ -83,6 +90,9 @@ ensure_base_image() {
   docker image inspect "$image" >/dev/null 2>&1 && return 0
   say "base image $image is absent; trying to pull it"
   if timeout 60 docker pull -q "$image" >"$state/pull.log" 2>&1; then return 0; fi
+  if [ "$distribution" = ubuntu ]; then
+    fail "cannot pull $image ($(tail -1 "$state/pull.log")); on Ubuntu the stand-in (a Debian 12 root file system) is not built: make the registry reachable, or load the image (docker load) and run this again"
+  fi
   say "cannot pull $image ($(tail -1 "$state/pull.log")); building a stand-in from Debian's packages"
   apt_install mmdebstrap
   local ca=/etc/ssl/certs/ca-certificates.crt

@@ -19,7 +19,14 @@ enum Harness {
     static let registryUser = "workflows"
     static let registryPassword = "workflows-test-password"
 
-    static let runner = FoundationProcessRunner()
+    /// The environment of everything the tests start: this process's, without the CI's own variables
+    /// (`GITHUB_*`, `RUNNER_*`), so that a run on GitHub's runner behaves as one here (no `::group::`, no
+    /// step summary, no ref from `GITHUB_REF_NAME`). A test about them sets them on its run.
+    static let environment = ProcessInfo.processInfo.environment.filter { name, _ in
+        !name.hasPrefix("GITHUB_") && !name.hasPrefix("RUNNER_")
+    }
+
+    static let runner = FoundationProcessRunner(baseEnvironment: environment)
 
     static func binary() throws -> URL {
         let candidates = [
@@ -82,7 +89,7 @@ enum Harness {
             process.executableURL = try Harness.binary()
             process.arguments = arguments
             process.currentDirectoryURL = folder
-            process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+            process.environment = Harness.environment.merging(["NO_COLOR": "1"]) { $1 }
                 .merging(environment) { $1 }
             process.standardOutput = output
             process.standardError = output
