@@ -64,7 +64,7 @@ public enum Workflows {
         }
         let project: Project
         do {
-            project = try ProjectLoader.load(root: root)
+            project = try ProjectLoader.load(root: root, variables: environment)
         } catch {
             if wantsHelp {
                 // Help still helps when the project file is wrong; the error says what to fix.
@@ -73,6 +73,8 @@ public enum Workflows {
             }
             return failed(error, project: nil)
         }
+        // What came from ${VAR} is never printed or reported from here on.
+        console.secrets.add(project.secrets)
         let invocation: Invocation
         do {
             invocation = try Invocation.parse(rest, environment: environment, project: project)

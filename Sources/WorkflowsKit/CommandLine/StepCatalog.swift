@@ -41,7 +41,7 @@ public enum StepCatalog {
             steps.append(
                 StepDefinition(
                     name: gate.step, group: "code verification",
-                    summary: "on the host: python -m " + (project?.arguments(for: gate) ?? []).joined(separator: " "),
+                    summary: "on the host: python " + (project?.arguments(for: gate) ?? []).joined(separator: " "),
                     body: .action(.hostGate(gate))))
         }
         steps += [

@@ -21,6 +21,8 @@ public final class Console: @unchecked Sendable {
     private var statusText: String?
     /// A buffering console keeps its lines (styled, with their stream) until `replay(to:)`.
     private var buffer: [(toStandardError: Bool, text: String)]?
+    /// What came from `${VAR}` in the project file: `***` in every line written.
+    let secrets: SecretMask
 
     public init(
         environment: [String: String],
@@ -33,6 +35,7 @@ public final class Console: @unchecked Sendable {
         self.colorOnStdout = !noColor && isatty(standardOutput.fileDescriptor) == 1
         self.colorOnStderr = !noColor && isatty(standardError.fileDescriptor) == 1
         self.isInteractive = isatty(standardOutput.fileDescriptor) == 1 && environment["TERM"] != "dumb"
+        self.secrets = SecretMask()
     }
 
     /// A console that keeps what it is given, styled as `console` would style it, for a step that runs
@@ -44,6 +47,7 @@ public final class Console: @unchecked Sendable {
         colorOnStderr = console.colorOnStderr
         isInteractive = false
         buffer = []
+        secrets = console.secrets
     }
 
     /// Writes what a buffering console kept to `console`, in order, and empties the buffer.
@@ -106,6 +110,7 @@ public final class Console: @unchecked Sendable {
     private func err(_ text: String) { write(text, to: standardError) }
 
     private func write(_ text: String, to handle: FileHandle) {
+        let text = secrets.apply(text)
         lock.withLock {
             if buffer != nil {
                 buffer?.append((handle === standardError, text))

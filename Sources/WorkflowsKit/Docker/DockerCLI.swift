@@ -13,17 +13,19 @@ public struct DockerCLI: Sendable {
     /// The CLI's name for messages: `docker`, `podman`.
     public var name: String { URL(fileURLWithPath: executable).lastPathComponent }
 
-    /// Runs `docker ARGS`; a non-zero exit is returned, not thrown.
+    /// Runs `docker ARGS`; a non-zero exit is returned, not thrown. `environment`: added to the CLI's own,
+    /// for the values that `--env NAME` passes by name (secrets, never in the argument vector).
     @discardableResult
     public func run(
         _ arguments: [String], echo: Bool = true, output: Command.Output = .live, input: Data? = nil,
-        workingDirectory: String? = nil
+        workingDirectory: String? = nil, environment: [String: String] = [:]
     ) async throws -> ProcessOutput {
         if echo { console.command([executable] + arguments) }
         do {
             return try await runner.run(
                 Command(
-                    executable, arguments, workingDirectory: workingDirectory, standardInput: input, output: output))
+                    executable, arguments, environment: environment, workingDirectory: workingDirectory,
+                    standardInput: input, output: output))
         } catch ProcessLaunchError.cancelled(let executable) {
             throw WorkflowsError(.failed, "\(executable) was not started: workflows is being interrupted.")
         } catch let error as ProcessLaunchError {

@@ -1,5 +1,5 @@
-/// A quality gate: one Python tool, run as `python -m TOOL` over the project's sources or tests, the same
-/// way on the host and inside the image.
+/// A quality gate: one Python tool, run as `python -m TOOL` over the project's sources or tests (Django's
+/// test runner as `python manage.py test`), the same way on the host and inside the image.
 public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     case black
     case isort
@@ -8,6 +8,8 @@ public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     case ruff
     case ruffFormat = "ruff-format"
     case pytest
+    /// `python manage.py test`: Django's own runner, with the project's Django (never installed as a tool).
+    case django
 
     /// The name in project files, reports and summaries.
     public var name: String { rawValue }
@@ -16,6 +18,7 @@ public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     var package: String {
         switch self {
         case .ruff, .ruffFormat: return "ruff"
+        case .django: return "django"
         default: return rawValue
         }
     }
@@ -25,8 +28,24 @@ public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
         switch self {
         case .flake8: return "assess_flake"
         case .pytest: return "assess_tests"
+        case .django: return "assess_django_tests"
         case .ruffFormat: return "assess_ruff_format"
         default: return "assess_\(rawValue)"
+        }
+    }
+
+    /// The gate's own tool is the project's (Django), not one installed with the gates' tools.
+    var usesTheProjectsOwnTool: Bool { self == .django }
+
+    /// The test runners: their cases come from JUnit, not from findings in their output.
+    var runsTests: Bool { self == .pytest || self == .django }
+
+    /// The interpreter's arguments: `-m` and the module's (`moduleArguments`), or a script's.
+    func pythonArguments(sources: [String], tests: [String]) -> [String] {
+        switch self {
+        // Django discovers the tests from the working directory; labels would be dotted module names.
+        case .django: return ["manage.py", "test", "--noinput", "--verbosity", "2"]
+        default: return ["-m"] + moduleArguments(sources: sources, tests: tests)
         }
     }
 
@@ -40,9 +59,10 @@ public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
         case .ruff: return ["ruff", "check"] + sources
         case .ruffFormat: return ["ruff", "format", "--check"] + sources
         case .pytest: return ["pytest"] + tests
+        case .django: return ["django", "test", "--noinput", "--verbosity", "2"]
         }
     }
 
     /// The order gates are listed and reported in: formatters, linters, type checker, tests.
-    static let canonicalOrder: [Gate] = [.black, .isort, .ruffFormat, .flake8, .ruff, .mypy, .pytest]
+    static let canonicalOrder: [Gate] = [.black, .isort, .ruffFormat, .flake8, .ruff, .mypy, .pytest, .django]
 }

@@ -49,6 +49,8 @@ public struct Project: Sendable, Equatable {
     public var environment: [String: String] = [:]
     /// `[tool.workflows.gate.NAME]`, and what other files (pre-commit hooks) say of a gate.
     public var gateSettings: [Gate: GateSettings] = [:]
+    /// What came from `${VAR}` in the project file: `***` wherever workflows prints or reports it.
+    public var secrets: [String] = []
 
     /// What a project says of one gate beyond its name.
     public struct GateSettings: Sendable, Equatable {
@@ -76,12 +78,43 @@ public struct Project: Sendable, Equatable {
 
     /// A path relative to the source root, as a path relative to the repository root.
     func repositoryPath(ofSource relative: String) -> String {
-        sourceRoot == "." ? relative : sourceRoot + "/" + relative
+        relative == "." ? sourceRoot : sourceRoot == "." ? relative : sourceRoot + "/" + relative
     }
 
-    /// The gate's `python -m` arguments, with the project's own for it (`gate.NAME.args`, a pre-commit
-    /// hook's `args`) appended.
+    /// The gate's `python` arguments (`-m TOOL …`, `manage.py test …`), with the project's own for it
+    /// (`gate.NAME.args`, a pre-commit hook's `args`) appended. Paths are relative to where the gate runs
+    /// (`workingDirectory(of:)`).
     func arguments(for gate: Gate) -> [String] {
-        gate.moduleArguments(sources: sources, tests: tests) + (gateSettings[gate]?.arguments ?? [])
+        let folder = workingDirectory(of: gate)
+        let rebase = { (paths: [String]) in paths.map { Self.path($0, relativeTo: folder) } }
+        return gate.pythonArguments(sources: rebase(sources), tests: rebase(tests)) + (gateSettings[gate]?.arguments ?? [])
+    }
+
+    /// Where the gate runs, relative to the source root: `.` unless `gate.NAME.working-directory` says.
+    func workingDirectory(of gate: Gate) -> String {
+        guard let folder = gateSettings[gate]?.workingDirectory, !folder.isEmpty else { return "." }
+        let normalized = (folder as NSString).standardizingPath
+        return normalized.isEmpty || normalized == "/" ? "." : normalized
+    }
+
+    /// The gate's environment: the top-level `environment`, then `gate.NAME.environment` over it.
+    func environment(of gate: Gate) -> [String: String] {
+        environment.merging(gateSettings[gate]?.environment ?? [:]) { $1 }
+    }
+
+    /// A value that came from `${VAR}` (or holds one that did): passed by name, never in an argument vector.
+    func isSecret(_ value: String) -> Bool {
+        secrets.contains { value.contains($0) }
+    }
+
+    /// `path` (relative to the source root) as seen from `folder` (relative to the source root too).
+    static func path(_ path: String, relativeTo folder: String) -> String {
+        guard folder != "." else { return path }
+        let from = folder.split(separator: "/")
+        let to = (path as NSString).standardizingPath.split(separator: "/")
+        var common = 0
+        while common < from.count, common < to.count, from[common] == to[common] { common += 1 }
+        let parts = Array(repeating: "..", count: from.count - common) + to[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 }

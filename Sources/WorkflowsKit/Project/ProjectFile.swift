@@ -26,16 +26,32 @@ struct ProjectFile: Sendable, Equatable {
     var healthCommand: Value<String>?
     var healthEnvironment: Value<[String: String]>?
     var healthTimeout: Value<Double>?
+    /// `environment`: every gate's container, and the host-side gates.
+    var environment: Value<[String: String]>?
+    /// `gate.NAME`: per-gate settings.
+    var gateSettings: [Gate: GateValues] = [:]
+    /// What `${VAR}` put into the values above: hidden wherever workflows prints or reports.
+    var secrets: [String] = []
+
+    /// `[gate.NAME]`'s keys.
+    struct GateValues: Sendable, Equatable {
+        var arguments: Value<[String]>?
+        var workingDirectory: Value<String>?
+        var environment: Value<[String: String]>?
+    }
 
     static let candidates = ["workflows.toml", ".workflows.toml", "pyproject.toml"]
     static let topLevelKeys = [
         "image", "dockerfile", "context", "source-root", "sources", "tests", "test-requirements", "gates", "health",
+        "environment", "gate",
     ]
+    static let gateKeys = ["args", "working-directory", "environment"]
     static let healthKeys = ["url", "command", "environment", "timeout"]
 
     /// The project file at `root`, or nil when there is none (a `pyproject.toml` without `[tool.workflows]`
-    /// is none). `pyproject` is the root's parsed `pyproject.toml`, when it exists.
-    static func load(root: URL, pyproject: TOMLTable?) throws -> ProjectFile? {
+    /// is none). `pyproject` is the root's parsed `pyproject.toml`, when it exists; `variables`, the
+    /// environment `${VAR}` reads.
+    static func load(root: URL, pyproject: TOMLTable?, variables: [String: String] = [:]) throws -> ProjectFile? {
         for name in candidates {
             let url = root.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
@@ -47,15 +63,18 @@ struct ProjectFile: Sendable, Equatable {
                 guard let workflows = table.tableValue else {
                     throw ProjectFileError(file: name, position: position, "[tool.workflows] must be a table")
                 }
-                return try decode(workflows, file: name, prefix: "tool.workflows.")
+                return try decode(workflows, file: name, prefix: "tool.workflows.", variables: variables)
             }
-            return try decode(try TOMLFiles.read(url, name: name), file: name, prefix: "")
+            return try decode(try TOMLFiles.read(url, name: name), file: name, prefix: "", variables: variables)
         }
         return nil
     }
 
-    static func decode(_ table: TOMLTable, file: String, prefix: String) throws -> ProjectFile {
-        let reader = KeyReader(table: table, file: file, prefix: prefix)
+    static func decode(
+        _ table: TOMLTable, file: String, prefix: String, variables: [String: String] = [:]
+    ) throws -> ProjectFile {
+        let secrets = SecretCollector(variables: variables)
+        let reader = KeyReader(table: table, file: file, prefix: prefix, secrets: secrets)
         try reader.rejectUnknown(allowed: topLevelKeys)
         var result = ProjectFile(file: file)
         result.image = try reader.string("image")
@@ -67,11 +86,11 @@ struct ProjectFile: Sendable, Equatable {
         result.testRequirements = try reader.strings("test-requirements")
         result.gates = try reader.gates("gates")
         if let health = try reader.table("health") {
-            let healthReader = KeyReader(table: health, file: file, prefix: prefix + "health.")
+            let healthReader = KeyReader(table: health, file: file, prefix: prefix + "health.", secrets: secrets)
             try healthReader.rejectUnknown(allowed: healthKeys)
             result.healthURL = try healthReader.string("url")
             result.healthCommand = try healthReader.string("command")
-            result.healthEnvironment = try healthReader.environment("environment")
+            result.healthEnvironment = try healthReader.environment("environment", expanding: true)
             result.healthTimeout = try healthReader.seconds("timeout")
             if let url = result.healthURL, result.healthCommand != nil {
                 throw ProjectFileError(
@@ -84,7 +103,60 @@ struct ProjectFile: Sendable, Equatable {
                     "\(prefix)health.url must be an http:// or https:// URL, not '\(url.value)'")
             }
         }
+        result.environment = try reader.environment("environment", expanding: true)
+        if let gates = try reader.table("gate") {
+            for name in gates.keys {
+                let position = gates.position(of: name) ?? reader.position("gate")
+                let allowed = Gate.allCases.map(\.name)
+                guard let gate = Gate(rawValue: name) else {
+                    let hint = StepCatalog.suggestion(for: name, among: allowed).map { "; did you mean '\($0)'?" } ?? ""
+                    throw ProjectFileError(
+                        file: file, position: position,
+                        "unknown gate '\(prefix)gate.\(name)'\(hint) Allowed: \(allowed.joined(separator: ", "))")
+                }
+                guard let settings = gates[name]?.tableValue else {
+                    throw ProjectFileError(
+                        file: file, position: position,
+                        "'\(prefix)gate.\(name)' must be a table ([\(prefix)gate.\(name)] with args, working-directory, environment)")
+                }
+                let gateReader = KeyReader(table: settings, file: file, prefix: prefix + "gate.\(name).", secrets: secrets)
+                try gateReader.rejectUnknown(allowed: gateKeys)
+                result.gateSettings[gate] = GateValues(
+                    arguments: try gateReader.strings("args", expanding: true),
+                    workingDirectory: try gateReader.string("working-directory"),
+                    environment: try gateReader.environment("environment", expanding: true))
+            }
+        }
+        result.secrets = secrets.values
         return result
+    }
+}
+
+/// Expands `${VAR}` for the readers of one file, and keeps what the variables put in.
+private final class SecretCollector {
+    let variables: [String: String]
+    private(set) var values: [String] = []
+
+    init(variables: [String: String]) { self.variables = variables }
+
+    /// `text` expanded; a variable that is not set is an error at the key's place.
+    func expand(_ text: String, key: String, file: String, position: TOMLPosition) throws -> String {
+        let expanded: Interpolation
+        do {
+            expanded = try Interpolation.expand(text, variables: variables)
+        } catch {
+            switch error {
+            case .unset(let name):
+                throw ProjectFileError(
+                    file: file, position: position,
+                    "'\(key)' uses ${\(name)}, but the environment variable \(name) is not set (set it, or write $$ for a literal $)")
+            case .malformed(let text):
+                throw ProjectFileError(
+                    file: file, position: position, "'\(key)' has '\(text)', which is not ${NAME} (write $$ for a literal $)")
+            }
+        }
+        for secret in expanded.secrets where !values.contains(secret) { values.append(secret) }
+        return expanded.value
     }
 }
 
@@ -113,6 +185,7 @@ private struct KeyReader {
     var table: TOMLTable
     var file: String
     var prefix: String
+    var secrets: SecretCollector
 
     func position(_ key: String) -> TOMLPosition { table.position(of: key) ?? TOMLPosition(line: 1, column: 1) }
 
@@ -141,7 +214,8 @@ private struct KeyReader {
         return .init(value: text, origin: origin(key), position: position(key))
     }
 
-    func strings(_ key: String) throws -> ProjectFile.Value<[String]>? {
+    /// `expanding`: `${VAR}` in each string is replaced (`Interpolation`).
+    func strings(_ key: String, expanding: Bool = false) throws -> ProjectFile.Value<[String]>? {
         guard let value = table[key] else { return nil }
         guard let items = value.arrayValue else { throw wrongType(key, "an array of strings", value) }
         var texts: [String] = []
@@ -149,7 +223,7 @@ private struct KeyReader {
             guard let text = item.stringValue, !text.isEmpty else {
                 throw wrongType(key, "an array of non-empty strings", item)
             }
-            texts.append(text)
+            texts.append(expanding ? try secrets.expand(text, key: prefix + key, file: file, position: position(key)) : text)
         }
         return .init(value: texts, origin: origin(key), position: position(key))
     }
@@ -180,7 +254,8 @@ private struct KeyReader {
         return nested
     }
 
-    func environment(_ key: String) throws -> ProjectFile.Value<[String: String]>? {
+    /// A table of strings, as `NAME = "value"`; `expanding`: `${VAR}` in the values is replaced.
+    func environment(_ key: String, expanding: Bool = false) throws -> ProjectFile.Value<[String: String]>? {
         guard let value = table[key] else { return nil }
         guard let nested = value.tableValue else { throw wrongType(key, "a table of strings", value) }
         var environment: [String: String] = [:]
@@ -190,7 +265,13 @@ private struct KeyReader {
                     file: file, position: nested.position(of: name) ?? position(key),
                     "'\(prefix)\(key).\(name)' must be a string (quote numbers: \(name) = \"8080\")")
             }
-            environment[name] = text
+            guard name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                throw ProjectFileError(
+                    file: file, position: nested.position(of: name) ?? position(key),
+                    "'\(prefix)\(key).\(name)' is not an environment variable's name (letters, digits, _)")
+            }
+            let place = nested.position(of: name) ?? position(key)
+            environment[name] = expanding ? try secrets.expand(text, key: "\(prefix)\(key).\(name)", file: file, position: place) : text
         }
         return .init(value: environment, origin: origin(key), position: position(key))
     }

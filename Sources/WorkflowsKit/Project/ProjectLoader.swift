@@ -11,7 +11,8 @@ public enum ProjectLoader {
         "requirements.dev.txt", "requirements/test.txt", "requirements/dev.txt",
     ]
 
-    public static func load(root: URL) throws -> Project {
+    /// `variables`: the environment that `${VAR}` in the project file reads.
+    public static func load(root: URL, variables: [String: String] = [:]) throws -> Project {
         let fileManager = FileManager.default
         var isFolder: ObjCBool = false
         guard fileManager.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -25,7 +26,7 @@ public enum ProjectLoader {
             ? try TOMLFiles.read(rootPyproject, name: "pyproject.toml") : nil
         let file: ProjectFile?
         do {
-            file = try ProjectFile.load(root: root, pyproject: pyproject)
+            file = try ProjectFile.load(root: root, pyproject: pyproject, variables: variables)
         } catch let error as ProjectFileError {
             throw error.asWorkflowsError
         }
@@ -59,15 +60,21 @@ public enum ProjectLoader {
         let configs = try ConfigFiles.discover(root: root, sourceRoot: sourceRoot)
         let sourceFolder = sourceRoot == "." ? root : root.appendingPathComponent(sourceRoot)
         let layout = SourceLayout.scan(sourceFolder)
+        let django = DjangoSite.detect(sourceFolder: sourceFolder)
 
         let tests = pick("tests", file?.tests) {
             if let (paths, origin) = configs.pytestTestPaths() { return (paths, origin) }
+            if layout.conventionalTests.isEmpty, let django, !django.tests.isEmpty {
+                return (django.tests, "convention (the Django apps' tests)")
+            }
             return (layout.conventionalTests, convention)
         }
         try file?.tests.map { try checker.each($0, under: sourceRoot, key: "tests") }
         let sources = pick("sources", file?.sources) {
             var sources = layout.packages + layout.modules
-            for test in tests where !sources.contains(test) { sources.append(test) }
+            for test in tests where !sources.contains(where: { test == $0 || test.hasPrefix($0 + "/") }) {
+                sources.append(test)
+            }
             return (sources, convention)
         }
         try file?.sources.map { try checker.each($0, under: sourceRoot, key: "sources") }
@@ -82,11 +89,21 @@ public enum ProjectLoader {
         let requirements = try Requirements.read(requirementFiles, root: root)
 
         var gateOrigins: [String] = []
+        let pytestDjango = DjangoSite.usesPytestDjango(configs: configs, installed: requirements.installed)
+        let djangoRunner = django != nil && pytestDjango == nil
         let gates = pick("gates", file?.gates) {
             var gates: [Gate] = []
             for gate in Gate.canonicalOrder {
                 if gate == .pytest {
-                    if !tests.isEmpty { gates.append(gate); gateOrigins.append("pytest: tests found") }
+                    if !tests.isEmpty, !djangoRunner {
+                        gates.append(gate)
+                        gateOrigins.append("pytest: tests found" + (django == nil ? "" : ", \(pytestDjango ?? "")"))
+                    }
+                } else if gate == .django {
+                    if let django, djangoRunner {
+                        gates.append(gate)
+                        gateOrigins.append("django: manage.py (\(django.settingsModule))")
+                    }
                 } else if let origin = configs.configuration(of: gate) {
                     gates.append(gate)
                     gateOrigins.append("\(gate.name): \(origin)")
@@ -100,7 +117,7 @@ public enum ProjectLoader {
                 "the pytest gate has no tests: set 'tests', or remove pytest from 'gates'")
         }
         var unpinned: [String] = []
-        for gate in gates where !unpinned.contains(gate.package) {
+        for gate in gates where !gate.usesTheProjectsOwnTool && !unpinned.contains(gate.package) {
             let name = Requirements.normalize(gate.package)
             if !requirements.installed.contains(name), !requirements.constrained.contains(name) {
                 unpinned.append(gate.package)
@@ -134,12 +151,14 @@ public enum ProjectLoader {
         let environment = pick("health.environment", file?.healthEnvironment) { ([:], convention) }
         let timeout = pick("health.timeout", file?.healthTimeout) { (60, "default") }
 
-        return Project(
+        var project = Project(
             root: root, file: file?.file, image: image, dockerfile: dockerfile, context: context,
             sourceRoot: sourceRoot, sources: sources, tests: tests, testRequirements: requirementFiles,
             requirementFiles: requirements.files,
             runtimeRequirements: runtimeRequirements(root: root, sourceRoot: sourceRoot), gates: gates, unpinnedTools: unpinned, configFiles: configFiles,
             health: health, healthEnvironment: environment, healthTimeoutSeconds: timeout, origins: origins)
+        try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
+        return project
     }
 
     /// `[project].name`, else the folder's name; lower-cased, made a valid repository name, `:latest`.

@@ -16,7 +16,7 @@ enum FindingParsers {
         case .flake8: return flake8(lines, paths)
         case .mypy: return mypy(lines, paths)
         case .ruff, .ruffFormat: return ruff(lines, paths)
-        case .pytest: return []
+        case .pytest, .django: return []
         }
     }
 

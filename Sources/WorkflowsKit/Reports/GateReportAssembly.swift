@@ -11,9 +11,11 @@ extension GateReport {
     ) {
         let findings = FindingParsers.findings(
             for: gate, output: output, sourceRoot: sourceRoot, workingDirectory: workingDirectory)
-        let tests = pytestJUnit.flatMap { xml in
-            try? PytestJUnit.testCases(from: xml, sourceRoot: sourceRoot, workingDirectory: workingDirectory)
-        }
+        let tests = gate == .django
+            ? DjangoTestOutput.testCases(from: output, sourceRoot: sourceRoot, workingDirectory: workingDirectory)
+            : pytestJUnit.flatMap { xml in
+                try? PytestJUnit.testCases(from: xml, sourceRoot: sourceRoot, workingDirectory: workingDirectory)
+            }
         self.init(
             name: gate.name, verdict: verdict, durationSeconds: durationSeconds, command: command,
             output: ReportText.capped(output), findings: findings, tests: tests,

@@ -21,6 +21,7 @@ struct RunReporting: Sendable {
 
     /// Writes the reports; a report that cannot be written is a warning, never a changed verdict.
     func finish(_ report: RunReport) {
+        let report = report.masked(by: console.secrets)
         if onGitHubActions {
             for line in GitHubActions.annotations(for: report) { console.info(line) }
             do {
@@ -38,5 +39,56 @@ struct RunReporting: Sendable {
         } catch {
             console.warning("Could not write the reports to \(directory): \(error)")
         }
+    }
+}
+
+extension RunReport {
+    /// The report with every secret (`SecretMask`) replaced in every string value it holds: the reports,
+    /// the step summary and the annotations are made from it. Through its JSON, so that no field is missed;
+    /// keys are left alone, so that the JSON stays the report's.
+    func masked(by mask: SecretMask) -> RunReport {
+        guard !mask.isEmpty, let data = try? ReportWriter.json(self) else { return self }
+        let text = JSONStringValues.map(String(decoding: data, as: UTF8.self), mask.apply)
+        return (try? ReportWriter.decode(Data(text.utf8))) ?? self
+    }
+}
+
+/// Rewrites the string values (not the keys) of a JSON text: each is decoded, transformed and encoded again.
+enum JSONStringValues {
+    static func map(_ json: String, _ transform: (String) -> String) -> String {
+        let characters = Array(json.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            guard character == "\"" else {
+                result.append(character)
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < characters.count, characters[end] != "\"" {
+                end += characters[end] == "\\" ? 2 : 1
+            }
+            let body = String(String.UnicodeScalarView(characters[(index + 1)..<min(end, characters.count)]))
+            var next = end + 1
+            while next < characters.count, characters[next] == " " || characters[next] == "\n" { next += 1 }
+            let isKey = next < characters.count && characters[next] == ":"
+            result.append(contentsOf: (isKey ? "\"" + body + "\"" : rewrite(body, transform)).unicodeScalars)
+            index = end + 1
+        }
+        return String(result)
+    }
+
+    /// A string token's body (between its quotes) as JSON writes the transformed value; unchanged when the
+    /// transform changes nothing.
+    private static func rewrite(_ body: String, _ transform: (String) -> String) -> String {
+        let quoted = "\"" + body + "\""
+        guard let value = try? JSONDecoder().decode(String.self, from: Data(quoted.utf8)) else { return quoted }
+        let changed = transform(value)
+        guard changed != value else { return quoted }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(changed)).map { String(decoding: $0, as: UTF8.self) } ?? quoted
     }
 }

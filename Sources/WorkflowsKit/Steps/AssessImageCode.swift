@@ -51,9 +51,13 @@ struct AssessImageCode: Sendable {
             ).run(project.gates) { [docker, resources, project] gate in
                 try await Self.runGate(
                     gate, in: gatesImage, tools: tools, environment: Self.environment(imagePythonPath: config.pythonPath),
-                    project: project, docker: docker, resources: resources)
+                    project: project, docker: docker, resources: resources, imageWorkingDirectory: config.workingDirectory)
             }
-            details.record(gates: runs.map { $0.report(sourceRoot: project.sourceRoot, workingDirectory: config.workingDirectory) })
+            details.record(gates: runs.map {
+                $0.report(
+                    sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
+                    workingDirectory: Self.folder(project.workingDirectory(of: $0.gate), in: config.workingDirectory))
+            })
             try GateVerdicts.report(runs, where: "inside \(image)", console: console)
         }
         return config.id
@@ -62,23 +66,28 @@ struct AssessImageCode: Sendable {
     /// Where pytest writes its JUnit XML inside the gate's container.
     static let junitPath = "/tmp/workflows-caches/pytest-junit.xml"
 
-    /// One gate in its own container. pytest's container is kept until its JUnit XML is copied out
-    /// (`docker cp`, which works against a remote engine too); the others go with `--rm`.
+    /// One gate in its own container, in the image's working directory (or the gate's own folder under
+    /// it, `gate.NAME.working-directory`), with the project's environment over the image's
+    /// (`gateEnvironment`). pytest's container is kept until its JUnit XML is copied out (`docker cp`, which
+    /// works against a remote engine too); the others go with `--rm`.
     static func runGate(
         _ gate: Gate, in gatesImage: String, tools: GateTools.Prepared, environment: [String], project: Project,
-        docker: DockerCLI, resources: RunResources
+        docker: DockerCLI, resources: RunResources, imageWorkingDirectory: String = ""
     ) async throws -> GateRun {
         let name = "workflows-\(resources.runID)-\(gate.name)"
         let keep = gate == .pytest
-        var module = project.arguments(for: gate)
-        if keep { module += PytestJUnit.arguments(writingTo: junitPath) }
+        var python = project.arguments(for: gate)
+        if keep { python += PytestJUnit.arguments(writingTo: junitPath) }
+        let folder = project.workingDirectory(of: gate)
+        let workdir = folder == "." ? [] : ["--workdir", Self.folder(folder, in: imageWorkingDirectory)]
+        let (variables, byName) = gateEnvironment(tools: environment, project: project.environment(of: gate), isSecret: project.isSecret)
         let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
             + ["--mount", "type=volume,source=\(tools.volume),target=\(GateTools.folder),ro"]
             + ["--mount", "type=volume,source=\(tools.caches),target=\(GateTools.cachesFolder)"]
-            + environment
-            + ["--entrypoint", "python", gatesImage, "-m"] + module
+            + variables + workdir
+            + ["--entrypoint", "python", gatesImage] + python
         let start = Date()
-        let result = try await docker.run(arguments, echo: false, output: .captured)
+        let result = try await docker.run(arguments, echo: false, output: .captured, environment: byName)
         let seconds = Date().timeIntervalSince(start)
         var junit: Data?
         if keep {
@@ -93,6 +102,48 @@ struct AssessImageCode: Sendable {
             gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + arguments,
             standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
             standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit)
+    }
+
+    /// The gate's `--env` arguments: the tools' (`environment`), with the project's (`Project.environment(of:)`)
+    /// beside them. A project's `PYTHONPATH` comes after the tools' folder (instead of the image's own), its
+    /// `PYTEST_ADDOPTS` after ours; the tools' other variables stay ours. A value from `${VAR}` is passed as
+    /// `--env NAME`, its value in the CLI's own environment (returned), so that no argument vector holds it.
+    static func gateEnvironment(
+        tools: [String], project: [String: String], isSecret: (String) -> Bool
+    ) -> (arguments: [String], byName: [String: String]) {
+        var arguments: [String] = []
+        var ours: Set<String> = []
+        for argument in tools where argument != "--env" {
+            let name = String(argument.prefix { $0 != "=" })
+            ours.insert(name)
+            var value = String(argument.dropFirst(name.count + 1))
+            if let extra = project[name] {
+                if name == "PYTHONPATH" {
+                    value = [String(value.prefix { $0 != ":" }), extra].filter { !$0.isEmpty }.joined(separator: ":")
+                } else if name == "PYTEST_ADDOPTS" {
+                    value += " " + extra
+                }
+            }
+            arguments += ["--env", "\(name)=\(value)"]
+        }
+        var byName: [String: String] = [:]
+        for name in project.keys.sorted() where !ours.contains(name) {
+            guard let value = project[name] else { continue }
+            if isSecret(value) {
+                byName[name] = value
+                arguments += ["--env", name]
+            } else {
+                arguments += ["--env", "\(name)=\(value)"]
+            }
+        }
+        return (arguments, byName)
+    }
+
+    /// `folder` (relative to the source root) inside the image, whose working directory holds the source root.
+    static func folder(_ folder: String, in imageWorkingDirectory: String) -> String {
+        let base = imageWorkingDirectory.isEmpty ? "/" : imageWorkingDirectory
+        guard folder != "." else { return base }
+        return base.hasSuffix("/") ? base + folder : base + "/" + folder
     }
 
     /// As many gates at once as the engine has CPUs (at least one).

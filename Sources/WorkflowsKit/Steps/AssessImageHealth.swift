@@ -32,7 +32,7 @@ struct AssessImageHealth: Sendable {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
                 ["run", "--detach", "--name", name] + resources.labelArguments + Self.probeArguments(project, timeout: timeout)
-                    + [config.id], output: .captured)
+                    + [config.id], output: .captured, environment: Self.secretEnvironment(project))
             guard started.succeeded else {
                 throw WorkflowsError(
                     .failed, "The engine could not start \(image): \(started.errorText)",
@@ -125,11 +125,18 @@ struct AssessImageHealth: Sendable {
         return .init(exitCode: code, output: [result.outputText, result.errorText].filter { !$0.isEmpty }.joined(separator: "\n"))
     }
 
+    /// The health environment's values from `${VAR}`, which `--env NAME` passes by name.
+    static func secretEnvironment(_ project: Project) -> [String: String] {
+        project.healthEnvironment.filter { project.isSecret($0.value) }
+    }
+
     /// The project's environment, and its probe when it gives one: it replaces the image's own. Failures
     /// during the start period (the whole wait) do not count, so a slow start is judged at the deadline.
     static func probeArguments(_ project: Project, timeout: Double) -> [String] {
+        // A value from ${VAR} goes by name, from the CLI's own environment (`secretEnvironment`).
         var arguments = project.healthEnvironment.keys.sorted().flatMap { key in
-            ["--env", "\(key)=\(project.healthEnvironment[key] ?? "")"]
+            let value = project.healthEnvironment[key] ?? ""
+            return ["--env", project.isSecret(value) ? key : "\(key)=\(value)"]
         }
         guard let probe = project.health else { return arguments }
         let command: String

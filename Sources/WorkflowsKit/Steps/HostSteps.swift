@@ -9,7 +9,8 @@ struct HostSteps: Sendable {
     var resources: RunResources
     var details: StepDetails
 
-    /// The gates on the host, several at once, reported as inside the image.
+    /// The gates on the host, several at once, reported as inside the image: each in the source root (or
+    /// its own `gate.NAME.working-directory` under it), with the project's environment over the host's.
     func runGates(_ gates: [Gate]) async throws {
         let folder = try sourceFolder()
         let runs = try await ParallelGates(
@@ -17,9 +18,11 @@ struct HostSteps: Sendable {
         ).run(gates) { [runner, project, resources] gate in
             let junitFile = resources.temporaryFolder("junit")
             defer { try? FileManager.default.removeItem(at: junitFile) }
-            var module = project.arguments(for: gate)
-            if gate == .pytest { module += PytestJUnit.arguments(writingTo: junitFile.path) }
-            let command = Command(Project.hostPython, ["-m"] + module, workingDirectory: folder.path)
+            var python = project.arguments(for: gate)
+            if gate == .pytest { python += PytestJUnit.arguments(writingTo: junitFile.path) }
+            let command = Command(
+                Project.hostPython, python, environment: project.environment(of: gate),
+                workingDirectory: Self.folder(of: gate, in: folder, project: project).path)
             let start = Date()
             let result = try await Self.launch(command, runner: runner)
             return GateRun(
@@ -28,8 +31,17 @@ struct HostSteps: Sendable {
                 standardError: String(decoding: result.standardError, as: UTF8.self),
                 junit: try? Data(contentsOf: junitFile))
         }
-        details.record(gates: runs.map { $0.report(sourceRoot: project.sourceRoot, workingDirectory: folder.path) })
+        details.record(gates: runs.map {
+            $0.report(
+                sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
+                workingDirectory: Self.folder(of: $0.gate, in: folder, project: project).path)
+        })
         try GateVerdicts.report(runs, where: "on the host", console: console)
+    }
+
+    private static func folder(of gate: Gate, in sourceFolder: URL, project: Project) -> URL {
+        let relative = project.workingDirectory(of: gate)
+        return relative == "." ? sourceFolder : sourceFolder.appendingPathComponent(relative)
     }
 
     /// isort, then black, rewrite the sources: only the formatters the project uses, ruff's as well.

@@ -12,7 +12,7 @@ struct ShowProject: Sendable {
         case .command(let command)?: health = "command " + command
         case nil: health = "the image's own HEALTHCHECK"
         }
-        let environment = project.healthEnvironment.keys.sorted().map { "\($0)=\(project.healthEnvironment[$0] ?? "")" }
+        let environment = Self.assignments(project.healthEnvironment)
         let rows: [(String, String, String)] = [
             ("image", settings.image, settings.image == project.image ? origin("image") : "--image or WORKFLOWS_IMAGE"),
             ("dockerfile", project.dockerfile, origin("dockerfile")),
@@ -27,7 +27,8 @@ struct ShowProject: Sendable {
             ("health.timeout", Seconds.format(settings.healthTimeoutSeconds),
              settings.healthTimeoutSeconds == project.healthTimeoutSeconds
                 ? origin("health.timeout") : "--health-timeout or WORKFLOWS_HEALTH_TIMEOUT"),
-        ]
+            ("environment", list(Self.assignments(project.environment)), origin("environment")),
+        ] + gateRows
         let keyWidth = (rows.map(\.0.count).max() ?? 0) + 2
         let valueWidth = min((rows.map(\.1.count).max() ?? 0) + 2, 48)
         for (key, value, origin) in rows {
@@ -46,6 +47,29 @@ struct ShowProject: Sendable {
             console.info("Pinned in no test requirement, so installed at their latest version: "
                 + project.unpinnedTools.joined(separator: ", "))
         }
+    }
+
+    /// `gate.NAME.args`, `.working-directory`, `.environment` of the gates that have them.
+    private var gateRows: [(String, String, String)] {
+        project.gates.flatMap { gate -> [(String, String, String)] in
+            guard let settings = project.gateSettings[gate] else { return [] }
+            let key = "gate.\(gate.name)."
+            var rows: [(String, String, String)] = []
+            if !settings.arguments.isEmpty {
+                rows.append((key + "args", ShellQuoting.line(settings.arguments), origin(key + "args")))
+            }
+            if let folder = settings.workingDirectory {
+                rows.append((key + "working-directory", folder, origin(key + "working-directory")))
+            }
+            if !settings.environment.isEmpty {
+                rows.append((key + "environment", list(Self.assignments(settings.environment)), origin(key + "environment")))
+            }
+            return rows
+        }
+    }
+
+    static func assignments(_ environment: [String: String]) -> [String] {
+        environment.keys.sorted().map { "\($0)=\(environment[$0] ?? "")" }
     }
 
     private func origin(_ key: String) -> String { project.origins[key] ?? "convention" }
