@@ -73,8 +73,14 @@ struct ParallelGates: Sendable {
         console.command(run.command)
         if !run.standardOutput.isEmpty { console.info(run.standardOutput.trimmingCharacters(in: .newlines)) }
         if !run.standardError.isEmpty { console.info(run.standardError.trimmingCharacters(in: .newlines)) }
-        let verdict = "\(run.gate.name) \(run.passed ? "passed" : "FAILED") in \(Seconds.format(run.seconds))"
+        let verdict = "\(run.gate.name) \(run.passed ? "passed" : "FAILED") in \(Seconds.format(run.seconds))" + testCount(run)
         run.passed ? console.success(verdict) : console.failure(verdict)
+    }
+
+    /// `: 3 tests` for a test runner whose cases are known (Django's from its output, pytest's from JUnit).
+    private func testCount(_ run: GateRun) -> String {
+        guard run.gate.runsTests, let tests = run.report(sourceRoot: ".", workingDirectory: nil).tests else { return "" }
+        return ": \(tests.count) test\(tests.count == 1 ? "" : "s")"
     }
 
     private func tick(_ board: GateBoard) async {
