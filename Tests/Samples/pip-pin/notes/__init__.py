@@ -1,0 +1,1 @@
+"""Short notes, served over HTTP."""

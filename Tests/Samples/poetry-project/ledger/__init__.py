@@ -1,0 +1,1 @@
+"""A ledger of account entries, served over HTTP."""

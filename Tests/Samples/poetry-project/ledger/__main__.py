@@ -1,0 +1,3 @@
+from ledger.server import main
+
+main()

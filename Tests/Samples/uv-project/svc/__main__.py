@@ -1,0 +1,3 @@
+from svc.server import main
+
+main()
