@@ -87,6 +87,7 @@ import Testing
         ])
         #expect(included.requirementFiles == ["requirements-dev.txt", "requirements.txt", "constraints/pins.txt"])
         #expect(included.unpinnedTools == ["mypy"], "black is pinned, flake8 constrained, mypy named nowhere")
+        #expect(included.tools == ["flake8", "mypy"], "what no file installs is installed by name, under the constraints")
         let error = try loadError(["requirements-test.txt": "pytest\n-r ../outside.txt\n"])
         #expect(error.message.hasPrefix("requirements-test.txt:2: '../outside.txt' is outside the repository"))
         #expect(try loadError(["requirements-test.txt": "-r missing.txt\n"]).message.contains("missing.txt"))
@@ -111,13 +112,17 @@ import Testing
             ([".ruff.toml": "[format]\n"], [.ruffFormat, .ruff]),
             (["pyproject.toml": "[tool.ruff.format]\n"], [.ruffFormat, .ruff]),
             (["tests/test_a.py": ""], [.pytest]),
-            (["requirements-test.txt": "black==26.10.1\nmypy==2.4.1\n", "setup.cfg": "[metadata]\n"], []),
+            (["requirements-test.txt": "black==26.10.1\nmypy==2.4.1\n", "setup.cfg": "[metadata]\n"], [.black]),
+            (["requirements-test.txt": "isort==9.0.2\nflake8==7.5.0\n"], [.isort]),
         ]
         for (files, gates) in cases {
             #expect(try load(files).gates == gates, "\(files)")
         }
         let origin = try load(["setup.cfg": "[flake8]\n", "tests/test_a.py": ""]).origins["gates"] ?? ""
         #expect(origin == "convention (flake8: setup.cfg [flake8]; pytest: tests found)")
+        let listed = try load(["requirements-dev.txt": "black==26.10.1\n"]).origins["gates"]
+        #expect(listed == "convention (black: listed in requirements-dev.txt, no config section)",
+                "black and isort are installed to be run; mypy, flake8 and ruff run with a config only")
     }
 
     @Test func configsAreFoundFromTheSourceRootUpAndTravelWithTheTests() throws {

@@ -29,6 +29,7 @@ public struct Project: Sendable, Equatable {
     public var sourceRoot: String
     public var sources: [String]
     public var tests: [String]
+    /// The requirement files the test requirements name (the project file's other entries are in `testDependencies`).
     public var testRequirements: [String]
     /// The test requirements and every file they include (`-r`, `-c`): what travels into the gates' image.
     public var requirementFiles: [String]
@@ -37,6 +38,11 @@ public struct Project: Sendable, Equatable {
     public var gates: [Gate]
     /// Gate tools that no test requirement names: installed unpinned.
     public var unpinnedTools: [String]
+    /// Gate tools that no test requirement installs: installed by name (constrained where a constraint file
+    /// or the lock file pins them; else unpinned, and in `unpinnedTools`).
+    public var tools: [String] = []
+    /// Groups, extras and lock pins beside the requirement files, and the installer pins left out.
+    public var testDependencies = TestDependencies()
     public var configFiles: [ConfigFile]
     public var health: HealthProbe?
     /// Sorted by name: `--env` on the health container.

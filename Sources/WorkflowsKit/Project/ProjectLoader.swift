@@ -8,7 +8,9 @@ public enum ProjectLoader {
     static let convention = "convention"
     static let testRequirementCandidates = [
         "requirements-test.txt", "requirements-tests.txt", "requirements-dev.txt", "requirements_dev.txt",
-        "requirements.dev.txt", "requirements/test.txt", "requirements/dev.txt",
+        "requirements.dev.txt", "test-requirements.txt", "dev-requirements.txt", "requirements/test.txt",
+        "requirements/tests.txt", "requirements/dev.txt", "requirements/development.txt", "requirements-test.in",
+        "requirements-dev.in", "requirements/test.in", "requirements/dev.in",
     ]
 
     /// `variables`: the environment that `${VAR}` in the project file reads.
@@ -79,17 +81,42 @@ public enum ProjectLoader {
         }
         try file?.sources.map { try checker.each($0, under: sourceRoot, key: "sources") }
 
-        let requirementFiles = pick("test-requirements", file?.testRequirements) {
+        let conventional = file?.testRequirements == nil ? try TestDependencyDiscovery.convention(pyproject: pyproject) : nil
+        let entries = pick("test-requirements", file?.testRequirements) {
+            if let conventional { return (conventional.entries, "convention (\(conventional.origin))") }
             let candidates = testRequirementCandidates.filter {
                 FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path)
             }
             return (candidates.first.map { [$0] } ?? [], convention)
         }
-        try file?.testRequirements.map { try checker.each($0, under: ".", key: "test-requirements") }
+        let requirementFiles = entries.filter(TestDependencyDiscovery.isFile)
+        var declaredLines = conventional?.lines ?? []
+        if let named = file?.testRequirements {
+            try checker.each(.init(value: requirementFiles, origin: named.origin, position: named.position), under: ".", key: "test-requirements")
+            declaredLines = try TestDependencyDiscovery.named(named, file: file?.file ?? "", pyproject: pyproject)
+        }
         let requirements = try Requirements.read(requirementFiles, root: root)
+        let (lines, droppedLines) = TestDependencyDiscovery.withoutInstallers(declaredLines)
+        /// Where each installed name is listed: a requirement file, or a table of pyproject.toml.
+        var listed = requirements.origins
+        for line in lines {
+            if let name = Requirements.distribution(in: line.requirement), listed[name] == nil { listed[name] = line.origin }
+        }
+        var dependencies = TestDependencies()
+        dependencies.entries = entries
+        dependencies.lines = lines
+        dependencies.droppedInstallers = droppedLines + requirements.installers
+        if let lock = try LockFiles.pins(root: root) {
+            // A requirement file's own pin of a name wins over the lock's (two pins would conflict).
+            dependencies.lockFile = lock.file
+            dependencies.lockPins = lock.pins.filter { pin in
+                Requirements.distribution(in: pin).map { requirements.origins[$0] == nil } ?? false
+            }
+        }
+        let locked = Set(dependencies.lockPins.compactMap(Requirements.distribution(in:)))
 
         var gateOrigins: [String] = []
-        let pytestDjango = DjangoSite.usesPytestDjango(configs: configs, installed: requirements.installed)
+        let pytestDjango = DjangoSite.usesPytestDjango(configs: configs, installed: Set(listed.keys))
         let djangoRunner = django != nil && pytestDjango == nil
         let gates = pick("gates", file?.gates) {
             var gates: [Gate] = []
@@ -107,6 +134,10 @@ public enum ProjectLoader {
                 } else if let origin = configs.configuration(of: gate) {
                     gates.append(gate)
                     gateOrigins.append("\(gate.name): \(origin)")
+                } else if gate == .black || gate == .isort, let place = listed[gate.package] {
+                    // Installed by the project for no other use than running it.
+                    gates.append(gate)
+                    gateOrigins.append("\(gate.name): listed in \(place), no config section")
                 }
             }
             return (gates, gateOrigins.isEmpty ? convention : "convention (" + gateOrigins.joined(separator: "; ") + ")")
@@ -116,12 +147,13 @@ public enum ProjectLoader {
                 file: file?.file ?? "", position: file?.gates?.position ?? TOMLPosition(line: 1, column: 1),
                 "the pytest gate has no tests: set 'tests', or remove pytest from 'gates'")
         }
+        var tools: [String] = []
         var unpinned: [String] = []
-        for gate in gates where !gate.usesTheProjectsOwnTool && !unpinned.contains(gate.package) {
+        for gate in gates where !gate.usesTheProjectsOwnTool && !tools.contains(gate.package) {
             let name = Requirements.normalize(gate.package)
-            if !requirements.installed.contains(name), !requirements.constrained.contains(name) {
-                unpinned.append(gate.package)
-            }
+            guard listed[name] == nil else { continue }
+            tools.append(gate.package)
+            if !requirements.constrained.contains(name), !locked.contains(name) { unpinned.append(gate.package) }
         }
 
         var configFiles = ConfigFiles.names.compactMap { name in
@@ -155,7 +187,8 @@ public enum ProjectLoader {
             root: root, file: file?.file, image: image, dockerfile: dockerfile, context: context,
             sourceRoot: sourceRoot, sources: sources, tests: tests, testRequirements: requirementFiles,
             requirementFiles: requirements.files,
-            runtimeRequirements: runtimeRequirements(root: root, sourceRoot: sourceRoot), gates: gates, unpinnedTools: unpinned, configFiles: configFiles,
+            runtimeRequirements: runtimeRequirements(root: root, sourceRoot: sourceRoot), gates: gates, unpinnedTools: unpinned, tools: tools, testDependencies: dependencies,
+            configFiles: configFiles,
             health: health, healthEnvironment: environment, healthTimeoutSeconds: timeout, origins: origins)
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
         return project

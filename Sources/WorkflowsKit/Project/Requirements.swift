@@ -9,6 +9,11 @@ struct Requirements: Sendable, Equatable {
     var installed: Set<String>
     /// Normalised names that only `-c` constraint files name.
     var constrained: Set<String>
+    /// The file that first installs each name in `installed`.
+    var origins: [String: String] = [:]
+    /// Installer pins (`pip`, `setuptools`, `wheel`), as `pip==26.0.1 (requirements-test.txt:2)`: left out
+    /// of the tools' install (`ToolInputs` comments them out of the files it sends).
+    var installers: [String] = []
 
     /// Follows `-r`/`--requirement` and `-c`/`--constraint` lines relative to the including file's folder.
     /// An include that is missing or outside the root is an error at its file and line.
@@ -43,10 +48,13 @@ struct Requirements: Sendable, Equatable {
                     }
                     queue.append((joined, constraint || isConstraint))
                 } else if !line.hasPrefix("-"), let name = distribution(in: line) {
-                    if isConstraint {
+                    if TestDependencies.installers.contains(name) {
+                        result.installers.append("\(line) (\(path):\(index + 1))")
+                    } else if isConstraint {
                         result.constrained.insert(name)
                     } else {
                         result.installed.insert(name)
+                        if result.origins[name] == nil { result.origins[name] = path }
                     }
                 }
             }
@@ -64,6 +72,17 @@ struct Requirements: Sendable, Equatable {
             if !path.isEmpty { return (path, constraint) }
         }
         return nil
+    }
+
+    /// `text` with its installer lines (see `installers`) commented out, line numbers kept.
+    static func withoutInstallers(_ text: String) -> String {
+        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { raw in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.hasPrefix("-"), let name = distribution(in: line), TestDependencies.installers.contains(name) else {
+                return String(raw)
+            }
+            return "# " + raw + "  # an installer: left out by workflows"
+        }.joined(separator: "\n")
     }
 
     /// The distribution a requirement line names, normalised: `Flask[async]>=3` → `flask`.

@@ -117,8 +117,8 @@ struct GateTools: Sendable {
                     + ["--entrypoint", "python", image, "-c", Self.installScript],
                 echo: false, input: spec)
             guard installed.succeeded else {
-                let requirements = project.testRequirements.isEmpty
-                    ? "the gates' tools" : project.testRequirements.joined(separator: ", ")
+                let requirements = project.testDependencies.entries.isEmpty
+                    ? "the gates' tools" : project.testDependencies.entries.joined(separator: ", ")
                 throw WorkflowsError(
                     .failed, "Installing the gates' tools into a container of the image failed.",
                     remedy: "pip's output is above: check the pins in \(requirements) (they must agree with the "
@@ -145,15 +145,17 @@ struct GateTools: Sendable {
     /// where to install, and the wheels' folder when there is one.
     func installSpec(wheels: String?) throws -> Data {
         try ToolInputs.json(InstallSpec(
-            files: try ToolInputs.files(of: project), requirements: project.testRequirements, tools: project.unpinnedTools,
-            target: Self.folder + "/site-packages", caches: [Self.mypyCacheFolder, Self.bytecodeFolder],
-            wheels: wheels == nil ? nil : ToolWheels.folder))
+            files: try ToolInputs.files(of: project), requirements: ToolInputs.requirements(of: project), tools: project.tools,
+            pins: project.testDependencies.lockPins, target: Self.folder + "/site-packages",
+            caches: [Self.mypyCacheFolder, Self.bytecodeFolder], wheels: wheels == nil ? nil : ToolWheels.folder))
     }
 
     struct InstallSpec: Codable, Equatable {
         var files: [String: String]
         var requirements: [String]
         var tools: [String]
+        /// The lock file's pins: constraints under the image's own versions.
+        var pins: [String]
         var target: String
         var caches: [String]
         var wheels: String?
@@ -165,7 +167,8 @@ struct GateTools: Sendable {
     /// under test; first from the fetched wheels alone, then, if the image's pins want one that is not there,
     /// from the index. No bytecode: compiling it costs more than the gates save. Leaves the caches' folders writable by the image's user.
     static let installScript = ToolInputs.prelude + #"""
-        write_constraints(sorted({d.metadata["Name"] + "==" + d.version for d in metadata.distributions() if d.metadata["Name"]}))
+        write_constraints(merged_pins({d.metadata["Name"] + "==" + d.version for d in metadata.distributions() if d.metadata["Name"]},
+                                      spec["pins"]))
         command = pip_launcher(work) + ["install", "--no-cache-dir", "--disable-pip-version-check",
                    "--no-warn-script-location", "--no-compile", "--target", spec["target"],
                    "--constraint", os.path.join(work, "constraints.txt"), *spec["tools"]]
@@ -224,7 +227,8 @@ struct GateTools: Sendable {
     }
 
     func cacheKey(imageFacts: String, user: String) throws -> String {
-        var text = "format \(Self.format)\nuser \(user)\n\(imageFacts)\ntools \(project.unpinnedTools.joined(separator: " "))\n"
+        var text = "format \(Self.format)\nuser \(user)\n\(imageFacts)\ntools \(project.tools.joined(separator: " "))\n"
+            + ToolInputs.keyMaterial(of: project)
         for file in project.requirementFiles {
             let contents = try Data(contentsOf: project.path(file))
             text += "file \(file) \(SHA256.hex(contents))\n"

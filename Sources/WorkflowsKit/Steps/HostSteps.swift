@@ -64,7 +64,7 @@ struct HostSteps: Sendable {
         for file in [project.runtimeRequirements].compactMap({ $0 }) + project.testRequirements {
             arguments += ["--requirement", project.path(file).path]
         }
-        arguments += project.unpinnedTools
+        arguments += project.testDependencies.lines.map(\.requirement) + project.tools
         let result = try await python(arguments)
         guard result.succeeded else {
             throw WorkflowsError(

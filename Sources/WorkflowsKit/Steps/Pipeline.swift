@@ -179,13 +179,18 @@ struct Pipeline: Sendable {
         }
     }
 
-    /// The run says once which gate tools no test requirement pins.
+    /// The run says once which gate tools no test requirement pins, and which installer pins it leaves out.
     private func warnOfUnpinnedTools(_ steps: [StepDefinition]) {
         let installs: [StepAction] = [.assessImageCode, .installAllPackages]
-        guard !project.unpinnedTools.isEmpty, steps.contains(where: { step in
-            installs.contains { step.body == .action($0) }
-        }) else { return }
-        let named = project.testRequirements.isEmpty ? "no test requirements file" : project.testRequirements.joined(separator: ", ")
+        guard steps.contains(where: { step in installs.contains { step.body == .action($0) } }) else { return }
+        let dependencies = project.testDependencies
+        if !dependencies.droppedInstallers.isEmpty, steps.contains(where: { $0.body == .action(.assessImageCode) }) {
+            console.info(
+                "Test requirements: \(dependencies.droppedInstallers.joined(separator: ", ")) left out of the gate tools' "
+                    + "install: pip, setuptools and wheel install packages, they are not what the gates run.")
+        }
+        guard !project.unpinnedTools.isEmpty else { return }
+        let named = dependencies.entries.isEmpty ? "no test requirements" : dependencies.entries.joined(separator: ", ")
         console.warning(
             "\(project.unpinnedTools.joined(separator: ", ")) pinned nowhere (\(named)): installed at the latest "
                 + "version. Pin them in the test requirements for repeatable verdicts.")

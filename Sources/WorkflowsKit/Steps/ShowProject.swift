@@ -20,7 +20,7 @@ struct ShowProject: Sendable {
             ("source-root", project.sourceRoot, origin("source-root")),
             ("sources", list(project.sources), origin("sources")),
             ("tests", list(project.tests), origin("tests")),
-            ("test-requirements", list(project.testRequirements), origin("test-requirements")),
+            ("test-requirements", list(project.testDependencies.entries), origin("test-requirements")),
             ("gates", list(project.gates.map(\.name)), origin("gates")),
             ("health", health, origin("health")),
             ("health.environment", list(environment), origin("health.environment")),
@@ -42,6 +42,21 @@ struct ShowProject: Sendable {
         }
         if project.requirementFiles.count > project.testRequirements.count {
             console.info("Test requirements, with what they include: " + project.requirementFiles.joined(separator: ", "))
+        }
+        let dependencies = project.testDependencies
+        var origins: [String] = []
+        for line in dependencies.lines where !origins.contains(line.origin) { origins.append(line.origin) }
+        for origin in origins {
+            console.info("Test dependencies from \(origin): "
+                + dependencies.lines.filter { $0.origin == origin }.map(\.requirement).joined(separator: ", "))
+        }
+        if let lock = dependencies.lockFile {
+            console.info("Pinned by \(lock) (constraints of the tools' install, under the image's own versions): "
+                + (dependencies.lockPins.isEmpty ? "nothing" : dependencies.lockPins.joined(separator: ", ")))
+        }
+        if !dependencies.droppedInstallers.isEmpty {
+            console.info("Left out of the tools' install (installers, not gate dependencies): "
+                + dependencies.droppedInstallers.joined(separator: ", "))
         }
         if !project.unpinnedTools.isEmpty {
             console.info("Pinned in no test requirement, so installed at their latest version: "

@@ -6,13 +6,43 @@ import Foundation
 enum ToolInputs {
     static let folder = "/tmp/workflows-tools-input"
 
-    /// The test requirements and every file they include, by path relative to the root.
+    /// The requirements file written from the lines that `pyproject.toml` declares (groups, Poetry, extras).
+    static let declaredFile = "workflows-declared-test-dependencies.txt"
+
+    /// The test requirements and every file they include, by path relative to the root, installer pins
+    /// commented out; and `declaredFile` when pyproject.toml declares lines.
     static func files(of project: Project) throws -> [String: String] {
         var files: [String: String] = [:]
         for file in project.requirementFiles {
-            files[file] = String(decoding: try Data(contentsOf: project.path(file)), as: UTF8.self)
+            files[file] = Requirements.withoutInstallers(String(decoding: try Data(contentsOf: project.path(file)), as: UTF8.self))
         }
+        if let declared = declaredText(of: project) { files[declaredFile] = declared }
         return files
+    }
+
+    /// The files pip reads with `--requirement`: the named ones, then `declaredFile`.
+    static func requirements(of project: Project) -> [String] {
+        project.testRequirements + (project.testDependencies.lines.isEmpty ? [] : [declaredFile])
+    }
+
+    /// The declared lines, each under a comment naming its table; nil when there are none.
+    static func declaredText(of project: Project) -> String? {
+        let lines = project.testDependencies.lines
+        guard !lines.isEmpty else { return nil }
+        var text = ""
+        var origin = ""
+        for line in lines {
+            if line.origin != origin { text += "# \(line.origin)\n" }
+            origin = line.origin
+            text += line.requirement + "\n"
+        }
+        return text
+    }
+
+    /// What else decides the tools, for the caches' keys: the declared lines and the lock's pins.
+    static func keyMaterial(of project: Project) -> String {
+        "declared \(SHA256.hex(Data((declaredText(of: project) ?? "").utf8)))\n"
+            + "locked \(SHA256.hex(Data(project.testDependencies.lockPins.joined(separator: "\n").utf8)))\n"
     }
 
     static func json<Spec: Encodable>(_ spec: Spec) throws -> Data {
@@ -22,7 +52,8 @@ enum ToolInputs {
     }
 
     /// Python that reads the spec into `spec`, writes its `files` under `work`, and its `constraints`
-    /// (`name==version` lines) into `work/constraints.txt`.
+    /// (`name==version` lines) into `work/constraints.txt`; `merged_pins` puts the lock's pins under the
+    /// image's versions and leaves the installers (pip, setuptools, wheel) out of both.
     static let prelude = #"""
         import glob, html, importlib.metadata as metadata, json, os, re, shutil, subprocess, sys
         spec = json.load(sys.stdin)
@@ -36,6 +67,12 @@ enum ToolInputs {
             os.makedirs(work, exist_ok=True)
             with open(os.path.join(work, "constraints.txt"), "w", encoding="utf-8") as file:
                 file.write("".join(pin + "\n" for pin in pins))
+        def merged_pins(image_pins, lock_pins):
+            def name(pin):
+                return re.sub(r"[-_.]+", "-", pin.split("==")[0]).lower()
+            pins = {name(pin): pin for pin in lock_pins}
+            pins.update({name(pin): pin for pin in image_pins})
+            return sorted(pin for key, pin in pins.items() if key not in ("pip", "setuptools", "wheel"))
         \#(pipFinder)
 
         """#

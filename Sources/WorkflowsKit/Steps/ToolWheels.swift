@@ -84,12 +84,17 @@ struct ToolWheels: Sendable {
     }
 
     /// The test requirements (with what they include), the tools, and the runtime requirements' exact pins
-    /// as constraints, so that a dependency the app shares with a tool comes in the app's version.
+    /// (then the lock's) as constraints, so that a dependency the app shares with a tool comes in the app's version.
     func downloadSpec() throws -> Data {
         let runtime = project.runtimeRequirements.flatMap { try? String(contentsOf: project.path($0), encoding: .utf8) }
+        let runtimePins = runtime.map(Self.exactPins) ?? []
+        let runtimeNames = Set(runtimePins.compactMap(Requirements.distribution(in:)))
+        let lockPins = project.testDependencies.lockPins.filter {
+            Requirements.distribution(in: $0).map { !runtimeNames.contains($0) } ?? false
+        }
         return try ToolInputs.json(DownloadSpec(
-            files: try ToolInputs.files(of: project), requirements: project.testRequirements, tools: project.unpinnedTools,
-            pins: runtime.map(Self.exactPins) ?? [], destination: Self.folder))
+            files: try ToolInputs.files(of: project), requirements: ToolInputs.requirements(of: project), tools: project.tools,
+            pins: runtimePins + lockPins, destination: Self.folder))
     }
 
     struct DownloadSpec: Codable, Equatable {
@@ -115,7 +120,7 @@ struct ToolWheels: Sendable {
     /// Run with `python3`, which official and Debian images both have; pip from the base image, else a pip
     /// wheel of our own (`ToolInputs.pipFinder`): a base image made for a virtual environment may have none.
     static let downloadScript = ToolInputs.prelude + #"""
-        write_constraints(spec["pins"])
+        write_constraints(merged_pins([], spec["pins"]))
         command = pip_launcher(work) + ["download", "--quiet", "--no-cache-dir", "--disable-pip-version-check",
                               "--dest", spec["destination"], "--constraint", os.path.join(work, "constraints.txt"),
                               *spec["tools"]]
@@ -128,7 +133,8 @@ struct ToolWheels: Sendable {
     /// is unknown (not on the engine, an `ARG` in its name, `scratch`).
     static func key(project: Project, docker: DockerCLI) async -> String? {
         guard let base = baseImage(project), let id = try? await docker.imageID(base) else { return nil }
-        var material = "format \(format)\nbase \(id)\ntools \(project.unpinnedTools.joined(separator: " "))\n"
+        var material = "format \(format)\nbase \(id)\ntools \(project.tools.joined(separator: " "))\n"
+            + ToolInputs.keyMaterial(of: project)
         for file in project.requirementFiles + [project.runtimeRequirements].compactMap({ $0 }) {
             guard let contents = try? Data(contentsOf: project.path(file)) else { return nil }
             material += "file \(file) \(SHA256.hex(contents))\n"
