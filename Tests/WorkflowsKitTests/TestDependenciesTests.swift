@@ -335,4 +335,18 @@ import Testing
         #expect(try gateTools(changed).cacheKey(imageFacts: "3.11.2", user: "service") != key)
         #expect(try gateTools(project).cacheKey(imageFacts: "3.11.2", user: "service") == key)
     }
+
+    @Test func theRunSaysOnceWhichInstallerPinsItLeavesOutAndSendsTheFilesWithoutThem() async throws {
+        let engine = FakeEngine()
+        engine.toolsCached = false
+        let repository = try FakeRepository(files: try SampleProjects.folder("pip-pin"))
+        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: repository.root)
+        #expect(status == 0, "\(console.all)")
+        let said = "Test requirements: pip==26.0.1 (requirements-test.txt:2), wheel==0.45.1 (requirements-test.txt:3) left out"
+        #expect(console.all.components(separatedBy: said).count == 2, "once: \(console.all)")
+        let install = try #require(engine.runner.commands.first { $0.arguments.last == GateTools.installScript })
+        let spec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(install.standardInput))
+        #expect(spec.files["requirements-test.txt"]?.contains("\n# pip==26.0.1") == true)
+        #expect(spec.requirements == ["requirements-test.txt"] && spec.tools.isEmpty && spec.pins.isEmpty)
+    }
 }
