@@ -49,8 +49,14 @@ final class FakeEngine: @unchecked Sendable {
 
     lazy var runner = RecordingRunner { [unowned self] command in self.answer(command) }
 
+    /// When set, git commands go to it (a real git on a real checkout) instead of the scripted answers.
+    var realGit: (any ProcessRunning)?
+
     private func answer(_ command: Command) -> ProcessOutput {
-        lock.withLock {
+        if command.executable == "git", let realGit = lock.withLock({ self.realGit }) {
+            return (try? realGit.runBlocking(command)) ?? .fail(127, stderr: "git could not be started")
+        }
+        return lock.withLock {
             if command.arguments.first == "login" { loginInput = String(decoding: command.standardInput ?? Data(), as: UTF8.self) }
             return command.executable == "git" ? git(command.arguments) : docker(command.arguments)
         }
@@ -72,7 +78,7 @@ final class FakeEngine: @unchecked Sendable {
             }
             if arguments.count == 3 {
                 let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
-                let labels = #"{"commit":"\#(Self.commit)","workflows.tree":"\#(dirty ? "dirty" : "clean")"}"#
+                let labels = #"{"commit":"\#(Self.commit)","workflows.tree":"\#(treeLabel)"}"#
                 return .ok(#"[{"Id":"\#(Self.imageID)","Config":{"User":"\#(user)","WorkingDir":"/home/app","Labels":\#(labels)\#(health)}}]"#)
             }
             let format = arguments[3]
@@ -166,4 +172,13 @@ final class FakeEngine: @unchecked Sendable {
     }
 
     var gitDirectory: URL?
+
+    /// The `workflows.tree` label of the image: what the last build wrote, else what `dirty` implies.
+    private var treeLabel: String {
+        let pattern = #""workflows.tree"="([a-z]+)""#
+        guard let match = builtDockerfile.range(of: pattern, options: .regularExpression) else {
+            return dirty ? "dirty" : "clean"
+        }
+        return builtDockerfile[match].split(separator: "\"").last.map(String.init) ?? "unknown"
+    }
 }

@@ -107,7 +107,7 @@ import Testing
         #expect(RunReport.outcome(of: [step(.passed), step(.failed), step(.skipped)], interruptedBy: nil) == .failed)
         #expect(RunReport.outcome(of: [step(.passed)], interruptedBy: "SIGINT") == .interrupted)
         #expect(RunReport.outcome(of: [step(.interrupted)], interruptedBy: nil) == .interrupted)
-        let facts = Git.Facts(commit: "abc", branch: "main", dirty: true)
+        let facts = Git.Facts(commit: "abc", branch: "main", tree: .dirty)
         #expect(GitState(facts) == GitState(commit: "abc", branch: "main", tree: .dirty))
     }
 }

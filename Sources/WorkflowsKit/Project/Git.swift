@@ -13,8 +13,29 @@ public struct Git: Sendable {
         /// The tag that points exactly at HEAD, if any.
         public var exactTag: String?
         public var origin: String?
-        /// Uncommitted or untracked (not ignored) files: the build context may hold code HEAD does not.
-        public var dirty: Bool = false
+        /// Whether the checkout holds only what HEAD holds; `unknown` when `git status` failed.
+        public var tree: Tree = .clean
+
+        /// True for uncommitted or untracked (not ignored) files: the build context may hold code HEAD does not.
+        public var dirty: Bool { tree == .dirty }
+    }
+
+    /// What `git status` says of the working tree. Only `clean` may lead to a publishable image: a tree
+    /// git could not judge (a corrupt index, a permission problem, a `safe.directory` refusal) is not clean.
+    public enum Tree: Sendable, Equatable {
+        case clean
+        case dirty
+        /// `git status` failed; why, in git's words.
+        case unknown(reason: String)
+
+        /// The value of the image's `workflows.tree` label.
+        public var label: String {
+            switch self {
+            case .clean: return "clean"
+            case .dirty: return "dirty"
+            case .unknown: return "unknown"
+            }
+        }
     }
 
     /// nil outside a git repository (or without git).
@@ -25,10 +46,25 @@ public struct Git: Sendable {
         async let describe = answer(["describe", "--tags"])
         async let exactTag = headTag()
         async let origin = answer(["remote", "get-url", "origin"])
-        async let status = answer(["status", "--porcelain"])
+        async let tree = tree()
         return Facts(
             commit: commit, branch: await branch ?? "HEAD", describe: await describe, exactTag: await exactTag,
-            origin: await origin, dirty: await status != nil)
+            origin: await origin, tree: await tree)
+    }
+
+    /// `git status --porcelain`: no output is clean, some is dirty, and a failure is unknown, never clean.
+    private func tree() async -> Tree {
+        let output: ProcessOutput
+        do {
+            output = try await runner.run(Command("git", ["status", "--porcelain"], workingDirectory: root.path))
+        } catch {
+            return .unknown(reason: "\(error)")
+        }
+        guard output.succeeded else {
+            let said = output.errorText.split(whereSeparator: \.isNewline).suffix(3).joined(separator: "; ")
+            return .unknown(reason: "git status failed (\(describe(output.termination)))" + (said.isEmpty ? "" : ": \(said)"))
+        }
+        return output.outputText.isEmpty ? .clean : .dirty
     }
 
     /// Of the tags at HEAD, the one to publish: the highest stable version, else the highest

@@ -45,9 +45,10 @@ public enum PassRecord {
         guard let file = await file(for: image, git: git), let commit = labels["commit"], commit != "unknown",
             labels["workflows.tree"] == "clean"
         else {
-            console.warning(
-                "\(image) passed, but is not recorded as publishable: it was built outside a git repository or "
-                    + "from uncommitted changes. publish_image will refuse it.")
+            let why = labels["workflows.tree"] == "unknown"
+                ? "git could not tell whether its working tree was clean (workflows.tree=unknown)"
+                : "it was built outside a git repository or from uncommitted changes"
+            console.warning("\(image) passed, but is not recorded as publishable: \(why). publish_image will refuse it.")
             return
         }
         let entry = Entry(image: image, imageID: imageID, commit: commit, recordedAt: BuildImage.rfc3339(Date()))

@@ -60,6 +60,8 @@ struct GitState: Codable, Sendable, Equatable {
         case clean
         /// Uncommitted or untracked files: the image may hold code the commit does not.
         case dirty
+        /// `git status` failed: nothing built from it is publishable.
+        case unknown
     }
 
     var commit: String
@@ -74,7 +76,15 @@ struct GitState: Codable, Sendable, Equatable {
     }
 
     init(_ facts: Git.Facts) {
-        self.init(commit: facts.commit, branch: facts.branch, tree: facts.dirty ? .dirty : .clean)
+        self.init(commit: facts.commit, branch: facts.branch, tree: Self.tree(facts.tree))
+    }
+
+    private static func tree(_ tree: Git.Tree) -> Tree {
+        switch tree {
+        case .clean: return .clean
+        case .dirty: return .dirty
+        case .unknown: return .unknown
+        }
     }
 }
 

@@ -42,7 +42,7 @@ enum StepSummary {
         if let git = report.git {
             parts.append(
                 "commit " + code(String(git.commit.prefix(12))) + " on " + code(git.branch)
-                    + (git.tree == .dirty ? " (uncommitted changes)" : ""))
+                    + (git.tree == .dirty ? " (uncommitted changes)" : git.tree == .unknown ? " (git could not tell if the tree is clean)" : ""))
         }
         parts.append(Seconds.format(report.durationSeconds))
         return parts

@@ -25,10 +25,18 @@ struct BuildImage: Sendable {
                 "\(project.root.path) is not a git repository (or git is missing): the image's commit, branch "
                     + "and version labels say 'unknown', and publish_image will refuse it.")
         }
-        if facts?.dirty == true {
+        switch facts?.tree {
+        case .dirty:
             console.warning(
                 "The working tree has uncommitted changes: the image is labelled workflows.tree=dirty, and "
                     + "publish_image will not push it. Commit, then build again to publish.")
+        case .unknown(let reason):
+            console.warning(
+                "git cannot tell whether the working tree is clean (\(reason)): the image is labelled "
+                    + "workflows.tree=unknown, and publish_image will not push it. Fix what git reports (run "
+                    + "'git status' in \(project.root.path)), then build again to publish.")
+        case .clean, nil:
+            break
         }
         var labels = Self.labels(facts: facts, useCache: useCache, created: Date())
         // Which image this build was of, so that `workflows clean --images` finds it once a later build
@@ -118,7 +126,7 @@ struct BuildImage: Sendable {
         }
         // A dev build, or one of uncommitted changes, must never pass for what quality_pipeline assessed.
         labels.append(("workflows.build", useCache ? "dev" : "ci"))
-        labels.append(("workflows.tree", facts.map { $0.dirty ? "dirty" : "clean" } ?? "unknown"))
+        labels.append(("workflows.tree", facts?.tree.label ?? "unknown"))
         return labels
     }
 
