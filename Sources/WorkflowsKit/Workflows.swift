@@ -15,11 +15,16 @@ public enum Workflows {
         childEnvironment["BUILDAH_FORMAT"] = environment["BUILDAH_FORMAT"] ?? "docker"
         let children = ChildProcesses()
         // Cleanups run on after a signal, each command for 30 s at most, and none after one ran out of time:
-        // a dead engine cannot hang the exit.
-        let cleanupRunner = GivingUpRunner(FoundationProcessRunner(baseEnvironment: childEnvironment, timeLimit: 30)) {
+        // a dead engine cannot hang the exit. A logout runs even then, with its own limit.
+        let limits = CleanupLimits(environment: environment)
+        let cleanupRunner = GivingUpRunner(
+            FoundationProcessRunner(baseEnvironment: childEnvironment, timeLimit: limits.command, terminationGrace: limits.grace),
+            essential: FoundationProcessRunner(
+                baseEnvironment: childEnvironment, timeLimit: limits.essential, terminationGrace: limits.grace)
+        ) {
             console.diagnostic($0)
         }
-        let cancellator = Cancellator(children: children, cleanupRunner: cleanupRunner) { signal in
+        let cancellator = Cancellator(children: children, cleanupRunner: cleanupRunner, unwindLimit: limits.unwind) { signal in
             console.diagnostic(
                 "\nworkflows: \(signal == SIGINT ? "SIGINT" : "SIGTERM") received: stopping the running commands "
                     + "and removing this run's containers and images...")

@@ -133,6 +133,38 @@ import Testing
         try await waitUntil { !DescriptorTable.isAlive(grandchild) }
     }
 
+    /// Issue 17, defect 5: the leader exited on SIGTERM and was reaped at once, so the SIGKILL after the
+    /// grace never went to its group, and the grandchild that ignores SIGTERM lived on.
+    @Test func aGrandchildThatIgnoresTermDoesNotOutliveTheTeardownOfItsGroup() async throws {
+        let children = ChildProcesses()
+        let grace = 1.0
+        let runner = FoundationProcessRunner(children: children, terminationGrace: grace)
+        let pidFile = try TemporaryFolder.make().appendingPathComponent("pid")
+        let task = Task { try await runner.run(Command("/bin/sh", [try fixture("leader-exits-first.sh"), pidFile.path])) }
+        try await waitUntil { ProcessLifecycleTests.pid(in: pidFile) != nil && !children.running.isEmpty }
+        let grandchild = try #require(ProcessLifecycleTests.pid(in: pidFile))
+        defer { kill(grandchild, SIGKILL) }
+        // Its SIGTERM trap is set once it has said "ready" (it inherited the run's stdout): wait for the trap.
+        try await waitUntil { Self.ignoresTerm(grandchild) }
+        let start = Date()
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        try await waitUntil { !DescriptorTable.isAlive(grandchild) }
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed >= grace, "only the SIGKILL after the grace ends it")
+        #expect(elapsed < 3 * grace + 2, "\(elapsed) s")
+        #expect(children.running.isEmpty)
+    }
+
+    /// Whether `pid` ignores SIGTERM, from /proc/PID/status's `SigIgn` mask.
+    static func ignoresTerm(_ pid: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+            let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << (UInt64(SIGTERM) - 1)) != 0
+    }
+
     @Test func aCancelledTaskStartsNothing() async throws {
         let marker = try TemporaryFolder.make().appendingPathComponent("ran")
         let task = Task {

@@ -13,7 +13,9 @@ import Foundation
 /// A cleanup stays registered until it has finished, so a signal that comes while it runs loses nothing:
 /// it runs on, and nothing runs it twice. A second signal ends the process at once. If the root task has
 /// not ended `unwindLimit` seconds after the signal (something that does not heed cancellation), the
-/// remaining children are killed, the remaining cleanups run, and the process ends by the signal.
+/// remaining children are killed, the last words are said (the reports are written, see `lastWords`), the
+/// remaining cleanups run, and the process ends by the signal. The unwind limit exceeds every cleanup's
+/// limits added up (`CleanupLimits.unwind`), so it never cuts a cleanup short that is within its own.
 public final class Cancellator: @unchecked Sendable {
     /// A cleanup gets the runner it must use: the cleanup runner, not the one the signal stops.
     public typealias Cleanup = @Sendable (any ProcessRunning) -> Void
@@ -37,6 +39,7 @@ public final class Cancellator: @unchecked Sendable {
     private var nextToken = 0
     private var signalled: Int32?
     private var cancelHooks: [Int: @Sendable () -> Void] = [:]
+    private var lastWordsAction: (@Sendable () -> Void)?
 
     private let children: ChildProcesses
     let cleanupRunner: any ProcessRunning
@@ -47,12 +50,13 @@ public final class Cancellator: @unchecked Sendable {
     /// - Parameters:
     ///   - children: the main runner's children; the gate closes on the first signal.
     ///   - cleanupRunner: what every cleanup runs its commands with; give it a time limit.
-    ///   - unwindLimit: how long after a signal the root task may take to end before the process ends anyway.
+    ///   - unwindLimit: how long after a signal the root task may take to end before the process ends
+    ///     anyway; more than the cleanup runner's limits add up to.
     ///   - terminate: ends the process by the signal (a second signal, or the unwind limit).
     public init(
         children: ChildProcesses,
         cleanupRunner: any ProcessRunning,
-        unwindLimit: Double = 10,
+        unwindLimit: Double = CleanupLimits().unwind,
         announce: @escaping @Sendable (Int32) -> Void = { _ in },
         terminate: @escaping @Sendable (Int32) -> Never = { exitBySignal($0) }
     ) {
@@ -94,9 +98,23 @@ public final class Cancellator: @unchecked Sendable {
         guard cancel(signal: number) else { terminate(cancellingSignal ?? number) }
         DispatchQueue.global().asyncAfter(deadline: .now() + unwindLimit) { [self] in
             children.signalAll(SIGKILL)
+            sayLastWords()
             runPendingCleanups()
             terminate(number)
         }
+    }
+
+    /// What must happen before the process ends, however it ends after a signal: the run's reports. The
+    /// program calls `sayLastWords` itself on its way out; the unwind limit calls it before it ends the
+    /// process. `action` runs once, the second caller waits for the first.
+    public func lastWords(_ action: @escaping @Sendable () -> Void) {
+        let once = OnceRunner(action)
+        condition.withLock { lastWordsAction = { once.run() } }
+    }
+
+    /// Runs the last words, once (see `lastWords`). Blocks.
+    public func sayLastWords() {
+        condition.withLock { lastWordsAction }?()
     }
 
     /// Starts cancelling (see the type's description); false when it had already started.
@@ -172,6 +190,22 @@ public final class Cancellator: @unchecked Sendable {
                 done.resume()
             }
         }
+    }
+}
+
+/// Runs an action once; a second caller waits until the first one's run has finished.
+private final class OnceRunner: @unchecked Sendable {
+    private let lock = NSLock()
+    private var action: (@Sendable () -> Void)?
+
+    init(_ action: @escaping @Sendable () -> Void) { self.action = action }
+
+    func run() {
+        lock.lock()
+        defer { lock.unlock() }
+        let pending = action
+        action = nil
+        pending?()
     }
 }
 

@@ -66,6 +66,8 @@ final class RunningChild: @unchecked Sendable {
     private let reapHeldOff: Bool
     private var exited = false
     private var stopping = false
+    /// The teardown's SIGKILL has gone to the group: nothing of it can outlive the leader's reaping.
+    private var killed = false
 
     init(pid: Int32, descriptor: Int32?, reapHeldOff: Bool) {
         self.pid = pid
@@ -77,6 +79,19 @@ final class RunningChild: @unchecked Sendable {
 
     /// From now on no signal is sent to the child: its PID may be reaped and reused.
     func markExited() { lock.withLock { exited = true } }
+
+    /// Marks the child exited (see `markExited`) once it may be reaped, and says whether it may. A child
+    /// whose teardown is under way, and whose reaping we hold off (its zombie keeps the group's number from
+    /// being reused), is kept until its group is torn down: until the teardown's SIGKILL has gone to the
+    /// group, or no process but the zombie leader is left in it. A grandchild that ignored SIGTERM then
+    /// still gets the SIGKILL. False: ask again a moment later.
+    func finishIfTornDown() -> Bool {
+        lock.withLock {
+            if reapHeldOff, stopping, !killed, ProcessGroup.hasLiveMembers(pid, besides: pid) { return false }
+            exited = true
+            return true
+        }
+    }
 
     /// Sends `signal` to the child's process group (the child and what it started), unless its exit has
     /// been noticed. False when nothing was sent.
@@ -115,7 +130,34 @@ final class RunningChild: @unchecked Sendable {
         guard first else { return false }
         starting()
         signal(SIGTERM)
-        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in signal(SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+            signal(SIGKILL)
+            lock.withLock { killed = true }
+        }
         return true
+    }
+}
+
+/// Process groups as /proc shows them.
+enum ProcessGroup {
+    /// Whether a process that has not exited, other than `leader`, is in the group `group`. Where /proc
+    /// cannot tell (not Linux), true: the caller then waits for the SIGKILL it was going to send anyway.
+    static func hasLiveMembers(_ group: pid_t, besides leader: pid_t) -> Bool {
+        #if os(Linux)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return true }
+        for entry in entries {
+            guard let pid = Int32(entry), pid != leader,
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // After the command's name: state, parent, group.
+            let fields = stat[stat.index(after: close)...].split(separator: " ", maxSplits: 3)
+            guard fields.count >= 3, Int32(fields[2]) == group else { continue }
+            if fields[0] != "Z" && fields[0] != "X" { return true }
+        }
+        return false
+        #else
+        return true
+        #endif
     }
 }

@@ -71,6 +71,13 @@ public protocol ProcessRunning: Sendable {
     func run(_ command: Command) async throws -> ProcessOutput
     /// For cleanups, which run outside Swift concurrency: task cancellation does not reach it.
     func runBlocking(_ command: Command) throws -> ProcessOutput
+    /// For a cleanup that must run whatever happened before it (a registry logout removes a credential):
+    /// the cleanups' runner runs it even after it gave up on its program, with a time limit of its own.
+    func runEssential(_ command: Command) throws -> ProcessOutput
+}
+
+extension ProcessRunning {
+    public func runEssential(_ command: Command) throws -> ProcessOutput { try runBlocking(command) }
 }
 
 public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {

@@ -202,6 +202,8 @@ public struct FoundationProcessRunner: ProcessRunning {
         var input = started.standardInput.map { Feed(descriptor: $0, data: command.standardInput ?? Data()) }
         if input?.isDone == true { input?.close() }
         var exitSeen = false
+        /// The exit was seen, but the child is kept unreaped until its group is torn down.
+        var finished = false
         var ownStatus: Termination?
         var endOfFileDeadline = Date.distantFuture
         var entries: [pollfd] = []
@@ -219,7 +221,9 @@ public struct FoundationProcessRunner: ProcessRunning {
                 entries.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0))
             }
             let timeout: Int32
-            if exitSeen {
+            if exitSeen && !finished {
+                timeout = 20  // its group's teardown is awaited
+            } else if exitSeen {
                 timeout = Int32(max(0, min(endOfFileDeadline.timeIntervalSinceNow * 1000 + 1, 60_000)))
             } else {
                 timeout = watchesExit ? -1 : 100  // without a pidfd, Foundation's notice is polled
@@ -238,9 +242,12 @@ public struct FoundationProcessRunner: ProcessRunning {
             }
             if !exitSeen, started.descriptor == nil, started.notice.termination != nil { exitSeen = true }
 
-            if exitSeen && endOfFileDeadline == .distantFuture {
-                // No signal may go to it from now on; only then may it be reaped.
-                started.child.markExited()
+            if exitSeen && !finished {
+                // No signal may go to it from now on; only then may it be reaped. Not before a teardown
+                // under way has reached the whole group (see `RunningChild.finishIfTornDown`).
+                finished = started.child.finishIfTornDown()
+            }
+            if finished && endOfFileDeadline == .distantFuture {
                 children.remove(started.child)
                 if let descriptor = started.descriptor, case .exited(let status) = ProcessDescriptor.state(descriptor) {
                     ownStatus = status
@@ -253,7 +260,7 @@ public struct FoundationProcessRunner: ProcessRunning {
                 let grace = execution.stoppedChild ? Self.endOfFileGraceWhenStopped : Self.endOfFileGrace
                 endOfFileDeadline = Date().addingTimeInterval(grace)
             }
-            if exitSeen && (streams.allSatisfy { !$0.isOpen } || Date() >= endOfFileDeadline) { break }
+            if finished && (streams.allSatisfy { !$0.isOpen } || Date() >= endOfFileDeadline) { break }
         }
         for index in streams.indices { streams[index].close() }
 

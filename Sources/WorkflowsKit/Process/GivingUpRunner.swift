@@ -6,12 +6,16 @@ import Foundation
 /// hung engine held the exit for the limit times the number of commands.
 final class GivingUpRunner: ProcessRunning, @unchecked Sendable {
     private let base: any ProcessRunning
+    private let essential: any ProcessRunning
     private let report: @Sendable (String) -> Void
     private let lock = NSLock()
     private var givenUp: Set<String> = []
 
-    init(_ base: any ProcessRunning, report: @escaping @Sendable (String) -> Void) {
+    /// - Parameter essential: runs `runEssential`'s commands, whatever was given up, with a time limit of
+    ///   its own; `base` when nil.
+    init(_ base: any ProcessRunning, essential: (any ProcessRunning)? = nil, report: @escaping @Sendable (String) -> Void) {
         self.base = base
+        self.essential = essential ?? base
         self.report = report
     }
 
@@ -39,6 +43,12 @@ final class GivingUpRunner: ProcessRunning, @unchecked Sendable {
             giveUp(on: command, timedOut)
             throw timedOut
         }
+    }
+
+    /// Never refused: a credential's cleanup runs even when the engine hung before (`docker logout` edits
+    /// the CLI's configuration and needs no engine). Its failure is the caller's to report.
+    func runEssential(_ command: Command) throws -> ProcessOutput {
+        try essential.runBlocking(command)
     }
 
     private func checked(_ command: Command) throws {

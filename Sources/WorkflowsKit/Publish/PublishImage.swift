@@ -51,10 +51,23 @@ struct PublishImage: Sendable {
             try await push(references, of: imageID, flags: flags)
             return
         }
-        // Logged in for this push only, like docker/login-action; also when a signal ends the run.
+        // Logged in for this push only, like docker/login-action; also when a signal ends the run, and when
+        // the engine hung during an earlier cleanup: the logout removes a credential, so it always runs.
         let executable = settings.docker
-        let logout: Cancellator.Cleanup = { runner in
-            _ = try? runner.runBlocking(Command(executable, ["logout", registry]))
+        let logout: Cancellator.Cleanup = { [console] runner in
+            let command = Command(executable, ["logout", registry])
+            let problem: String?
+            do {
+                let result = try runner.runEssential(command)
+                problem = result.succeeded ? nil : "\(describe(result.termination)): \(result.errorText)"
+            } catch {
+                problem = "\(error)"
+            }
+            if let problem {
+                console.warning(
+                    "Could not log out of \(registry) (\(problem)): the login may remain in the CLI's configuration "
+                        + "(DOCKER_CONFIG, ~/.docker/config.json). Run '\(executable) logout \(registry)'.")
+            }
         }
         try await resources.withCleanup(logout) {
             try await login(registry: registry, user: user, password: password, flags: flags)

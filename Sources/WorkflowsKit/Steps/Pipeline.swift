@@ -39,7 +39,17 @@ struct Pipeline: Sendable {
         // Asked now: after a signal, nothing new is started, and the report still needs it.
         let facts = await git.facts()
         var outcomes: [Outcome] = []
-        var stepReports: [StepReport] = []
+        let stepReports = StepReports()
+        // The reports are written once, on the way out, or by the unwind limit if a signal's cleanup
+        // outlasts it: a report whatever the end.
+        resources.cancellator.lastWords { [resources, commandLine] in
+            let signal = resources.cancellator.cancellingSignal.map { $0 == SIGINT ? "SIGINT" : "SIGTERM" }
+            let steps = stepReports.all
+            reporting.finish(RunReport(
+                runID: resources.runID, commandLine: commandLine, git: facts.map(GitState.init),
+                startedAt: RunReport.timestamp(runStart), durationSeconds: Date().timeIntervalSince(runStart),
+                outcome: RunReport.outcome(of: steps, interruptedBy: signal), interruptedBy: signal, steps: steps))
+        }
         var passed: [(step: String, imageID: String?)] = []
         var recorded = false
         var failed = false
@@ -110,12 +120,7 @@ struct Pipeline: Sendable {
             _ = await wheels?.fetched()
         }
         printSummary(outcomes)
-        let signal = resources.cancellator.cancellingSignal.map { $0 == SIGINT ? "SIGINT" : "SIGTERM" }
-        reporting.finish(RunReport(
-            runID: resources.runID, commandLine: commandLine, git: facts.map(GitState.init),
-            startedAt: RunReport.timestamp(runStart), durationSeconds: Date().timeIntervalSince(runStart),
-            outcome: RunReport.outcome(of: stepReports, interruptedBy: signal), interruptedBy: signal,
-            steps: stepReports))
+        await Cancellator.offConcurrency { resources.cancellator.sayLastWords() }
         return failed ? ExitCode.failure : ExitCode.success
     }
 
@@ -271,6 +276,16 @@ struct Pipeline: Sendable {
             }
         }
     }
+}
+
+/// The steps' reports so far, for the last words that may be said from another thread.
+final class StepReports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [StepReport] = []
+
+    var all: [StepReport] { lock.withLock { reports } }
+
+    func append(_ report: StepReport) { lock.withLock { reports.append(report) } }
 }
 
 /// One step's run: its result (the image ID it built or assessed, or the error), when and how long, and
