@@ -49,7 +49,7 @@ import Testing
 
     @Test func theRunnersVerboseOutputGivesTheTestCases() throws {
         let cases = DjangoTestOutput.testCases(
-            from: try fixture("django-test-verbose-failures.txt"), sourceRoot: "site", workingDirectory: "/tmp/djfail")
+            from: try fixture("django-test-verbose-failures.txt"), sourceRoot: "site", workingDirectory: "/tmp/djfail") ?? []
         #expect(cases.map(\.name) == [
             "test_errors", "test_fails", "test_skipped", "test_health_answers_ok",
             "test_was_published_recently_with_future_question", "test_was_published_recently_with_recent_question",
@@ -70,7 +70,9 @@ import Testing
 
     @Test func onlyStubTestsAreZeroTests() throws {
         let output = try fixture("django-test-verbose-no-tests.txt")
-        #expect(DjangoTestOutput.testCases(from: output, sourceRoot: ".").isEmpty)
+        #expect(DjangoTestOutput.testCases(from: output, sourceRoot: ".") == [])
+        #expect(DjangoTestOutput.testCases(from: "EFs...\n" + String(repeating: "-", count: 70) + "\nRan 6 tests in 0.095s\n", sourceRoot: ".") == nil,
+                "a runner of its own printed dots: the cases are unknown, not none")
         #expect(output.contains("Ran 0 tests"))
     }
 

@@ -6,8 +6,10 @@ import Foundation
 /// `FAIL: test_x (app.tests.Case.test_x)`, holding its traceback. Python before 3.11 prints the class
 /// without the method: `(app.tests.Case)`; both are read.
 enum DjangoTestOutput {
-    /// The cases, in the order they ran; empty when the runner found none (`Ran 0 tests`).
-    static func testCases(from output: String, sourceRoot: String, workingDirectory: String? = nil) -> [TestCaseReport] {
+    /// The cases, in the order they ran; empty when the runner found none (`Ran 0 tests`); nil when it
+    /// ran tests but printed no line for them (a `TEST_RUNNER` of its own, such as unittest-xml-reporting's,
+    /// which prints dots whatever `--verbosity` says): the counts are then unknown, not zero.
+    static func testCases(from output: String, sourceRoot: String, workingDirectory: String? = nil) -> [TestCaseReport]? {
         let lines = ReportText.lines(output).map(String.init)
         let paths = RepositoryPaths(sourceRoot: sourceRoot, workingDirectory: workingDirectory)
         var cases: [TestCaseReport] = []
@@ -39,6 +41,11 @@ enum DjangoTestOutput {
                 cases[at].file = file
                 cases[at].line = line
             }
+        }
+        if cases.isEmpty, let ran = output.range(of: #"(?m)^Ran [0-9]+ tests? in"#, options: .regularExpression),
+            !output[ran].hasPrefix("Ran 0 ")
+        {
+            return nil
         }
         return cases
     }
