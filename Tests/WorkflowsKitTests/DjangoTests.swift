@@ -81,3 +81,17 @@ import Testing
         #expect(cases == [TestCaseReport(classname: "app.tests.T", name: "test_a", durationSeconds: 0, outcome: .passed)])
     }
 }
+
+extension DjangoTests {
+    @Test func onTheHostDjangosRunnerRunsInTheSourceRootWithTheTestSettings() async throws {
+        let repository = try FakeRepository("workflows-unit-django", files: try SampleProjects.folder("django-site"))
+        defer { repository.delete() }
+        let runner = RecordingRunner()
+        let (status, console) = try await runWorkflows(["assess_django_tests"], runner: runner, root: repository.root)
+        #expect(status == 0, "\(console.all)")
+        let run = try #require(runner.commands.first { $0.executable == "python3" })
+        #expect(run.arguments == ["manage.py", "test", "--noinput", "--verbosity", "2"])
+        #expect(run.workingDirectory == repository.root.path)
+        #expect(run.environment["DJANGO_SETTINGS_MODULE"] == "mysite.settings.test")
+    }
+}
