@@ -11,13 +11,16 @@ let package = Package(
     targets: [
         /// A TOML 1.0.0 decoder: pyproject.toml, workflows.toml, ruff.toml.
         .target(name: "TOML"),
-        .target(name: "WorkflowsKit", dependencies: ["TOML"]),
+        /// The YAML subset of .pre-commit-config.yaml and compose.yaml, with errors at file:line:column.
+        .target(name: "YAML"),
+        .target(name: "WorkflowsKit", dependencies: ["TOML", "YAML"]),
         .executableTarget(name: "workflows", dependencies: ["WorkflowsKit"]),
         /// toml-test's decoder interface over the TOML target (scripts/toml-test.sh runs the suite).
         .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),
         /// What the test targets share: fake repositories and sample Python projects.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TOMLTests", dependencies: ["TOML"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "WorkflowsKitTests",
             dependencies: ["WorkflowsKit", "TOML", "TestSupport"],
