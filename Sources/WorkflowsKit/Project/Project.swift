@@ -36,10 +36,11 @@ public struct Project: Sendable, Equatable {
     /// The runtime requirements for `install_all_packages`: `requirements.txt` beside the source root or at the root.
     public var runtimeRequirements: String?
     public var gates: [Gate]
-    /// Gate tools that no test requirement names: installed unpinned.
+    /// Gate tools that nothing pins (no test requirement, lock file or pre-commit hook): installed at their latest.
     public var unpinnedTools: [String]
     /// Gate tools that no test requirement installs: installed by name (constrained where a constraint file
-    /// or the lock file pins them; else unpinned, and in `unpinnedTools`).
+    /// or the lock file pins them; at a pre-commit hook's version, `ruff==0.6.9`, when its `rev` names one;
+    /// else unpinned, and in `unpinnedTools`), and a mypy or flake8 hook's `additional_dependencies`.
     public var tools: [String] = []
     /// Groups, extras and lock pins beside the requirement files, and the installer pins left out.
     public var testDependencies = TestDependencies()
@@ -67,12 +68,23 @@ public struct Project: Sendable, Equatable {
         /// Over the top-level `environment`.
         public var environment: [String: String] = [:]
 
+        /// What the gate checks instead of `sources`, relative to the source root: the files a pre-commit
+        /// hook's `files`/`exclude` leave.
+        public var paths: [String]? = nil
+
         public init(arguments: [String] = [], workingDirectory: String? = nil, environment: [String: String] = [:]) {
             self.arguments = arguments
             self.workingDirectory = workingDirectory
             self.environment = environment
         }
     }
+
+    /// Where entries of `tools` that a pre-commit hook gave came from: `.pre-commit-config.yaml:4 (rev v0.6.9)`.
+    public var toolOrigins: [String: String] = [:]
+    /// What the project's files made the loader decide that a person should hear once (a pre-commit rev that
+    /// pins nothing, a fixing argument dropped): `show_project` lists them, and runs that install tools say them.
+    public var notes: [String] = []
+
 
     /// The interpreter for the host-side steps; in the image it is `python`.
     static let hostPython = "python3"
@@ -88,12 +100,13 @@ public struct Project: Sendable, Equatable {
     }
 
     /// The gate's `python` arguments (`-m TOOL …`, `manage.py test …`), with the project's own for it
-    /// (`gate.NAME.args`, a pre-commit hook's `args`) appended. Paths are relative to where the gate runs
-    /// (`workingDirectory(of:)`).
+    /// (`gate.NAME.args`, a pre-commit hook's `args`) appended; a hook's `files`/`exclude` may narrow what
+    /// it checks (`paths`). Paths are relative to where the gate runs (`workingDirectory(of:)`).
     func arguments(for gate: Gate) -> [String] {
         let folder = workingDirectory(of: gate)
         let rebase = { (paths: [String]) in paths.map { Self.path($0, relativeTo: folder) } }
-        return gate.pythonArguments(sources: rebase(sources), tests: rebase(tests)) + (gateSettings[gate]?.arguments ?? [])
+        let settings = gateSettings[gate]
+        return gate.pythonArguments(sources: rebase(settings?.paths ?? sources), tests: rebase(tests)) + (settings?.arguments ?? [])
     }
 
     /// Where the gate runs, relative to the source root: `.` unless `gate.NAME.working-directory` says.

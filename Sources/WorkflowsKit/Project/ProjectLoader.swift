@@ -54,10 +54,14 @@ public enum ProjectLoader {
 
         let sourceRoot = pick("source-root", file?.sourceRoot) { (".", convention) }
         try file?.sourceRoot.map { try checker.folder($0, key: "source-root") }
-        let dockerfile = pick("dockerfile", file?.dockerfile) { ("Dockerfile", convention) }
         try file?.dockerfile.map { try checker.file($0, key: "dockerfile") }
-        let context = pick("context", file?.context) { (".", convention) }
         try file?.context.map { try checker.folder($0, key: "context") }
+        // Looked for only when the project file does not name the Dockerfile.
+        let discovered = file?.dockerfile == nil ? try DockerfileDiscovery.find(root: root, context: file?.context?.value) : nil
+        let dockerfile = pick("dockerfile", file?.dockerfile) { (discovered?.dockerfile ?? "Dockerfile", discovered?.origin ?? convention) }
+        let context = pick("context", file?.context) {
+            (discovered?.context ?? ".", discovered?.origin ?? convention)
+        }
 
         let configs = try ConfigFiles.discover(root: root, sourceRoot: sourceRoot)
         let sourceFolder = sourceRoot == "." ? root : root.appendingPathComponent(sourceRoot)
@@ -115,6 +119,18 @@ public enum ProjectLoader {
         }
         let locked = Set(dependencies.lockPins.compactMap(Requirements.distribution(in:)))
 
+        let preCommit = try PreCommitHooks.read(root: root)
+        var notes = preCommit?.notes ?? []
+        // What each hook's files/exclude leave of the sources (nil: all of them).
+        var hookPaths: [Gate: [String]] = [:]
+        if let preCommit {
+            let filter = PreCommitFiles(root: root, sourceRoot: sourceRoot)
+            for gate in Gate.canonicalOrder {
+                guard let hook = preCommit.hooks[gate] else { continue }
+                hookPaths[gate] = try filter.selection(sources: sources, hook: hook, config: preCommit)
+            }
+        }
+
         var gateOrigins: [String] = []
         let pytestDjango = DjangoSite.usesPytestDjango(configs: configs, installed: Set(listed.keys))
         let djangoRunner = django != nil && pytestDjango == nil
@@ -134,6 +150,9 @@ public enum ProjectLoader {
                 } else if let origin = configs.configuration(of: gate) {
                     gates.append(gate)
                     gateOrigins.append("\(gate.name): \(origin)")
+                } else if let hook = preCommit?.hooks[gate], hookPaths[gate]?.isEmpty != true {
+                    gates.append(gate)
+                    gateOrigins.append("\(gate.name): \(hook.origin)")
                 } else if gate == .black || gate == .isort, let place = listed[gate.package] {
                     // Installed by the project for no other use than running it.
                     gates.append(gate)
@@ -154,6 +173,15 @@ public enum ProjectLoader {
             guard listed[name] == nil else { continue }
             tools.append(gate.package)
             if !requirements.constrained.contains(name), !locked.contains(name) { unpinned.append(gate.package) }
+        }
+
+        var toolOrigins: [String: String] = [:]
+        var gateSettings: [Gate: Project.GateSettings] = [:]
+        if let preCommit {
+            let hooked = PreCommitGates(
+                hooks: preCommit, gates: gates, paths: hookPaths, explicitGates: file?.gates != nil)
+            hooked.pin(tools: &tools, unpinned: &unpinned, origins: &toolOrigins, notes: &notes)
+            gateSettings = hooked.settings(origins: &origins, notes: &notes)
         }
 
         var configFiles = ConfigFiles.names.compactMap { name in
@@ -190,6 +218,10 @@ public enum ProjectLoader {
             runtimeRequirements: runtimeRequirements(root: root, sourceRoot: sourceRoot), gates: gates, unpinnedTools: unpinned, tools: tools, testDependencies: dependencies,
             configFiles: configFiles,
             health: health, healthEnvironment: environment, healthTimeoutSeconds: timeout, origins: origins)
+        // A pre-commit hook's settings first: the project file's gate.NAME keys go over them.
+        for (gate, settings) in gateSettings { project.gateSettings[gate] = settings }
+        project.toolOrigins = toolOrigins
+        project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
         return project
     }

@@ -184,7 +184,8 @@ struct Pipeline: Sendable {
         }
     }
 
-    /// The run says once which gate tools no test requirement pins, and which installer pins it leaves out.
+    /// The run says once which gate tools no test requirement (or pre-commit hook) pins, which installer pins
+    /// it leaves out, and the loader's notes.
     private func warnOfUnpinnedTools(_ steps: [StepDefinition]) {
         let installs: [StepAction] = [.assessImageCode, .installAllPackages]
         guard steps.contains(where: { step in installs.contains { step.body == .action($0) } }) else { return }
@@ -194,6 +195,7 @@ struct Pipeline: Sendable {
                 "Test requirements: \(dependencies.droppedInstallers.joined(separator: ", ")) left out of the gate tools' "
                     + "install: pip, setuptools and wheel install packages, they are not what the gates run.")
         }
+        for note in project.notes { console.info("Note: " + note + ".") }
         guard !project.unpinnedTools.isEmpty else { return }
         let named = dependencies.entries.isEmpty ? "no test requirements" : dependencies.entries.joined(separator: ", ")
         console.warning(

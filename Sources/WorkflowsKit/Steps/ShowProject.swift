@@ -58,10 +58,16 @@ struct ShowProject: Sendable {
             console.info("Left out of the tools' install (installers, not gate dependencies): "
                 + dependencies.droppedInstallers.joined(separator: ", "))
         }
+        let versioned = project.tools.filter { project.toolOrigins[$0] != nil }
+        if !versioned.isEmpty {
+            console.info("Gate tools at the pre-commit hooks' versions: "
+                + versioned.map { "\($0) from \(project.toolOrigins[$0] ?? "")" }.joined(separator: ", "))
+        }
         if !project.unpinnedTools.isEmpty {
             console.info("Pinned in no test requirement, so installed at their latest version: "
                 + project.unpinnedTools.joined(separator: ", "))
         }
+        for note in project.notes { console.info("Note: " + note + ".") }
     }
 
     /// `gate.NAME.args`, `.working-directory`, `.environment` of the gates that have them.
@@ -70,6 +76,9 @@ struct ShowProject: Sendable {
             guard let settings = project.gateSettings[gate] else { return [] }
             let key = "gate.\(gate.name)."
             var rows: [(String, String, String)] = []
+            if let paths = settings.paths {
+                rows.append((key + "paths", list(paths), origin(key + "paths")))
+            }
             if !settings.arguments.isEmpty {
                 rows.append((key + "args", ShellQuoting.line(settings.arguments), origin(key + "args")))
             }
