@@ -44,6 +44,11 @@ struct PreCommitGates {
     /// Each hooked gate's arguments and paths, with their origins (`gate.NAME.args`, `gate.NAME.paths`).
     func settings(origins: inout [String: String], notes: inout [String]) -> [Gate: Project.GateSettings] {
         var result: [Gate: Project.GateSettings] = [:]
+        for gate in Gate.canonicalOrder where !gates.contains(gate) && !explicitGates {
+            if let hook = hooks.hooks[gate], paths[gate]??.isEmpty == true {
+                notes.append("\(hook.origin): the \(gate.name) hook's files/exclude leave none of the sources, so \(gate.name) is no gate")
+            }
+        }
         for hook in active {
             let gate = hook.gate
             var settings = Project.GateSettings()
@@ -55,8 +60,7 @@ struct PreCommitGates {
             }
             if let selected = paths[gate] ?? nil {
                 if selected.isEmpty {
-                    notes.append("\(hook.origin): the \(gate.name) hook's files/exclude leave none of the sources"
-                        + (explicitGates ? "; the gate checks all of them" : ", so \(gate.name) is no gate"))
+                    notes.append("\(hook.origin): the \(gate.name) hook's files/exclude leave none of the sources; the gate checks all of them")
                 } else {
                     settings.paths = selected
                     origins["gate.\(gate.name).paths"] = "\(hook.origin) (files/exclude)"

@@ -127,7 +127,7 @@ struct PreCommitHooks: Sendable, Equatable {
                     let all = try strings(args, "args")
                     found.arguments = all.filter { !isFixing($0) }
                     found.dropped = all.filter(isFixing)
-                    found.argumentsOrigin = "\(file):\(args.position.line)"
+                    found.argumentsOrigin = "\(file):\(hook.pair("args")?.keyPosition.line ?? args.position.line)"
                 }
                 found.files = try string(hook["files"], "files")
                 found.exclude = try string(hook["exclude"], "exclude")
