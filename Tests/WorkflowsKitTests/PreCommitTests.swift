@@ -69,10 +69,10 @@ import Testing
         var files = Self.app
         files[".pre-commit-config.yaml"] = Self.config
         let project = try load(files)
-        #expect(project.arguments(for: .ruff) == ["ruff", "check", "app", "tests", "--select=E,F,I"])
-        #expect(project.arguments(for: .black) == ["black", "--check", "app", "tests", "--line-length=100"])
-        #expect(project.arguments(for: .ruffFormat) == ["ruff", "format", "--check", "app", "tests"])
-        #expect(project.arguments(for: .mypy) == ["mypy", "app", "tests", "--ignore-missing-imports"], "mirrors-mypy's default args")
+        #expect(project.arguments(for: .ruff) == ["-m", "ruff", "check", "app", "tests", "--select=E,F,I"])
+        #expect(project.arguments(for: .black) == ["-m", "black", "--check", "app", "tests", "--line-length=100"])
+        #expect(project.arguments(for: .ruffFormat) == ["-m", "ruff", "format", "--check", "app", "tests"])
+        #expect(project.arguments(for: .mypy) == ["-m", "mypy", "app", "tests", "--ignore-missing-imports"], "mirrors-mypy's default args")
         #expect(project.origins["gate.ruff.args"] == ".pre-commit-config.yaml:11")
         #expect(project.origins["gate.mypy.args"] == ".pre-commit-config.yaml:22 (mirrors-mypy's default args)")
         #expect(project.notes.contains(
@@ -131,8 +131,8 @@ import Testing
                     files: ^docs/
             """
         let project = try load(files)
-        #expect(project.arguments(for: .ruff) == ["ruff", "check", "app/__init__.py", "app/main.py", "tests/test_main.py", "--force-exclude"])
-        #expect(project.arguments(for: .ruffFormat) == ["ruff", "format", "--check", "app/__init__.py", "app/main.py", "--force-exclude"])
+        #expect(project.arguments(for: .ruff) == ["-m", "ruff", "check", "app/__init__.py", "app/main.py", "tests/test_main.py", "--force-exclude"])
+        #expect(project.arguments(for: .ruffFormat) == ["-m", "ruff", "format", "--check", "app/__init__.py", "app/main.py", "--force-exclude"])
         #expect(project.origins["gate.ruff.paths"] == ".pre-commit-config.yaml:6 (files/exclude)")
         // black's exclude matches nothing, but the top-level one applies to every hook.
         #expect(project.gateSettings[.black]?.paths == ["app/__init__.py", "app/main.py", "tests/test_main.py"])
@@ -145,7 +145,7 @@ import Testing
         files[".pre-commit-config.yaml"] = "files: \\.py$\nrepos:\n- repo: https://github.com/psf/black\n  rev: 24.8.0\n  hooks:\n  - id: black\n    exclude: ^migrations/\n"
         let project = try load(files)
         #expect(project.gateSettings[.black] == nil)
-        #expect(project.arguments(for: .black) == ["black", "--check", "app", "tests"])
+        #expect(project.arguments(for: .black) == ["-m", "black", "--check", "app", "tests"])
     }
 
     @Test func aProjectFilesGatesKeepTheirOwnChoiceAndStillTakeTheHooksSettings() throws {
