@@ -13,7 +13,9 @@ let package = Package(
         .target(name: "TOML"),
         /// The YAML subset of .pre-commit-config.yaml and compose.yaml, with errors at file:line:column.
         .target(name: "YAML"),
-        .target(name: "WorkflowsKit", dependencies: ["TOML", "YAML"]),
+        /// The Linux pidfd system calls, as system calls: glibc's wrappers exist only since 2.36.
+        .target(name: "CSystemCalls"),
+        .target(name: "WorkflowsKit", dependencies: ["TOML", "YAML", "CSystemCalls"]),
         .executableTarget(name: "workflows", dependencies: ["WorkflowsKit"]),
         /// toml-test's decoder interface over the TOML target (scripts/toml-test.sh runs the suite).
         .executableTarget(name: "toml-decoder", dependencies: ["TOML"]),

@@ -204,14 +204,18 @@ import Testing
         let folder = try TemporaryFolder.make()
         let started = folder.appendingPathComponent("started")
         let finished = folder.appendingPathComponent("finished")
+        let go = folder.appendingPathComponent("go")
         let cancellator = Cancellator(
             children: ChildProcesses(), cleanupRunner: FoundationProcessRunner(timeLimit: 30),
             terminate: { _ in fatalError("the unwind limit is armed by real signals only") })
         let runs = Counter()
+        // The cleanup's command runs until the test lets it finish: no sleep decides what is seen mid-cleanup.
         let cleanup: Cancellator.Cleanup = { runner in
             runs.increment()
-            _ = try? runner.runBlocking(
-                Command("sh", ["-c", "touch \"$0\"; sleep 1; touch \"$1\"", started.path, finished.path]))
+            _ = try? runner.runBlocking(Command("sh", [
+                "-c", "touch \"$0\"; until [ -e \"$2\" ]; do sleep 0.02; done; touch \"$1\"",
+                started.path, finished.path, go.path,
+            ]))
         }
         let root = Task {
             await cancellator.runRoot { (try? await cancellator.withCleanup(cleanup) { Int32(0) }) ?? 1 }
@@ -220,6 +224,8 @@ import Testing
         #expect(cancellator.registeredCleanups.count == 1, "a running cleanup stays registered")
         #expect(cancellator.cancel(signal: SIGINT))
         #expect(!cancellator.cancel(signal: SIGTERM), "the first signal decides")
+        #expect(cancellator.registeredCleanups.count == 1, "the signal neither ran nor dropped the running cleanup")
+        FileManager.default.createFile(atPath: go.path, contents: nil)
         #expect(await root.value == ExitCode.signal(SIGINT))
         #expect(FileManager.default.fileExists(atPath: finished.path), "the cleanup's command was stopped")
         #expect(runs.value == 1)

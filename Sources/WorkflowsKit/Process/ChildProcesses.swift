@@ -64,15 +64,25 @@ final class RunningChild: @unchecked Sendable {
     private let descriptor: Int32?
     /// True while the runner holds Foundation's exit-notice socket: the child cannot be reaped meanwhile.
     private let reapHeldOff: Bool
+    private let features: ProcessFeatures
     private var exited = false
     private var stopping = false
     /// The teardown's SIGKILL has gone to the group: nothing of it can outlive the leader's reaping.
     private var killed = false
 
-    init(pid: Int32, descriptor: Int32?, reapHeldOff: Bool) {
+    init(pid: Int32, descriptor: Int32?, reapHeldOff: Bool, features: ProcessFeatures = .all) {
         self.pid = pid
         self.descriptor = descriptor
         self.reapHeldOff = reapHeldOff
+        self.features = features
+    }
+
+    /// Whether the child is still unreaped (running, or a zombie that keeps its number), as far as we know.
+    private var unreaped: Bool {
+        if reapHeldOff { return true }
+        let state = descriptor.map { ProcessDescriptor.state($0, pid: pid, features: features) }
+            ?? ProcessDescriptor.state(ofChild: pid)
+        return state != .reaped
     }
 
     var hasExited: Bool { lock.withLock { exited } }
@@ -81,13 +91,15 @@ final class RunningChild: @unchecked Sendable {
     func markExited() { lock.withLock { exited = true } }
 
     /// Marks the child exited (see `markExited`) once it may be reaped, and says whether it may. A child
-    /// whose teardown is under way, and whose reaping we hold off (its zombie keeps the group's number from
-    /// being reused), is kept until its group is torn down: until the teardown's SIGKILL has gone to the
+    /// whose teardown is under way, and that is still unreaped (its zombie keeps the group's number from
+    /// being reused), is kept so until its group is torn down: until the teardown's SIGKILL has gone to the
     /// group, or no process but the zombie leader is left in it. A grandchild that ignored SIGTERM then
-    /// still gets the SIGKILL. False: ask again a moment later.
+    /// still gets the SIGKILL. False: ask again a moment later. We hold the reaping off ourselves only with
+    /// `pidfd_getfd` (Linux 5.6); before it, only while whatever the child left running holds its end
+    /// of Foundation's exit notice.
     func finishIfTornDown() -> Bool {
         lock.withLock {
-            if reapHeldOff, stopping, !killed, ProcessGroup.hasLiveMembers(pid, besides: pid) { return false }
+            if stopping, !killed, ProcessGroup.hasLiveMembers(pid, besides: pid), unreaped { return false }
             exited = true
             return true
         }
@@ -104,14 +116,14 @@ final class RunningChild: @unchecked Sendable {
                 if kill(-pid, signal) != 0 { return kill(pid, signal) == 0 }
                 return true
             }
-            switch ProcessDescriptor.signalGroup(descriptor, signal) {
+            switch ProcessDescriptor.signalGroup(descriptor, signal, features: features) {
             case .delivered: return true
             case .gone: return false
             case .unsupported: break
             }
             // Before Linux 6.9 a group is signalled by number, which is safe only while the leader is not
             // reaped: certain while we hold its exit notice, checked through the pidfd otherwise.
-            if !reapHeldOff, ProcessDescriptor.state(descriptor) == .reaped { return false }
+            if !reapHeldOff, ProcessDescriptor.state(descriptor, pid: pid, features: features) == .reaped { return false }
             if kill(-pid, signal) == 0 { return true }
             return ProcessDescriptor.signalProcess(descriptor, signal) == .delivered
         }

@@ -23,6 +23,8 @@ public struct FoundationProcessRunner: ProcessRunning {
     public let timeLimit: Double?
     /// Between SIGTERM and SIGKILL when a child is stopped.
     public let terminationGrace: Double
+    /// The Linux process features it may use (all, unless a test turns some off to run their fallbacks).
+    public let features: ProcessFeatures
     private let liveStandardOutput: FileHandle
     private let liveStandardError: FileHandle
 
@@ -32,7 +34,8 @@ public struct FoundationProcessRunner: ProcessRunning {
         liveStandardOutput: FileHandle = .standardOutput,
         liveStandardError: FileHandle = .standardError,
         timeLimit: Double? = nil,
-        terminationGrace: Double = 2
+        terminationGrace: Double = 2,
+        features: ProcessFeatures = .all
     ) {
         SignalTrap.neutralizeSIGPIPE()
         self.baseEnvironment = baseEnvironment
@@ -41,6 +44,7 @@ public struct FoundationProcessRunner: ProcessRunning {
         self.liveStandardError = liveStandardError
         self.timeLimit = timeLimit
         self.terminationGrace = terminationGrace
+        self.features = features
     }
 
     /// After the child exited, how long a grandchild that inherited its stdout or stderr (a server a test
@@ -176,14 +180,15 @@ public struct FoundationProcessRunner: ProcessRunning {
             }
 
             let pid = process.processIdentifier
-            let descriptor = ProcessDescriptor.open(pid)
-            let exitSocket = descriptor.flatMap { ProcessDescriptor.takeExitSocket(of: pid, descriptor: $0) }
-            let foundationEnd = descriptor.flatMap { _ in
-                ProcessDescriptor.newNoticeSocket(since: socketsBefore, excluding: exitSocket)
+            let descriptor = ProcessDescriptor.open(pid, features: features)
+            let exitSocket = descriptor.flatMap {
+                ProcessDescriptor.takeExitSocket(of: pid, descriptor: $0, features: features)
             }
-            // Without the child's end (it exited already), Foundation's end lets a daemon's hold be broken.
+            let foundationEnd = ProcessDescriptor.newNoticeSocket(since: socketsBefore, excluding: exitSocket)
+            // Without the child's end (it exited already, or no pidfd_getfd), Foundation's end lets a daemon's
+            // hold be broken.
             let noticeSocket = exitSocket == nil ? foundationEnd.flatMap(ProcessDescriptor.duplicate) : nil
-            let child = RunningChild(pid: pid, descriptor: descriptor, reapHeldOff: exitSocket != nil)
+            let child = RunningChild(pid: pid, descriptor: descriptor, reapHeldOff: exitSocket != nil, features: features)
             // Without a pidfd only Foundation's notice tells that the child exited.
             if descriptor == nil { notice.onRecord { child.markExited() } }
             return StartedChild(
@@ -226,7 +231,7 @@ public struct FoundationProcessRunner: ProcessRunning {
             } else if exitSeen {
                 timeout = Int32(max(0, min(endOfFileDeadline.timeIntervalSinceNow * 1000 + 1, 60_000)))
             } else {
-                timeout = watchesExit ? -1 : 100  // without a pidfd, Foundation's notice is polled
+                timeout = watchesExit ? -1 : 100  // without a pidfd, the exit is polled
             }
             let count = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), timeout) }
             if count < 0 && errno != EINTR { usleep(10_000) }
@@ -240,7 +245,16 @@ public struct FoundationProcessRunner: ProcessRunning {
                     exitSeen = true
                 }
             }
-            if !exitSeen, started.descriptor == nil, started.notice.termination != nil { exitSeen = true }
+            if !exitSeen, started.descriptor == nil {
+                // Without a pidfd (Linux < 5.3): Foundation's notice, or the zombie seen without reaping it,
+                // which a grandchild holding the notice cannot hide.
+                if started.notice.termination != nil {
+                    exitSeen = true
+                } else if case .exited(let status) = ProcessDescriptor.state(ofChild: started.child.pid) {
+                    exitSeen = true
+                    ownStatus = status
+                }
+            }
 
             if exitSeen && !finished {
                 // No signal may go to it from now on; only then may it be reaped. Not before a teardown
@@ -249,7 +263,9 @@ public struct FoundationProcessRunner: ProcessRunning {
             }
             if finished && endOfFileDeadline == .distantFuture {
                 children.remove(started.child)
-                if let descriptor = started.descriptor, case .exited(let status) = ProcessDescriptor.state(descriptor) {
+                if let descriptor = started.descriptor,
+                    case .exited(let status) = ProcessDescriptor.state(descriptor, pid: started.child.pid, features: features)
+                {
                     ownStatus = status
                 }
                 // Now Foundation may notice the exit and reap: a grandchild that holds its socket cannot stop it.

@@ -1,3 +1,4 @@
+import CSystemCalls
 import Foundation
 
 /// Linux process descriptors (pidfds): a handle on one process that a recycled PID can never redirect.
@@ -6,48 +7,33 @@ import Foundation
 /// whose other end the child inherits (swift-corelibs-foundation #4795): a grandchild that keeps that
 /// descriptor (conmon after `podman run --detach`, any `cmd &`) holds the exit notice back for as long
 /// as it lives, and only then does Foundation `waitpid` and call `terminationHandler`. A pidfd becomes
-/// readable when the child itself exits, whoever holds what. The glibc wrappers (2.36) are looked up at
-/// run time, so that an older libc or kernel only loses this, and Foundation's notice remains.
+/// readable when the child itself exits, whoever holds what. The calls are made as system calls
+/// (`CSystemCalls`), so any glibc will do; a kernel without one answers ENOSYS or EINVAL, and the runner
+/// falls back as `ProcessFeatures` describes.
 enum ProcessDescriptor {
     #if os(Linux)
-    private typealias OpenFunction = @convention(c) (pid_t, UInt32) -> Int32
-    private typealias SendSignalFunction = @convention(c) (Int32, Int32, UnsafeMutableRawPointer?, UInt32) -> Int32
-    private typealias GetDescriptorFunction = @convention(c) (Int32, Int32, UInt32) -> Int32
-
-    private static let openFunction: OpenFunction? = symbol("pidfd_open")
-    private static let sendSignalFunction: SendSignalFunction? = symbol("pidfd_send_signal")
-    private static let getDescriptorFunction: GetDescriptorFunction? = symbol("pidfd_getfd")
-
-    private static func symbol<F>(_ name: String) -> F? {
-        // A nil handle is RTLD_DEFAULT: the symbol wherever the process has it.
-        guard let address = dlsym(nil, name) else { return nil }
-        return unsafeBitCast(address, to: F.self)
-    }
-
     /// `PIDFD_SIGNAL_PROCESS_GROUP` (Linux 6.9): the group the process leads, even after it was reaped.
     private static let signalProcessGroup: UInt32 = 1 << 2
     /// `P_PIDFD` for `waitid` (Linux 5.4).
     private static let byDescriptor = idtype_t(rawValue: 3)
     #endif
 
-    /// A pidfd for `pid` (close-on-exec), or nil where there is none: not Linux, too old, or already reaped.
-    static func open(_ pid: pid_t) -> Int32? {
-        #if os(Linux)
-        guard let openFunction else { return nil }
-        let descriptor = openFunction(pid, 0)
+    /// A pidfd for `pid` (close-on-exec), or nil where there is none: not Linux, a kernel before 5.3,
+    /// `pidfdOpen` turned off, or already reaped. The system call itself, not glibc's wrapper (2.36).
+    static func open(_ pid: pid_t, features: ProcessFeatures = .all) -> Int32? {
+        guard features.contains(.pidfdOpen) else { return nil }
+        let descriptor = workflows_pidfd_open(pid, 0)
         return descriptor >= 0 ? descriptor : nil
-        #else
-        return nil
-        #endif
     }
 
     enum Delivery { case delivered, gone, unsupported }
 
     /// Signals the process group that the process leads: through the pidfd, so never a recycled group.
-    static func signalGroup(_ descriptor: Int32, _ signal: Int32) -> Delivery {
+    /// `unsupported` before Linux 6.9 (EINVAL: the flag is unknown) or with `groupSignalByPidfd` off.
+    static func signalGroup(_ descriptor: Int32, _ signal: Int32, features: ProcessFeatures = .all) -> Delivery {
         #if os(Linux)
-        guard let sendSignalFunction else { return .unsupported }
-        if sendSignalFunction(descriptor, signal, nil, signalProcessGroup) == 0 { return .delivered }
+        guard features.contains(.groupSignalByPidfd) else { return .unsupported }
+        if workflows_pidfd_send_signal(descriptor, signal, signalProcessGroup) == 0 { return .delivered }
         return errno == ESRCH ? .gone : .unsupported
         #else
         return .unsupported
@@ -56,25 +42,45 @@ enum ProcessDescriptor {
 
     /// Signals the process itself; it cannot reach another process that got the same number later.
     static func signalProcess(_ descriptor: Int32, _ signal: Int32) -> Delivery {
-        #if os(Linux)
-        guard let sendSignalFunction else { return .unsupported }
-        if sendSignalFunction(descriptor, signal, nil, 0) == 0 { return .delivered }
+        if workflows_pidfd_send_signal(descriptor, signal, 0) == 0 { return .delivered }
         return errno == ESRCH ? .gone : .unsupported
-        #else
-        return .unsupported
-        #endif
     }
 
     enum State: Equatable { case running, exited(Termination), reaped }
 
-    /// How the process is doing, without reaping it: an exited child stays a zombie, so its number stays its own.
-    static func state(_ descriptor: Int32) -> State {
+    /// How the process is doing, without reaping it: an exited child stays a zombie, so its number stays
+    /// its own. Through the pidfd (Linux 5.4); before that (EINVAL), or with `waitidByPidfd` off, by `pid`.
+    static func state(_ descriptor: Int32, pid: pid_t, features: ProcessFeatures = .all) -> State {
         #if os(Linux)
+        guard features.contains(.waitidByPidfd) else { return state(ofChild: pid) }
         var info = siginfo_t()
         var result: Int32
         repeat {
             result = waitid(byDescriptor, id_t(descriptor), &info, WEXITED | WNOWAIT | WNOHANG)
         } while result != 0 && errno == EINTR
+        if result != 0 && errno == EINVAL { return state(ofChild: pid) }
+        return state(result, info)
+        #else
+        return .reaped
+        #endif
+    }
+
+    /// The same by PID, for a child of this process: ECHILD once it has been reaped.
+    static func state(ofChild pid: pid_t) -> State {
+        #if os(Linux)
+        var info = siginfo_t()
+        var result: Int32
+        repeat {
+            result = waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG)
+        } while result != 0 && errno == EINTR
+        return state(result, info)
+        #else
+        return .reaped
+        #endif
+    }
+
+    #if os(Linux)
+    private static func state(_ result: Int32, _ info: siginfo_t) -> State {
         guard result == 0 else { return .reaped }
         guard info._sifields._sigchld.si_pid != 0 else { return .running }
         let status = info._sifields._sigchld.si_status
@@ -83,10 +89,8 @@ enum ProcessDescriptor {
         case Int32(CLD_KILLED), Int32(CLD_DUMPED): return .exited(.signalled(status))
         default: return .running
         }
-        #else
-        return .reaped
-        #endif
     }
+    #endif
 
     /// Takes a duplicate of the child's end of Foundation's exit-notice socket (see above). While we hold
     /// it, Foundation cannot see end-of-file, so it cannot reap the child: its PID stays its own until we
@@ -96,9 +100,9 @@ enum ProcessDescriptor {
     /// The child's descriptors are listed in /proc; the socket is the one whose peer is this process
     /// (Foundation created the pair here). Nil when it cannot be told apart or taken (the child has exited
     /// already, or no ptrace-level access to it), and then Foundation's own notice decides the reaping.
-    static func takeExitSocket(of pid: pid_t, descriptor: Int32) -> Int32? {
+    static func takeExitSocket(of pid: pid_t, descriptor: Int32, features: ProcessFeatures = .all) -> Int32? {
         #if os(Linux)
-        guard let getDescriptorFunction else { return nil }
+        guard features.contains(.pidfdGetfd) else { return nil }
         let folder = "/proc/\(pid)/fd"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
         var found: [Int32] = []
@@ -107,7 +111,7 @@ enum ProcessDescriptor {
                 let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(entry)"),
                 target.hasPrefix("socket:")
             else { continue }
-            let copy = getDescriptorFunction(descriptor, number, 0)
+            let copy = workflows_pidfd_getfd(descriptor, number, 0)
             guard copy >= 0 else { continue }
             if peerProcess(of: copy) == getpid() { found.append(copy) } else { close(copy) }
         }
