@@ -52,7 +52,6 @@ public enum ProjectLoader {
         }
         let checker = PathChecker(root: root, file: file?.file ?? "")
 
-        let sourceRoot = pick("source-root", file?.sourceRoot) { (".", convention) }
         try file?.sourceRoot.map { try checker.folder($0, key: "source-root") }
         try file?.dockerfile.map { try checker.file($0, key: "dockerfile") }
         try file?.context.map { try checker.folder($0, key: "context") }
@@ -61,6 +60,11 @@ public enum ProjectLoader {
         let dockerfile = pick("dockerfile", file?.dockerfile) { (discovered?.dockerfile ?? "Dockerfile", discovered?.origin ?? convention) }
         let context = pick("context", file?.context) {
             (discovered?.context ?? ".", discovered?.origin ?? convention)
+        }
+        // A build context found in a subfolder (through compose.yaml or the tree) is what the image holds.
+        let sourceRoot = pick("source-root", file?.sourceRoot) {
+            guard let discovered, file?.context == nil, discovered.context != "." else { return (".", convention) }
+            return (discovered.context, "convention (the build context)")
         }
 
         let configs = try ConfigFiles.discover(root: root, sourceRoot: sourceRoot)

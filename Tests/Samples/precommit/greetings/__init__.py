@@ -1,0 +1,1 @@
+"""Greets people over HTTP."""

@@ -1,0 +1,3 @@
+from greetings.server import main
+
+main()
