@@ -30,6 +30,9 @@ import Testing
         #expect(project.context == "svc")
         #expect(project.origins["dockerfile"] == "compose.yaml:4 (services.api.build)")
         #expect(project.origins["context"] == "compose.yaml:4 (services.api.build)")
+        #expect(project.sourceRoot == "svc", "the image holds the build context")
+        #expect(project.origins["source-root"] == "convention (the build context)")
+        #expect(project.sources == ["main.py"])
     }
 
     @Test func composeBuildAsAMappingWithContextAndDockerfile() throws {
@@ -81,6 +84,7 @@ import Testing
         ])
         #expect(project.dockerfile == "docker/Dockerfile")
         #expect(project.context == ".")
+        #expect(project.sourceRoot == ".")
     }
 
     @Test func severalDockerfilesInTheTreeAreAUsageErrorThatListsThem() throws {
