@@ -29,6 +29,13 @@ final class FakeEngine: @unchecked Sendable {
     var builtDockerfile = ""
     /// Whether `docker exec` of the health probe passes.
     var probeSucceeds = false
+    /// The image's `EXPOSE`d ports (`8080/tcp`), its CMD and its ENV entries, for the health plan.
+    var exposedPorts: [String] = []
+    var startCommand: [String] = []
+    var imageEnvironment: [String] = []
+    /// `docker exec` answers (exit status, stdout), one per exec; the last repeats. Empty: `probeSucceeds`.
+    var execAnswers: [(status: Int32, output: String)] = []
+    private var execs = 0
     /// Whether sealed gate tools are already cached (a seal not created in this engine's life then names
     /// `cachedTools`).
     var toolsCached = true
@@ -79,7 +86,7 @@ final class FakeEngine: @unchecked Sendable {
             if arguments.count == 3 {
                 let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
                 let labels = #"{"commit":"\#(Self.commit)","workflows.tree":"\#(treeLabel)"}"#
-                return .ok(#"[{"Id":"\#(Self.imageID)","Config":{"User":"\#(user)","WorkingDir":"/home/app","Labels":\#(labels)\#(health)}}]"#)
+                return .ok(#"[{"Id":"\#(Self.imageID)","Config":{"User":"\#(user)","WorkingDir":"/home/app","Labels":\#(labels)\#(health)\#(startJSON)}}]"#)
             }
             let format = arguments[3]
             if format.contains("RepoDigests"), let reference = arguments.last {
@@ -98,6 +105,11 @@ final class FakeEngine: @unchecked Sendable {
         case "volume":
             return volume(Array(arguments.dropFirst()))
         case "exec":
+            if !execAnswers.isEmpty {
+                let answer = execAnswers[min(execs, execAnswers.count - 1)]
+                execs += 1
+                return ProcessOutput(termination: .exited(answer.status), standardOutput: Data(answer.output.utf8))
+            }
             return probeSucceeds ? .ok() : .fail(1, stderr: "connection refused")
         case "logs":
             return .ok("app: listening")
@@ -114,6 +126,18 @@ final class FakeEngine: @unchecked Sendable {
         default:
             return .ok()
         }
+    }
+
+    /// `ExposedPorts`, `Cmd` and `Env` of the image's `Config`, as `docker image inspect` writes them.
+    private var startJSON: String {
+        func json(_ value: Any) -> String {
+            String(decoding: (try? JSONSerialization.data(withJSONObject: value)) ?? Data("null".utf8), as: UTF8.self)
+        }
+        var fields = ""
+        if !exposedPorts.isEmpty { fields += #","ExposedPorts":"# + json(Dictionary(uniqueKeysWithValues: exposedPorts.map { ($0, [String: String]()) })) }
+        if !startCommand.isEmpty { fields += #","Cmd":"# + json(startCommand) }
+        if !imageEnvironment.isEmpty { fields += #","Env":"# + json(imageEnvironment) }
+        return fields
     }
 
     private func volume(_ arguments: [String]) -> ProcessOutput {

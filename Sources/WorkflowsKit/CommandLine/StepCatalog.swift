@@ -63,7 +63,7 @@ public enum StepCatalog {
                 body: .action(.assessImageCode)),
             StepDefinition(
                 name: "assess_image_health", group: "image verification",
-                summary: "start the image and wait until its HEALTHCHECK (or the project's probe) says healthy",
+                summary: "start the image and wait until its HEALTHCHECK (or the project's probe, else its EXPOSEd port) says healthy",
                 body: .action(.assessImageHealth)),
             StepDefinition(
                 name: "install_all_packages", group: "project",

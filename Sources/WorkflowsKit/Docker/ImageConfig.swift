@@ -20,6 +20,13 @@ struct ImageConfig: Sendable, Equatable {
     var labels: [String: String]
     /// The image's own `PYTHONPATH`, if its environment sets one.
     var pythonPath: String? = nil
+    /// The TCP ports it EXPOSEs, ascending (`8080/tcp`, or a bare `8080` as OCI allows; UDP ones left out).
+    var exposedTCPPorts: [Int] = []
+    /// Its ENTRYPOINT and CMD as the engine keeps them (a shell form is `/bin/sh -c TEXT`).
+    var entrypoint: [String] = []
+    var command: [String] = []
+    /// The names its own environment (`ENV`) sets.
+    var environmentNames: Set<String> = []
 
     var runsAsRoot: Bool {
         let name = user.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -64,7 +71,13 @@ struct ImageConfig: Sendable, Equatable {
                 var Healthcheck: Health?
                 var Labels: [String: String]?
                 var Env: [String]?
+                /// `{"8080/tcp": {}}` in Docker's and Podman's answers alike.
+                var ExposedPorts: [String: Ignored]?
+                var Entrypoint: [String]?
+                var Cmd: [String]?
             }
+            /// A value whose content does not matter (the `{}` of each exposed port).
+            struct Ignored: Decodable { init(from decoder: Decoder) throws {} }
             var Id: String
             var Config: Config?
             /// Podman keeps the healthcheck here.
@@ -87,12 +100,27 @@ struct ImageConfig: Sendable, Equatable {
                         }
                     },
                     labels: raw.Config?.Labels ?? [:],
-                    pythonPath: raw.Config?.Env?.first { $0.hasPrefix("PYTHONPATH=") }.map { String($0.dropFirst(11)) })
+                    pythonPath: raw.Config?.Env?.first { $0.hasPrefix("PYTHONPATH=") }.map { String($0.dropFirst(11)) },
+                    exposedTCPPorts: tcpPorts(raw.Config?.ExposedPorts.map { Array($0.keys) } ?? []),
+                    entrypoint: raw.Config?.Entrypoint ?? [], command: raw.Config?.Cmd ?? [],
+                    environmentNames: Set((raw.Config?.Env ?? []).map { String($0.prefix { $0 != "=" }) }))
             }
         } catch {
             throw WorkflowsError(
                 .failed, "Could not read the image inspect answer: \(String(decoding: json.prefix(400), as: UTF8.self)).",
                 remedy: "Check that WORKFLOWS_DOCKER is a docker-compatible CLI.")
         }
+    }
+
+    /// `8080/tcp` and `8080` are TCP ports; `53/udp` (or `sctp`) is not probed.
+    static func tcpPorts(_ keys: [String]) -> [Int] {
+        let ports = keys.compactMap { key -> Int? in
+            let parts = key.lowercased().split(separator: "/", maxSplits: 1)
+            guard parts.count == 1 || parts[1] == "tcp", let port = parts.first.flatMap({ Int($0) }),
+                (1...65535).contains(port)
+            else { return nil }
+            return port
+        }
+        return Array(Set(ports)).sorted()
     }
 }

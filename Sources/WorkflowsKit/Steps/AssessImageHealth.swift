@@ -7,7 +7,8 @@ import Foundation
 /// A first verdict does not wait for the engine's first interval: the image's own probe (or the project's)
 /// is also run in the container at once and then every 0.25 s, as Docker 25's `--health-start-interval`
 /// does; a passing probe is confirmed with the engine's state (still running, not unhealthy). A failing
-/// probe is never reported as healthy.
+/// probe is never reported as healthy. Without a HEALTHCHECK or a probe of the project's, `HealthPlan`
+/// decides what is awaited instead (its EXPOSEd port, else five seconds alive; `HealthFallbacks.swift`).
 struct AssessImageHealth: Sendable {
     var image: String
     var project: Project
@@ -16,29 +17,33 @@ struct AssessImageHealth: Sendable {
     var console: Console
     var resources: RunResources
     var details: StepDetails
+    /// How long a container with no probe at all must stay running (`HealthPlan.alive`).
+    var aliveSeconds: Double = HealthPlan.aliveSeconds
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
         try await docker.requireEngine()
         let config = try await ImageConfig.inspect(image, docker: docker)
-        guard config.declaresHealthcheck || project.health != nil else {
-            throw WorkflowsError(
-                .input, "\(image) declares no HEALTHCHECK, so there is no health to wait for.",
-                remedy: "Add a HEALTHCHECK instruction to the Dockerfile, or give a probe in the project file: "
-                    + "[tool.workflows.health] url = \"http://127.0.0.1:8000/\" (or command = \"...\").")
-        }
+        let plan = HealthPlan(project: project, image: config)
         let name = "workflows-\(resources.runID)-health"
         return try await resources.withRunCleanup {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
                 ["run", "--detach", "--name", name] + resources.labelArguments + Self.probeArguments(project, timeout: timeout)
-                    + [config.id], output: .captured, environment: Self.secretEnvironment(project))
+                    + HealthPlan.portArguments(project: project, image: config) + [config.id], output: .captured,
+                environment: Self.secretEnvironment(project))
             guard started.succeeded else {
                 throw WorkflowsError(
                     .failed, "The engine could not start \(image): \(started.errorText)",
                     remedy: "Check the image's entrypoint and the engine's resources.")
             }
             let start = Date()
+            // No HEALTHCHECK and no probe of the project's: the EXPOSEd port, else alive for 5 s.
+            switch plan {
+            case .exposedPort(let port): return try await awaitExposedPort(port, name: name, config: config, start: start)
+            case .alive: return try await awaitAlive(name: name, config: config, start: start)
+            case .projectProbe, .imageHealthcheck: break
+            }
             let probe = Self.probeCommand(project: project, imageHealthcheck: config.healthcheck?.test)
             // The project's probe runs with the settings probeArguments gives it; the image's with its own.
             let rules = project.health != nil
@@ -112,7 +117,7 @@ struct AssessImageHealth: Sendable {
 
     /// One probe in the container, given at most `timeout` seconds (exit code -1 past it, as the engine
     /// logs a probe it had to kill).
-    private func runProbe(_ name: String, _ probe: [String], timeout: Double) async throws -> ContainerState.HealthState.Probe {
+    func runProbe(_ name: String, _ probe: [String], timeout: Double) async throws -> ContainerState.HealthState.Probe {
         let result = try await withDeadline(seconds: timeout) { [docker] in
             try await docker.query(["exec", name] + probe)
         }
@@ -159,7 +164,7 @@ struct AssessImageHealth: Sendable {
         return arguments
     }
 
-    private func inspect(_ name: String) async throws -> ContainerState {
+    func inspect(_ name: String) async throws -> ContainerState {
         let answer = try await docker.query(["container", "inspect", "--format", "{{json .State}}", name])
         guard answer.succeeded else {
             // An engine that stopped answering is not a container that vanished: say which it was.
@@ -178,7 +183,7 @@ struct AssessImageHealth: Sendable {
             lastProbes: probes.suffix(5).map { .init(exitCode: $0.exitCode, output: $0.output) }))
     }
 
-    private func fail(_ what: String, _ state: ContainerState, _ name: String) async throws -> Never {
+    func fail(_ what: String, _ state: ContainerState, _ name: String) async throws -> Never {
         record(state, seconds: nil, probes: state.health?.log ?? [])
         console.failure("\(image) \(what).")
         console.info("Last health probes of \(name):")

@@ -10,7 +10,7 @@ struct ShowProject: Sendable {
         switch project.health {
         case .url(let url)?: health = "url " + url
         case .command(let command)?: health = "command " + command
-        case nil: health = "the image's own HEALTHCHECK"
+        case nil: health = HealthPlan.conventionText
         }
         let environment = Self.assignments(project.healthEnvironment)
         let rows: [(String, String, String)] = [
@@ -34,6 +34,11 @@ struct ShowProject: Sendable {
         for (key, value, origin) in rows {
             let paddedValue = value.count >= valueWidth ? value + "  " : value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
             console.info("  " + key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + paddedValue + origin)
+        }
+        if let dockerfile = try? String(contentsOf: project.path(project.dockerfile), encoding: .utf8),
+            let forecast = HealthPlan.forecast(dockerfile: dockerfile, project: project)
+        {
+            console.info("Health, as the Dockerfile tells it: \(forecast)")
         }
         if !project.configFiles.isEmpty {
             console.info("Travel into the gates' image with the tests: "
