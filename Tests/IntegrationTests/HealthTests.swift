@@ -39,18 +39,6 @@ extension EngineTests {
             #expect(try await Harness.leftoverContainers().isEmpty)
         }
 
-        @Test func anImageWithoutHealthcheckGetsAClearMessage() async throws {
-            try await Harness.requireEngine()
-            let image = Harness.uniqueName("workflows-it-nohealth")
-            try await Harness.tinyImage(image, dockerfile: #"CMD ["sleep", "300"]"#)
-            let run = try await Harness.workflows(["assess_image_health", "--image", image], in: Harness.repositoryRoot)
-            await Harness.removeImage(image)
-            #expect(run.status == 1)
-            #expect(run.stderr.contains("\(image) declares no HEALTHCHECK"))
-            #expect(!run.all.contains("template"), "a raw Go template error leaked")
-            #expect(try await Harness.leftoverContainers().isEmpty)
-        }
-
         @Test func twoRunsAtOnceOnOneEngineDoNotCollide() async throws {
             try await Harness.requireEngine()
             let image = Harness.uniqueName("workflows-it-healthy")

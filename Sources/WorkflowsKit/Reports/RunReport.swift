@@ -210,7 +210,8 @@ struct HealthReport: Codable, Sendable, Equatable {
 
     /// How long the container took to become healthy; absent when it never did.
     var secondsToHealthy: Double?
-    /// The last state seen: `healthy`, `unhealthy`, `starting`, or how the container ended.
+    /// The last state seen: `healthy`, `unhealthy`, `starting`, `alive` (no probe: it stayed up for 5 s), or how
+    /// the container ended.
     var status: String
     /// The engine's last probes, oldest first.
     var lastProbes: [Probe]
