@@ -7,9 +7,8 @@ import Testing
 /// A health wait of ten minutes on the real engine, its descriptors counted through /proc as it goes: a
 /// leak of even one descriptor per probe (the old pipes' read ends were two per child) would add hundreds.
 /// Ten minutes of wall clock: it runs only from scripts/soak.sh (nightly), which sets WORKFLOWS_SOAK=1;
-/// every other run reports it skipped. The same health-wait code runs thousands of iterations in
-/// seconds on an injected clock in the unit tests. Its probe takes a second, as slow probes do, so that
-/// it loads the machine lightly: about one probe and one inspect a second.
+/// every other run reports it skipped. Its probe takes a second, as slow probes do, so that it loads the
+/// machine lightly: about one probe and one inspect a second.
 @Suite(
     .timeLimit(.minutes(13)),
     .enabled(
