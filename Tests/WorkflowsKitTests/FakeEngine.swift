@@ -187,7 +187,7 @@ final class FakeEngine: @unchecked Sendable {
         case ["rev-parse", "--abbrev-ref", "HEAD"]: return .ok(branch)
         case ["describe", "--tags"]: return exactTag.map { .ok($0) } ?? .fail(128)
         case ["tag", "--points-at", "HEAD"]: return .ok(exactTag ?? "")
-        case ["status", "--porcelain"]: return .ok(dirty ? " M app/thenumbers/app.py" : "")
+        case let status where status.starts(with: ["status", "--porcelain"]): return .ok(dirty ? " M app/thenumbers/app.py" : "")
         case ["remote", "get-url", "origin"]: return origin.map { .ok($0) } ?? .fail(2, stderr: "error: No such remote 'origin'")
         case ["tag", "--list"]: return .ok(knownTags.joined(separator: "\n"))
         case ["rev-parse", "--absolute-git-dir"]: return gitDirectory.map { .ok($0.path) } ?? .fail(128)

@@ -115,11 +115,11 @@ enum XMLLint {
     @Test func findingsAreFailedTestCases() throws {
         let document = JUnitXML.document(try ReportSamples.failedRun())
         #expect(document.contains(
-            "<testcase classname=\"flake8\" name=\"app/pkg/bad.py:16\" time=\"0.000\"><failure "
+            "<testcase classname=\"flake8\" name=\"app/pkg/bad.py:16:80 E501\" time=\"0.000\"><failure "
                 + "message=\"E501 line too long (108 &gt; 79 characters)\" type=\"E501\">app/pkg/bad.py:16:80: E501 "
                 + "line too long (108 &gt; 79 characters)</failure></testcase>"))
         #expect(document.contains(
-            "<testcase classname=\"black\" name=\"app/top.py\" time=\"0.000\"><failure message=\"would reformat\" "
+            "<testcase classname=\"black\" name=\"app/top.py would reformat\" time=\"0.000\"><failure message=\"would reformat\" "
                 + "type=\"black\">app/top.py: would reformat</failure></testcase>"))
     }
 

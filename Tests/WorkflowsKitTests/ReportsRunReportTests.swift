@@ -53,7 +53,7 @@ import Testing
         ])
     }
 
-    @Test func theWriterCreatesTheFolderAndBothFiles() throws {
+    @Test func theWriterCreatesTheFolderAndEveryFile() throws {
         let folder = folder()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent().deletingLastPathComponent()) }
         let report = try ReportSamples.failedRun()
@@ -61,10 +61,14 @@ import Testing
         #expect(try ReportWriter.decode(Data(contentsOf: folder.appendingPathComponent("report.json"))) == report)
         let junit = try String(contentsOf: folder.appendingPathComponent("junit.xml"), encoding: .utf8)
         #expect(junit == JUnitXML.document(report))
+        #expect(try Data(contentsOf: folder.appendingPathComponent("report.sarif")) == SARIF.document(report))
+        #expect(try Data(contentsOf: folder.appendingPathComponent("gl-code-quality-report.json")) == CodeQuality.document(report))
         // A second run replaces both, and leaves no temporary file behind.
         try ReportWriter.write(ReportSamples.passedRun(), to: folder)
         #expect(try ReportWriter.decode(Data(contentsOf: folder.appendingPathComponent("report.json"))).runID == "r2")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["junit.xml", "report.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
+            "gl-code-quality-report.json", "junit.xml", "report.json", "report.sarif", "summary.md",
+        ])
     }
 
     @Test func aFolderThatCannotBeMadeIsAnErrorThatSaysWhere() throws {

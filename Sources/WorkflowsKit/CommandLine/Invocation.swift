@@ -118,11 +118,9 @@ public enum Invocation: Sendable, Equatable {
         return .run(steps: steps, settings: settings)
     }
 
-    /// On GitHub Actions the reports go to the runner's temporary folder unless told otherwise.
+    /// On a CI system the reports go where its artifacts are taken from unless told otherwise (`CISystem`).
     static func defaultReportDirectory(_ environment: [String: String]) -> String? {
-        guard GitHubActions.isRunning(in: environment), let temporary = environment["RUNNER_TEMP"], !temporary.isEmpty
-        else { return nil }
-        return temporary + "/workflows-report"
+        CISystem.detect(in: environment)?.defaultReportDirectory(environment)
     }
 
     private static func usage(_ message: String) -> WorkflowsError {

@@ -42,7 +42,7 @@ struct OptionSpec: Sendable {
         help: "publish_image and clean: print what would be pushed or removed, change nothing")
     static let reportDirectory = OptionSpec(
         flag: "--report-dir", variable: "WORKFLOWS_REPORT_DIR", value: .text,
-        help: "write report.json and junit.xml there (default on GitHub Actions: $RUNNER_TEMP/workflows-report)")
+        help: "write the reports there (default on GitHub, GitLab, Azure, Jenkins: see docs/reports.md)")
     static let cleanImages = OptionSpec(
         flag: "--images", variable: nil, value: .flag,
         help: "clean: also the dangling images of earlier builds of the image")

@@ -4,6 +4,8 @@ import Foundation
 public struct Git: Sendable {
     public var runner: any ProcessRunning
     public var root: URL
+    /// Folders the tree check passes over, relative to `root`: the run's own report folder.
+    public var ignoredPaths: [String] = []
 
     public struct Facts: Sendable, Equatable {
         public var commit: String
@@ -56,7 +58,8 @@ public struct Git: Sendable {
     private func tree() async -> Tree {
         let output: ProcessOutput
         do {
-            output = try await runner.run(Command("git", ["status", "--porcelain"], workingDirectory: root.path))
+            output = try await runner.run(Command(
+                "git", ["status", "--porcelain", "--", ":/"] + ignoredPaths.map { ":(exclude)" + $0 }, workingDirectory: root.path))
         } catch {
             return .unknown(reason: "\(error)")
         }

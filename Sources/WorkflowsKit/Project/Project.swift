@@ -58,6 +58,8 @@ public struct Project: Sendable, Equatable {
     public var gateSettings: [Gate: GateSettings] = [:]
     /// What came from `${VAR}` in the project file: `***` wherever workflows prints or reports it.
     public var secrets: [String] = []
+    /// pytest-cov in use: the pytest gate also writes coverage.xml (see `PytestCoverage`).
+    public var coverage: PytestCoverage? = nil
 
     /// What a project says of one gate beyond its name.
     public struct GateSettings: Sendable, Equatable {

@@ -227,6 +227,10 @@ public enum ProjectLoader {
         project.toolOrigins = toolOrigins
         project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
+        if gates.contains(.pytest) {
+            project.coverage = PytestCoverage.detect(
+                requirements: requirements, testRequirements: requirementFiles, configs: configs, sources: sources, tests: tests)
+        }
         return project
     }
 

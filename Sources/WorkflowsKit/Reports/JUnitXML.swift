@@ -5,14 +5,22 @@ import Foundation
 ///
 /// One `<testsuite>` per step that ran (skipped steps are left out). A step that ran gates has one
 /// suite per gate instead, named `STEP/GATE`: flat, not nested, since the xsd allows both but several
-/// readers (GitLab among them) only look one level down. In a gate's suite: pytest's own test cases;
-/// one failed case per linter finding (`classname` the gate, `name` `FILE:LINE`); one passed case for a
-/// clean linter; and a case for the gate itself when it failed and nothing else says so. Other steps
-/// have one case, the step. The gate's command and whole output are the suite's `<system-out>`.
+/// readers (GitLab among them) only look one level down. In a gate's suite: pytest's own test cases
+/// (their own classnames); one failed case per linter finding (`classname` the gate, `name`
+/// `FILE:LINE:COLUMN CODE`); one passed case for a clean linter; and a case for the gate itself when it
+/// failed and nothing else says so. Other steps have one case, the step. Names are unique within a suite
+/// (GitLab keeps only the first of equal names): a repeated one gets ` (2)`, ` (3)`. Suites carry
+/// `timestamp` and `hostname` (Azure shows both). The gate's command and whole output are the suite's
+/// `<system-out>`.
 enum JUnitXML {
     /// The complete document, UTF-8, ending in a newline.
-    static func document(_ report: RunReport) -> String {
-        let suites = report.steps.filter { $0.verdict != .skipped }.flatMap(suites(for:))
+    static func document(_ report: RunReport, hostname: String = ProcessInfo.processInfo.hostName) -> String {
+        let suites = report.steps.filter { $0.verdict != .skipped }.flatMap(suites(for:)).map { suite in
+            var suite = suite
+            suite.hostname = hostname
+            suite.cases = uniquelyNamed(suite.cases)
+            return suite
+        }
         let totals = suites.reduce(into: (tests: 0, failures: 0, errors: 0)) { totals, suite in
             totals.tests += suite.cases.count
             totals.failures += suite.count(\.isFailure)
@@ -31,6 +39,22 @@ enum JUnitXML {
     /// `12.345`: seconds with milliseconds, as the xsd's `SUREFIRE_TIME` allows (never negative).
     static func time(_ seconds: Double) -> String {
         String(format: "%.3f", seconds.isFinite ? max(0, seconds) : 0)
+    }
+
+    /// The cases with a name used before in the suite renamed `NAME (2)`, `NAME (3)`, … in order.
+    static func uniquelyNamed(_ cases: [Case]) -> [Case] {
+        var used = Set(cases.map(\.name))
+        var seen: Set<String> = []
+        return cases.map { testCase in
+            var testCase = testCase
+            if !seen.insert(testCase.name).inserted {
+                var number = 2
+                while used.contains("\(testCase.name) (\(number))") { number += 1 }
+                testCase.name = "\(testCase.name) (\(number))"
+                used.insert(testCase.name)
+            }
+            return testCase
+        }
     }
 
     // MARK: - From the report
@@ -76,11 +100,10 @@ enum JUnitXML {
     static func gateSuite(_ gate: GateReport, in step: StepReport) -> Suite {
         var cases = (gate.tests ?? []).map(testCase(_:))
         cases += gate.findings.map { finding in
-            let location = finding.file + (finding.line.map { ":\($0)" } ?? "")
             let summary = [finding.code, finding.message].compactMap { $0 }.joined(separator: " ")
-            let position = location + (finding.column.map { ":\($0)" } ?? "")
+            let position = finding.file + (finding.line.map { ":\($0)" } ?? "") + (finding.column.map { ":\($0)" } ?? "")
             return Case(
-                classname: gate.name, name: location, time: 0,
+                classname: gate.name, name: position + " " + (finding.code ?? finding.message), time: 0,
                 result: .failure(message: summary, type: finding.code ?? gate.name, text: position + ": " + summary))
         }
         switch gate.verdict {
@@ -130,6 +153,8 @@ enum JUnitXML {
         var time: Double
         var cases: [Case]
         var systemOut: String?
+        /// The machine the run was on.
+        var hostname: String?
 
         func count(_ predicate: (Case) -> Bool) -> Int { cases.filter(predicate).count }
 
@@ -138,7 +163,7 @@ enum JUnitXML {
                 ("name", name), ("tests", "\(cases.count)"), ("failures", "\(count(\.isFailure))"),
                 ("errors", "\(count(\.isError))"), ("skipped", "\(count(\.isSkipped))"), ("time", JUnitXML.time(self.time)),
                 ("timestamp", timestamp),
-            ]) + ">\n"
+            ] + (hostname.map { [("hostname", $0)] } ?? [])) + ">\n"
             for testCase in cases { xml += testCase.xml }
             if let systemOut { xml += "    <system-out>\(XMLText.content(systemOut))</system-out>\n" }
             return xml + "  </testsuite>\n"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Maps the paths the gates print to paths relative to the repository root, which is what CI
 /// annotations and people want. The gates run in the image's working directory (or, on the host, in the
 /// source root), which holds what the repository's source root holds: a relative path is relative to
@@ -39,6 +41,16 @@ struct RepositoryPaths: Sendable, Equatable {
         }
         while path.hasPrefix("./") { path = path.dropFirst(2).drop { $0 == "/" } }
         return path == "." ? "" : String(path)
+    }
+
+    /// `folder` relative to `root` when it lies inside it (the report folder inside the checkout, as on
+    /// GitLab), for git's tree check to pass over; none otherwise.
+    static func inside(_ root: URL, _ folder: String?) -> [String] {
+        guard let folder, !folder.isEmpty else { return [] }
+        let base = root.standardizedFileURL.path
+        let path = URL(fileURLWithPath: folder).absoluteURL.standardizedFileURL.path
+        guard path.hasPrefix(base + "/") else { return [] }
+        return [String(path.dropFirst(base.count + 1))]
     }
 
     /// Without leading `./` or `/` and trailing `/`; `.` is empty.

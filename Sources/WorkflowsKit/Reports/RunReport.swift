@@ -161,6 +161,14 @@ struct GateReport: Codable, Sendable, Equatable {
     /// pytest's test cases, from its JUnit XML; absent for the linters, or when pytest wrote none.
     var tests: [TestCaseReport]?
     var counts: Counts
+    /// What pytest-cov measured, when the project uses it.
+    var coverage: CoverageReport? = nil
+    /// The Cobertura XML with repository paths, for the report folder's `coverage.xml`; not in report.json.
+    var coverageXML: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case name, verdict, durationSeconds, command, output, findings, tests, counts, coverage
+    }
 }
 
 /// One linter finding.

@@ -1,41 +1,60 @@
 import Foundation
 
-/// Where a run's results go besides the terminal: `report.json` and `junit.xml` in the report folder
-/// (whatever the outcome, a signal included), and on GitHub Actions the log groups, the error
-/// annotations and the job's step summary.
+/// Where a run's results go besides the terminal: the report files in the report folder (whatever the
+/// outcome, a signal included), and on a CI system what it reads from the log: folded sections per step,
+/// the problems flagged at their lines, and a summary page (GitHub's step summary, Azure's uploaded one).
+/// Jenkins reads the files only.
 struct RunReporting: Sendable {
     var directory: String?
     var environment: [String: String]
     var console: Console
 
-    var onGitHubActions: Bool { GitHubActions.isRunning(in: environment) }
+    var ci: CISystem? { CISystem.detect(in: environment) }
 
-    /// Opens a collapsible group of the log for a step, on GitHub Actions.
+    /// Opens a collapsible section of the log for a step.
     func begin(_ step: String) {
-        if onGitHubActions { console.info(GitHubActions.group(step)) }
+        switch ci {
+        case .github: console.info(GitHubActions.group(step))
+        case .gitlab: console.info(GitLabCI.sectionStart(step, at: Date()))
+        case .azure: console.info(AzurePipelines.group(step))
+        case .jenkins, nil: break
+        }
     }
 
-    func end() {
-        if onGitHubActions { console.info(GitHubActions.endGroup) }
+    /// Closes the section `begin(step)` opened.
+    func end(_ step: String) {
+        switch ci {
+        case .github: console.info(GitHubActions.endGroup)
+        case .gitlab: console.info(GitLabCI.sectionEnd(step, at: Date()))
+        case .azure: console.info(AzurePipelines.endGroup)
+        case .jenkins, nil: break
+        }
     }
 
     /// Writes the reports; a report that cannot be written is a warning, never a changed verdict.
     func finish(_ report: RunReport) {
         let report = report.masked(by: console.secrets)
-        if onGitHubActions {
+        switch ci {
+        case .github:
             for line in GitHubActions.annotations(for: report) { console.info(line) }
             do {
                 _ = try GitHubActions.appendStepSummary(report, environment: environment)
             } catch {
                 console.warning("Could not append to GITHUB_STEP_SUMMARY: \(error)")
             }
+        case .azure:
+            for line in AzurePipelines.issues(for: report) { console.info(line) }
+        case .gitlab, .jenkins, nil:
+            break
         }
         guard let directory else { return }
-        let folder = URL(fileURLWithPath: directory)
+        let folder = URL(fileURLWithPath: directory).absoluteURL
         do {
-            try ReportWriter.write(report, to: folder)
-            console.info("Reports: \(folder.appendingPathComponent("report.json").path), "
-                + "\(folder.appendingPathComponent("junit.xml").path)")
+            let written = try ReportWriter.write(report, to: folder)
+            console.info("Reports in \(folder.path): " + written.joined(separator: ", "))
+            if ci == .azure {
+                console.info(AzurePipelines.uploadSummary(folder.appendingPathComponent(ReportWriter.summaryFile).path))
+            }
         } catch {
             console.warning("Could not write the reports to \(directory): \(error)")
         }
@@ -49,7 +68,14 @@ extension RunReport {
     func masked(by mask: SecretMask) -> RunReport {
         guard !mask.isEmpty, let data = try? ReportWriter.json(self) else { return self }
         let text = JSONStringValues.map(String(decoding: data, as: UTF8.self), mask.apply)
-        return (try? ReportWriter.decode(Data(text.utf8))) ?? self
+        guard var masked = try? ReportWriter.decode(Data(text.utf8)) else { return self }
+        // coverage.xml's text is not in report.json: masked here, on its own.
+        for (stepIndex, step) in steps.enumerated() {
+            for (gateIndex, gate) in (step.gates ?? []).enumerated() where gate.coverageXML != nil {
+                masked.steps[stepIndex].gates?[gateIndex].coverageXML = gate.coverageXML.map(mask.apply)
+            }
+        }
+        return masked
     }
 }
 

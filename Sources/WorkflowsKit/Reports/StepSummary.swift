@@ -68,6 +68,9 @@ enum StepSummary {
                 ]))
             }
             lines += problems(gates)
+            for coverage in gates.compactMap(\.coverage) {
+                lines += ["", escape(coverage.sentence) + " (`coverage.xml`)"]
+            }
         }
         if let health = step.health {
             lines.append(

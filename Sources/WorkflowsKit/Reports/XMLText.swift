@@ -12,6 +12,30 @@ enum XMLText {
         escape(text, inAttribute: true)
     }
 
+    /// Text as it was before `content` or `attribute`: the five predefined entities and numeric references.
+    static func unescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            guard let semicolon = rest[amp...].firstIndex(of: ";") else { break }
+            let name = rest[rest.index(after: amp)..<semicolon]
+            let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"][String(name)]
+            let number = name.hasPrefix("#x") ? UInt32(name.dropFirst(2), radix: 16)
+                : name.hasPrefix("#") ? UInt32(name.dropFirst()) : nil
+            if let named {
+                result += named
+            } else if let number, let scalar = Unicode.Scalar(number) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += rest[amp...semicolon]
+            }
+            rest = rest[rest.index(after: semicolon)...]
+        }
+        return result + rest
+    }
+
     /// XML 1.0's `Char`: tab, line feed, carriage return, and U+0020 on but for U+FFFE and U+FFFF
     /// (surrogates cannot occur in a Swift string).
     static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {

@@ -53,11 +53,14 @@ struct AssessImageCode: Sendable {
                     gate, in: gatesImage, tools: tools, environment: Self.environment(imagePythonPath: config.pythonPath),
                     project: project, docker: docker, resources: resources, imageWorkingDirectory: config.workingDirectory)
             }
-            details.record(gates: runs.map {
+            let reports = runs.map {
                 $0.report(
                     sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
-                    workingDirectory: Self.folder(project.workingDirectory(of: $0.gate), in: config.workingDirectory))
-            })
+                    workingDirectory: Self.folder(project.workingDirectory(of: $0.gate), in: config.workingDirectory),
+                    repositoryRoot: project.root)
+            }
+            details.record(gates: reports)
+            if let coverage = reports.lazy.compactMap(\.coverage).first { console.info(coverage.sentence) }
             try GateVerdicts.report(runs, where: "inside \(image)", console: console)
         }
         return config.id
@@ -65,6 +68,8 @@ struct AssessImageCode: Sendable {
 
     /// Where pytest writes its JUnit XML inside the gate's container.
     static let junitPath = "/tmp/workflows-caches/pytest-junit.xml"
+    /// Where pytest-cov writes its Cobertura XML there, when the project uses it.
+    static let coveragePath = "/tmp/workflows-caches/coverage.xml"
 
     /// One gate in its own container, in the image's working directory (or the gate's own folder under
     /// it, `gate.NAME.working-directory`), with the project's environment over the image's
@@ -77,7 +82,7 @@ struct AssessImageCode: Sendable {
         let name = "workflows-\(resources.runID)-\(gate.name)"
         let keep = gate == .pytest
         var python = project.arguments(for: gate)
-        if keep { python += PytestJUnit.arguments(writingTo: junitPath) }
+        if keep { python += PytestJUnit.arguments(writingTo: junitPath) + (project.coverage?.arguments(writingTo: coveragePath) ?? []) }
         let folder = project.workingDirectory(of: gate)
         let workdir = folder == "." ? [] : ["--workdir", Self.folder(folder, in: imageWorkingDirectory)]
         let (variables, byName) = gateEnvironment(tools: environment, project: project.environment(of: gate), isSecret: project.isSecret)
@@ -90,18 +95,23 @@ struct AssessImageCode: Sendable {
         let result = try await docker.run(arguments, echo: false, output: .captured, environment: byName)
         let seconds = Date().timeIntervalSince(start)
         var junit: Data?
+        var coverage: Data?
         if keep {
-            let local = resources.temporaryFolder("junit")
-            if (try? await docker.query(["cp", "\(name):\(junitPath)", local.path]))?.succeeded == true {
-                junit = try? Data(contentsOf: local)
+            /// Copies a file out of the kept container (`docker cp`, which works against a remote engine too).
+            func take(_ path: String, _ label: String) async -> Data? {
+                let local = resources.temporaryFolder(label)
+                defer { try? FileManager.default.removeItem(at: local) }
+                guard (try? await docker.query(["cp", "\(name):\(path)", local.path]))?.succeeded == true else { return nil }
+                return try? Data(contentsOf: local)
             }
-            try? FileManager.default.removeItem(at: local)
+            junit = await take(junitPath, "junit")
+            if project.coverage != nil { coverage = await take(coveragePath, "coverage") }
             _ = try? await docker.query(["rm", "--force", "--volumes", name])
         }
         return GateRun(
             gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + arguments,
             standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
-            standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit)
+            standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit, coverage: coverage)
     }
 
     /// The gate's `--env` arguments: the tools' (`environment`), with the project's (`Project.environment(of:)`)

@@ -10,14 +10,16 @@ struct GateRun: Sendable, Equatable {
     var standardError: String
     /// pytest's JUnit XML, when the gate wrote it.
     var junit: Data? = nil
+    /// pytest-cov's Cobertura XML, when the gate wrote it.
+    var coverage: Data? = nil
 
     /// The gate's entry in the run's report; paths in its output are the image's (or the host's) working
     /// directory's, which is the project's source root.
-    func report(sourceRoot: String, workingDirectory: String?) -> GateReport {
+    func report(sourceRoot: String, workingDirectory: String?, repositoryRoot: URL? = nil) -> GateReport {
         GateReport(
             gate: gate, verdict: passed ? .passed : .failed, durationSeconds: seconds, command: command,
             output: [standardOutput, standardError].filter { !$0.isEmpty }.joined(separator: "\n"), pytestJUnit: junit,
-            sourceRoot: sourceRoot, workingDirectory: workingDirectory)
+            coverageXML: coverage, repositoryRoot: repositoryRoot, sourceRoot: sourceRoot, workingDirectory: workingDirectory)
     }
 }
 

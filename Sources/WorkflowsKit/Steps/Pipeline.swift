@@ -13,7 +13,9 @@ struct Pipeline: Sendable {
     var commandLine: [String]
 
     var docker: DockerCLI { DockerCLI(executable: settings.docker, runner: runner, console: console) }
-    var git: Git { Git(runner: runner, root: project.root) }
+    var git: Git {
+        Git(runner: runner, root: project.root, ignoredPaths: RepositoryPaths.inside(project.root, settings.reportDirectory))
+    }
 
     public struct Outcome: Sendable, Equatable {
         public enum Verdict: String, Sendable { case passed, failed, skipped }
@@ -112,7 +114,7 @@ struct Pipeline: Sendable {
                 let outcome = await StepOutcome.of(step) { [wheels] details in
                     try await perform(step, details: details, wheels: wheels)
                 }
-                reporting.end()
+                reporting.end(step.name)
                 await record(outcome)
             }
             // A build that failed leaves the download nothing to do.
@@ -156,11 +158,11 @@ struct Pipeline: Sendable {
             }
             return outcomes
         }
-        reporting.end()
+        reporting.end(code.name)
         reporting.begin(health.name)
         console.stepHeader(health.name)
         healthConsole.replay(to: console)
-        reporting.end()
+        reporting.end(health.name)
         guard var codeOutcome = outcomes[0], let healthOutcome = outcomes[1] else { return [] }
         if case .failure = healthOutcome.result, case .failure(let error) = codeOutcome.result, !(error is WorkflowsError),
             !resources.isCancelling
