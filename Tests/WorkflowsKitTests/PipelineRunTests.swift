@@ -208,6 +208,43 @@ extension PipelineRunTests {
         #expect(markdown.contains("assess_code") && markdown.contains("flake8"))
     }
 
+    @Test(arguments: ["gitlab", "azure", "jenkins"])
+    func otherCISystemsGetTheirOwnLogCommandsAndReportFolder(_ system: String) async throws {
+        let engine = FakeEngine()
+        engine.gitDirectory = try TemporaryFolder.make()
+        let base = try TemporaryFolder.make()
+        let runner = RecordingRunner { command in
+            if command.arguments.contains("flake8") {
+                return .fail(1, stderr: "").withOutput("./thenumbers/app.py:3:1: F401 'os' imported but unused\n")
+            }
+            return engine.runner.runBlockingAnswer(command)
+        }
+        let environment = [
+            "gitlab": ["GITLAB_CI": "true", "CI_PROJECT_DIR": base.path],
+            "azure": ["TF_BUILD": "True", "BUILD_ARTIFACTSTAGINGDIRECTORY": base.path],
+            "jenkins": ["JENKINS_URL": "http://jenkins/", "WORKSPACE": base.path],
+        ][system] ?? [:]
+        let (status, console) = try await runWorkflows(["assess_code"], environment: environment, runner: runner)
+        #expect(status == 1)
+        let folder = base.appendingPathComponent("workflows-report")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == ["gl-code-quality-report.json", "junit.xml", "report.json", "report.sarif", "summary.md"])
+        let out = console.stdout
+        switch system {
+        case "gitlab":
+            #expect(out.contains("\u{1B}[0Ksection_start:") && out.contains(":workflows_assess_code[collapsed=true]\r\u{1B}[0Kassess_code"))
+            #expect(out.contains(":workflows_assess_code\r\u{1B}[0K") && out.contains("\u{1B}[0Ksection_end:"))
+        case "azure":
+            #expect(out.contains("##[group]assess_code\n") && out.contains("##[endgroup]"))
+            #expect(out.contains(
+                "##vso[task.logissue type=error;sourcepath=app/thenumbers/app.py;linenumber=3;columnnumber=1;code=F401]"
+                    + "flake8: 'os' imported but unused"), "\(out)")
+            #expect(out.contains("##vso[task.uploadsummary]\(folder.path)/summary.md"))
+        default:
+            #expect(!out.contains("##") && !out.contains("section_start") && !out.contains("::group::"))
+        }
+    }
+
     @Test func noReportsUnlessAskedOrOnGitHubActions() throws {
         #expect(Invocation.defaultReportDirectory([:]) == nil)
         #expect(Invocation.defaultReportDirectory(["GITHUB_ACTIONS": "true", "RUNNER_TEMP": "/r"]) == "/r/workflows-report")

@@ -70,6 +70,8 @@ struct AssessImageCode: Sendable {
     static let junitPath = "/tmp/workflows-caches/pytest-junit.xml"
     /// Where pytest-cov writes its Cobertura XML there, when the project uses it.
     static let coveragePath = "/tmp/workflows-caches/coverage.xml"
+    /// coverage.py's data file: the image's working directory may not be writable by its user.
+    static let coverageDataPath = "/tmp/workflows-coverage"
 
     /// One gate in its own container, in the image's working directory (or the gate's own folder under
     /// it, `gate.NAME.working-directory`), with the project's environment over the image's
@@ -89,7 +91,7 @@ struct AssessImageCode: Sendable {
         let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
             + ["--mount", "type=volume,source=\(tools.volume),target=\(GateTools.folder),ro"]
             + ["--mount", "type=volume,source=\(tools.caches),target=\(GateTools.cachesFolder)"]
-            + variables + workdir
+            + variables + (keep && project.coverage != nil ? ["--env", "COVERAGE_FILE=\(coverageDataPath)"] : []) + workdir
             + ["--entrypoint", "python", gatesImage] + python
         let start = Date()
         let result = try await docker.run(arguments, echo: false, output: .captured, environment: byName)

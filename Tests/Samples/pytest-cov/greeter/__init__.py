@@ -1,0 +1,1 @@
+"""Says hello over HTTP."""
