@@ -82,6 +82,7 @@ public enum ProjectLoader {
         try file?.tests.map { try checker.each($0, under: sourceRoot, key: "tests") }
         let sources = pick("sources", file?.sources) {
             var sources = layout.packages + layout.modules
+            // Tests inside a source folder (`svc/tests` in `svc`) are linted with it, not listed twice.
             for test in tests where !sources.contains(where: { test == $0 || test.hasPrefix($0 + "/") }) {
                 sources.append(test)
             }
@@ -192,7 +193,8 @@ public enum ProjectLoader {
             configs.found[name].map { Project.ConfigFile(source: $0, destination: name) }
         }
         let conftest = sourceRoot == "." ? "conftest.py" : sourceRoot + "/conftest.py"
-        if FileManager.default.fileExists(atPath: root.appendingPathComponent(conftest).path) {
+        // A root conftest.py that is one of the tests (tests at the root) travels once, as a test.
+        if !tests.contains("conftest.py"), FileManager.default.fileExists(atPath: root.appendingPathComponent(conftest).path) {
             configFiles.append(Project.ConfigFile(source: conftest, destination: "conftest.py"))
         }
 
@@ -298,7 +300,8 @@ struct SourceLayout: Sendable, Equatable {
     var packages: [String]
     /// Top-level modules that are not tests, setup scripts or configuration.
     var modules: [String]
-    /// `tests`, else `test`, else the `test_*.py` and `*_test.py` files (and `conftest.py`) at the top.
+    /// `tests`, else `test`, else the `test_*.py` and `*_test.py` files (and `conftest.py`) at the top and
+    /// the `tests` (else `test`) folders inside the packages.
     var conventionalTests: [String]
 
     static let notSources: Set<String> = ["setup.py", "noxfile.py", "conftest.py"]
@@ -332,6 +335,12 @@ struct SourceLayout: Sendable, Equatable {
             packages += entries(folder.appendingPathComponent("src")).filter {
                 isPackage(folder.appendingPathComponent("src/\($0)"))
             }.map { "src/\($0)" }
+        }
+        if !["tests", "test"].contains(tests.first ?? "") {
+            for package in packages {
+                let inside = ["tests", "test"].first { isFolder(folder.appendingPathComponent("\(package)/\($0)")) }
+                if let inside { tests.append("\(package)/\(inside)") }
+            }
         }
         let modules = names.filter { name in
             name.hasSuffix(".py") && !isTestModule(name) && !notSources.contains(name)

@@ -18,6 +18,11 @@ struct AssessImageCode: Sendable {
     func run() async throws -> String {
         try await docker.requireEngine()
         let config = try await ImageConfig.inspect(image, docker: docker)
+        guard !project.gates.isEmpty else {
+            console.info(GateVerdicts.nothingToAssess)
+            details.record(gates: [])
+            return config.id
+        }
         if config.runsAsRoot {
             console.warning("\(image) runs as root: the gates run as root too.")
         }
@@ -27,43 +32,64 @@ struct AssessImageCode: Sendable {
         let assessed = "\(Clean.assessedRepository):\(resources.runID)"
         let gatesImage = "workflows-gates:\(resources.runID)"
         try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
-            async let cpus = engineCPUs()
-            guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
-                throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
+            do {
+                try await assess(config, as: assessed, in: gatesImage, staging: contextFolder)
+            } catch where Task.isCancelled && !resources.isCancelling && details.gates == nil {
+                // Stopped (the health check failed) before any gate ran: each is reported, as interrupted.
+                let runs = project.gates.map { GateRun.interrupted($0) }
+                record(runs, config)
+                try GateVerdicts.report(runs, where: "inside \(image)", console: console)
             }
-            // The tools (a short facts run, then reuse or install) while the tests travel into the gates' image.
-            async let preparing = GateTools(project: project, docker: docker, console: console, resources: resources)
-                .prepare(image: assessed, user: config.user, wheels: wheels)
-            try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
-            // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
-            let build = try await docker.run(
-                ["build", "--force-rm", "--tag", gatesImage, contextFolder.path], output: .captured)
-            guard build.succeeded else {
-                console.info(build.outputText)
-                console.info(build.errorText)
-                throw WorkflowsError(
-                    .failed, "Copying the tests and the gates' configuration into a copy of \(image) failed.",
-                    remedy: "The build's output is above.")
-            }
-            let tools = try await preparing
-            let runs = try await ParallelGates(
-                limit: await cpus, console: console, cancellator: resources.cancellator
-            ).run(project.gates) { [docker, resources, project] gate in
-                try await Self.runGate(
-                    gate, in: gatesImage, tools: tools, environment: Self.environment(imagePythonPath: config.pythonPath),
-                    project: project, docker: docker, resources: resources, imageWorkingDirectory: config.workingDirectory)
-            }
-            let reports = runs.map {
-                $0.report(
-                    sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
-                    workingDirectory: Self.folder(project.workingDirectory(of: $0.gate), in: config.workingDirectory),
-                    repositoryRoot: project.root)
-            }
-            details.record(gates: reports)
-            if let coverage = reports.lazy.compactMap(\.coverage).first { console.info(coverage.sentence) }
-            try GateVerdicts.report(runs, where: "inside \(image)", console: console)
         }
         return config.id
+    }
+
+    /// Tags the image as `assessed`, prepares the tools while the tests travel into `gatesImage`, runs the
+    /// gates and records and reports their verdicts.
+    private func assess(_ config: ImageConfig, as assessed: String, in gatesImage: String, staging contextFolder: URL) async throws {
+        async let cpus = engineCPUs()
+        guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
+            throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
+        }
+        // The tools (a short facts run, then reuse or install) while the tests travel into the gates' image.
+        async let preparing = GateTools(project: project, docker: docker, console: console, resources: resources)
+            .prepare(image: assessed, user: config.user, wheels: wheels)
+        try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
+        // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
+        let build = try await docker.run(
+            ["build", "--force-rm", "--tag", gatesImage, contextFolder.path], output: .captured)
+        guard build.succeeded else {
+            console.info(build.outputText)
+            console.info(build.errorText)
+            throw WorkflowsError(
+                .failed, "Copying the tests and the gates' configuration into a copy of \(image) failed.",
+                remedy: "The build's output is above.")
+        }
+        let tools = try await preparing
+        let environment = Self.environment(imagePythonPath: config.pythonPath, workingDirectory: config.workingDirectory)
+        let runs = try await ParallelGates(
+            limit: await cpus, console: console, cancellator: resources.cancellator
+        ).run(project.gates) { [docker, resources, project] gate in
+            try await Self.runGate(
+                gate, in: gatesImage, tools: tools, environment: environment, project: project, docker: docker,
+                resources: resources, imageWorkingDirectory: config.workingDirectory)
+        }
+        let reports = record(runs, config)
+        if let coverage = reports.lazy.compactMap(\.coverage).first { console.info(coverage.sentence) }
+        try GateVerdicts.report(runs, where: "inside \(image)", console: console)
+    }
+
+    /// The gates' reports, with paths read from each gate's own folder.
+    @discardableResult
+    private func record(_ runs: [GateRun], _ config: ImageConfig) -> [GateReport] {
+        let reports = runs.map {
+            $0.report(
+                sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
+                workingDirectory: Self.folder(project.workingDirectory(of: $0.gate), in: config.workingDirectory),
+                repositoryRoot: project.root)
+        }
+        details.record(gates: reports)
+        return reports
     }
 
     /// Where pytest writes its JUnit XML inside the gate's container.
@@ -92,7 +118,7 @@ struct AssessImageCode: Sendable {
             + ["--mount", "type=volume,source=\(tools.volume),target=\(GateTools.folder),ro"]
             + ["--mount", "type=volume,source=\(tools.caches),target=\(GateTools.cachesFolder)"]
             + variables + (keep && project.coverage != nil ? ["--env", "COVERAGE_FILE=\(coverageDataPath)"] : []) + workdir
-            + ["--entrypoint", "python", gatesImage] + python
+            + ["--entrypoint", tools.python, gatesImage] + python
         let start = Date()
         let result = try await docker.run(arguments, echo: false, output: .captured, environment: byName)
         let seconds = Date().timeIntervalSince(start)
@@ -185,7 +211,9 @@ struct AssessImageCode: Sendable {
         for test in project.tests {
             try copy(project.path(project.repositoryPath(ofSource: test)), to: inputs.appendingPathComponent(test))
         }
-        for config in project.configFiles {
+        // A configuration file that is also a test, or inside one (a root `conftest.py`), travelled already.
+        for config in project.configFiles
+        where !project.tests.contains(where: { config.destination == $0 || config.destination.hasPrefix($0 + "/") }) {
             try copy(project.path(config.source), to: inputs.appendingPathComponent(config.destination))
         }
         let dockerfile = Self.dockerfile(image: base, user: user, labels: resources.labels)
@@ -208,12 +236,17 @@ struct AssessImageCode: Sendable {
     /// The gates' environment: the tools from their volume first on the path (the image's own
     /// `PYTHONPATH` after them); bytecode and mypy's cache in the caches the runs share (`GateTools`), never
     /// beside the sources (an empty `PYTHONDONTWRITEBYTECODE` overrides the image's own); the other tools'
-    /// caches in a folder of the container's own.
-    static func environment(imagePythonPath: String?) -> [String] {
+    /// caches in a folder of the container's own. In an image whose working directory is `/` (no `WORKDIR`)
+    /// no bytecode at all: CPython cannot name a `PYTHONPYCACHEPREFIX` file for a module at the root (an
+    /// `IndexError` on import), and the bytecode cache must never change a verdict.
+    static func environment(imagePythonPath: String?, workingDirectory: String = "") -> [String] {
         let tools = GateTools.folder + "/site-packages"
         let path = [tools, imagePythonPath].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
-        return [
-            "PYTHONPATH=\(path)", "PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)",
+        let atRoot = workingDirectory.isEmpty || workingDirectory == "/"
+        let bytecode = atRoot
+            ? ["PYTHONDONTWRITEBYTECODE=1", "PYTHONPYCACHEPREFIX="]
+            : ["PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)"]
+        return ["PYTHONPATH=\(path)"] + bytecode + [
             "XDG_CACHE_HOME=/tmp/workflows-caches",
             "MYPY_CACHE_DIR=\(GateTools.mypyCacheFolder)", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
             "PYTEST_ADDOPTS=-p no:cacheprovider",

@@ -13,11 +13,7 @@ struct BuildImage: Sendable {
     /// Returns the ID of the image it built.
     func run() async throws -> String {
         let dockerfile = project.path(project.dockerfile)
-        guard FileManager.default.fileExists(atPath: dockerfile.path) else {
-            throw WorkflowsError(
-                .input, "No Dockerfile at \(dockerfile.path).",
-                remedy: "Set 'dockerfile' in the project file, or run workflows (or pass -C) at the repository root.")
-        }
+        if let missing = MissingDockerfile(project: project) { throw missing.error }
         try await docker.requireEngine()
         let facts = await git.facts()
         if facts == nil {
@@ -54,6 +50,11 @@ struct BuildImage: Sendable {
         console.info("(\(project.dockerfile) with the build's labels appended in one LABEL line)")
         let result = try await docker.run(arguments, workingDirectory: project.root.path)
         guard result.succeeded else {
+            let text = (try? String(contentsOf: dockerfile, encoding: .utf8)) ?? ""
+            let features = BuildKitFeatures(dockerfile: text)
+            if features.refusedByLegacyBuilder(output: result.outputText + "\n" + result.errorText) {
+                throw features.error(dockerfile: project.dockerfile, image: image)
+            }
             throw WorkflowsError(
                 .failed, "\(docker.name) build of \(image) failed (\(describe(result.termination))).",
                 remedy: "Its output is above; fix the Dockerfile or the files it copies and run the step again.")

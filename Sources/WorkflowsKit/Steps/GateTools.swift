@@ -47,6 +47,8 @@ struct GateTools: Sendable {
     struct Prepared: Sendable, Equatable {
         var volume: String
         var caches: String
+        /// The image's interpreter, which runs the gates (`ImagePython`).
+        var python: String = ImagePython.onPath.command
     }
 
     /// The tools for `image` (an image reference of the run's own): reused when a sealed install has the
@@ -54,13 +56,14 @@ struct GateTools: Sendable {
     /// in the same short run that reads the key's facts, that the sources the linters read and that do not
     /// travel with the tests are in the image.
     func prepare(image: String, user: String, wheels: ToolWheels.Prefetch?) async throws -> Prepared {
-        let facts = try await imageFacts(image)
-        let key = try cacheKey(imageFacts: facts, user: user)
+        let (python, facts) = try await imageFacts(image)
+        if let reason = python.reason { console.info("The image's Python: \(python.command) (\(reason)).") }
+        let key = try cacheKey(imageFacts: "interpreter \(python.command)\n" + facts, user: user)
         let seal = Self.namePrefix + key
         let caches = Self.cachesPrefix + key
         if let volume = try await sealedVolume(seal), try await volumesExist([volume, caches]) {
             console.info("Gate tools: reusing \(volume), installed for these requirements and this image's Python.")
-            return Prepared(volume: volume, caches: caches)
+            return Prepared(volume: volume, caches: caches, python: python.command)
         }
         let fetched = await wheels?.fetched()
         if case .failed(let reason) = fetched?.outcome {
@@ -73,8 +76,8 @@ struct GateTools: Sendable {
         var prefetchKey = fetched?.key
         if prefetchKey == nil { prefetchKey = await ToolWheels.key(project: project, docker: docker) }
         return try await install(
-            into: volume, seal: seal, caches: caches, image: image, key: key, prefetchKey: prefetchKey,
-            wheels: wheelsVolume)
+            into: volume, seal: seal, caches: caches, image: image, python: python.command, key: key,
+            prefetchKey: prefetchKey, wheels: wheelsVolume)
     }
 
     /// The volume a seal names, if the seal exists.
@@ -89,8 +92,8 @@ struct GateTools: Sendable {
     }
 
     func install(
-        into volume: String, seal: String, caches: String, image: String, key: String, prefetchKey: String?,
-        wheels: String?
+        into volume: String, seal: String, caches: String, image: String, python: String, key: String,
+        prefetchKey: String?, wheels: String?
     ) async throws -> Prepared {
         let cacheLabels = ["--label", "\(Self.labelKey)=\(Self.labelValue)", "--label", "\(Self.labelKey).key=\(key)"]
         let mine = cacheLabels + ["--label", RunResources.ownerLabel, "--label", "\(Self.installerLabelKey)=\(resources.runID)"]
@@ -114,7 +117,7 @@ struct GateTools: Sendable {
             ] + (wheels.map { ["--mount", "type=volume,source=\($0),target=\(ToolWheels.folder),ro"] } ?? [])
             let installed = try await docker.run(
                 ["run", "--rm", "--interactive", "--user", "root"] + resources.labelArguments + mounts
-                    + ["--entrypoint", "python", image, "-c", Self.installScript],
+                    + ["--entrypoint", python, image, "-c", Self.installScript],
                 echo: false, input: spec)
             guard installed.succeeded else {
                 let requirements = project.testDependencies.entries.isEmpty
@@ -137,7 +140,7 @@ struct GateTools: Sendable {
                 // Another run sealed the same tools first: use those; the cleanup removes this run's copy.
                 console.info("Gate tools: another run installed them first; using \(winner).")
             }
-            return Prepared(volume: winner, caches: caches)
+            return Prepared(volume: winner, caches: caches, python: python)
         }
     }
 
@@ -194,23 +197,19 @@ struct GateTools: Sendable {
             os.chmod(folder, 0o1777)
         """#
 
-    /// Python's version, the platform and the installed distributions, read from the image in one short run
-    /// that also fails, naming them, when sources the linters read (and that do not travel with the tests
-    /// and configs) are not in the image's working directory.
-    func imageFacts(_ image: String) async throws -> String {
+    /// The image's interpreter (`ImagePython`), and Python's version, the platform and the installed
+    /// distributions, read from the image in one short run as the image's user that also fails, naming them,
+    /// when sources the linters read (and that do not travel with the tests and configs) are not in the
+    /// image's working directory. `python3` when the image has no `python`.
+    func imageFacts(_ image: String) async throws -> (ImagePython, facts: String) {
         let travelling = Set(project.tests + project.configFiles.map(\.destination))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let expected = project.sources.filter { !travelling.contains($0) }
-        let list = String(decoding: (try? encoder.encode(expected)) ?? Data("[]".utf8), as: UTF8.self)
-        let script = "import os, sys, platform, importlib.metadata as m; "
-            + "missing = [p for p in \(list) if not os.path.exists(p)]; "
-            + "missing and sys.exit('not in the image at ' + os.getcwd() + ': ' + ', '.join(missing)); "
-            + "print(sys.version); print(platform.machine()); "
-            + "print('\\n'.join(sorted(f\"{d.metadata['Name']}=={d.version}\" for d in m.distributions())))"
-        let answer = try await docker.query([
-            "run", "--rm"] + resources.labelArguments + ["--entrypoint", "python", image, "-c", script,
-        ])
+        let script = ImagePython.factsScript(expecting: project.sources.filter { !travelling.contains($0) })
+        var command = ImagePython.onPath.command
+        var answer = try await docker.query(["run", "--rm"] + resources.labelArguments + ["--entrypoint", command, image, "-c", script])
+        if !answer.succeeded, Self.notFound(answer) {
+            command = "python3"
+            answer = try await docker.query(["run", "--rm"] + resources.labelArguments + ["--entrypoint", command, image, "-c", script])
+        }
         guard answer.succeeded else {
             let said = answer.errorText.split(separator: "\n").last.map(String.init) ?? ""
             if said.hasPrefix("not in the image") {
@@ -220,10 +219,18 @@ struct GateTools: Sendable {
                         + "in the project file to what the image holds ('workflows show_project' shows them).")
             }
             throw WorkflowsError(
-                .failed, "Could not run python in \(image): \(said).",
-                remedy: "The gates run as 'python -m TOOL' in the image: it needs python on its PATH.")
+                .failed, "Could not run python or python3 in \(image): \(said).",
+                remedy: "The gates run as 'python -m TOOL' in the image: it needs python (or python3) on its PATH, "
+                    + "or a venv with a pyvenv.cfg at \(ImagePython.venvCandidates.joined(separator: ", ")).")
         }
-        return answer.outputText
+        return ImagePython.parse(answer.outputText, ranWith: command)
+    }
+
+    /// The engine could not start the entrypoint: no such executable on the image's `PATH`.
+    static func notFound(_ answer: ProcessOutput) -> Bool {
+        if case .exited(127) = answer.termination { return true }
+        let text = answer.errorText.lowercased()
+        return text.contains("executable file not found") || text.contains("no such file or directory")
     }
 
     func cacheKey(imageFacts: String, user: String) throws -> String {

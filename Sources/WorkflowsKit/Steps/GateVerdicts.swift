@@ -2,15 +2,22 @@ import Foundation
 
 /// The table of every gate's verdict; the step fails if any failed, naming them.
 enum GateVerdicts {
+    /// A project with no gates passes, with this said once.
+    static let nothingToAssess = "No gates: nothing to assess (the project configures none of the tools and has no "
+        + "tests; 'workflows show_project' says where it looked)."
+
+    /// A gate that its step's stop interrupted makes the step end with `CancellationError`, after the table:
+    /// the step's stop (a failed health check) is the news, not the gates.
     static func report(_ runs: [GateRun], where place: String, console: Console) throws {
         let width = (runs.map(\.gate.name.count).max() ?? 0) + 2
         console.info("Gates \(place):")
         for run in runs {
             let line =
                 "  " + run.gate.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + (run.passed ? "passed" : "FAILED") + "  " + Seconds.format(run.seconds)
-            run.passed ? console.success(line) : console.failure(line)
+                + (run.interrupted ? "interrupted" : run.passed ? "passed" : "FAILED") + "  " + Seconds.format(run.seconds)
+            if run.interrupted { console.info(line) } else if run.passed { console.success(line) } else { console.failure(line) }
         }
+        if runs.contains(where: \.interrupted) { throw CancellationError() }
         let failed = runs.filter { !$0.passed }.map(\.gate.name)
         guard failed.isEmpty else {
             throw WorkflowsError(

@@ -12,6 +12,11 @@ struct HostSteps: Sendable {
     /// The gates on the host, several at once, reported as inside the image: each in the source root (or
     /// its own `gate.NAME.working-directory` under it), with the project's environment over the host's.
     func runGates(_ gates: [Gate]) async throws {
+        guard !gates.isEmpty else {
+            console.info(GateVerdicts.nothingToAssess)
+            details.record(gates: [])
+            return
+        }
         let folder = try sourceFolder()
         let runs = try await ParallelGates(
             limit: ProcessInfo.processInfo.activeProcessorCount, console: console, cancellator: resources.cancellator

@@ -12,12 +12,23 @@ struct GateRun: Sendable, Equatable {
     var junit: Data? = nil
     /// pytest-cov's Cobertura XML, when the gate wrote it.
     var coverage: Data? = nil
+    /// Stopped (or never started) because its step was stopped: the health check failed meanwhile.
+    var interrupted = false
+
+    /// A gate that its step's stop ended, or kept from starting, after `seconds`.
+    static func interrupted(_ gate: Gate, after seconds: Double = 0, command: [String] = []) -> GateRun {
+        GateRun(
+            gate: gate, passed: false, seconds: seconds, command: command, standardOutput: "", standardError: "",
+            interrupted: true)
+    }
+
+    var verdict: StepReport.Verdict { interrupted ? .interrupted : passed ? .passed : .failed }
 
     /// The gate's entry in the run's report; paths in its output are the image's (or the host's) working
     /// directory's, which is the project's source root.
     func report(sourceRoot: String, workingDirectory: String?, repositoryRoot: URL? = nil) -> GateReport {
         GateReport(
-            gate: gate, verdict: passed ? .passed : .failed, durationSeconds: seconds, command: command,
+            gate: gate, verdict: verdict, durationSeconds: seconds, command: command,
             output: [standardOutput, standardError].filter { !$0.isEmpty }.joined(separator: "\n"), pytestJUnit: junit,
             coverageXML: coverage, repositoryRoot: repositoryRoot, sourceRoot: sourceRoot, workingDirectory: workingDirectory)
     }
@@ -25,7 +36,9 @@ struct GateRun: Sendable, Equatable {
 
 /// Runs gates at most `limit` at once. Each gate's output is kept and printed whole, in the gates' order,
 /// as soon as it and the gates before it have finished: never interleaved. On a terminal a status line
-/// shows which gates run and for how long; elsewhere (CI) only plain lines are printed.
+/// shows which gates run and for how long; elsewhere (CI) only plain lines are printed. When the task is
+/// cancelled (the health check failed beside the gates), the gates that finished keep their verdicts and
+/// the others come back `interrupted`; a signal still stops it at once.
 struct ParallelGates: Sendable {
     var limit: Int
     var console: Console
@@ -39,25 +52,40 @@ struct ParallelGates: Sendable {
         let ticker = console.isInteractive ? Task { await tick(board) } : nil
         defer { ticker?.cancel() }
         let order = Self.startOrder(gates)
-        try await withThrowingTaskGroup(of: (Int, GateRun).self) { group in
+        try await withThrowingTaskGroup(of: (Int, Result<GateRun, Error>).self) { group in
             var next = 0
             func launch() {
-                guard next < order.count else { return }
+                guard next < order.count, !Task.isCancelled else { return }
                 let index = order[next]
                 next += 1
                 board.started(index)
-                group.addTask { (index, try await runGate(gates[index])) }
+                group.addTask {
+                    do { return (index, .success(try await runGate(gates[index]))) } catch { return (index, .failure(error)) }
+                }
             }
             for _ in 0..<width { launch() }
             while let (index, result) = try await group.next() {
-                board.finished(index, result)
-                for ready in board.takePrintable() { print(ready) }
                 if cancellator.cancellingSignal != nil {
                     group.cancelAll()
                     throw CancellationError()
                 }
+                switch result {
+                case .success(let run):
+                    // It ended on its own (a stopped process throws): its verdict stands.
+                    board.finished(index, run)
+                case .failure(let error) where error is CancellationError || Task.isCancelled:
+                    board.finished(index, .interrupted(gates[index], after: board.secondsSinceStart(index)))
+                case .failure(let error):
+                    group.cancelAll()
+                    throw error
+                }
+                for ready in board.takePrintable() { print(ready) }
                 launch()
             }
+        }
+        if Task.isCancelled {
+            for index in gates.indices where !board.isDone(index) { board.finished(index, .interrupted(gates[index])) }
+            for ready in board.takePrintable() { print(ready) }
         }
         console.clearStatus()
         return board.results
@@ -72,6 +100,10 @@ struct ParallelGates: Sendable {
     }
 
     private func print(_ run: GateRun) {
+        guard !run.interrupted else {
+            console.info("\(run.gate.name) interrupted" + (run.seconds > 0 ? " after \(Seconds.format(run.seconds))" : " before it started"))
+            return
+        }
         console.command(run.command)
         if !run.standardOutput.isEmpty { console.info(run.standardOutput.trimmingCharacters(in: .newlines)) }
         if !run.standardError.isEmpty { console.info(run.standardError.trimmingCharacters(in: .newlines)) }
@@ -107,6 +139,12 @@ private final class GateBoard: @unchecked Sendable {
 
     func finished(_ index: Int, _ run: GateRun) { lock.withLock { done[index] = run } }
 
+    func isDone(_ index: Int) -> Bool { lock.withLock { done[index] != nil } }
+
+    func secondsSinceStart(_ index: Int) -> Double {
+        lock.withLock { startTimes[index].map { Date().timeIntervalSince($0) } ?? 0 }
+    }
+
     /// The finished gates whose predecessors have all been printed, in order.
     func takePrintable() -> [GateRun] {
         lock.withLock {
@@ -126,7 +164,7 @@ private final class GateBoard: @unchecked Sendable {
             let now = Date()
             let parts = gates.indices.map { index -> String in
                 let name = gates[index].name
-                if let run = done[index] { return "\(name) \(run.passed ? "ok" : "FAILED")" }
+                if let run = done[index] { return "\(name) \(run.interrupted ? "interrupted" : run.passed ? "ok" : "FAILED")" }
                 if let start = startTimes[index] { return "\(name) \(Seconds.format(now.timeIntervalSince(start)))" }
                 return "\(name) waiting"
             }

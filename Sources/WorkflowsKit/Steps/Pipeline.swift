@@ -27,8 +27,8 @@ struct Pipeline: Sendable {
     func run(_ requested: [StepDefinition]) async -> Int32 {
         let catalog = StepCatalog.steps(for: project)
         let steps = requested.flatMap { StepCatalog.expand($0, in: catalog) }
-        if let error = await preflight(steps) {
-            report(error, in: "publish_image")
+        if let (step, error) = await preflight(steps) {
+            report(error, in: step)
             return error.exitCode
         }
         if steps.count == 1, steps[0].body == .action(.showProject) {
@@ -172,17 +172,22 @@ struct Pipeline: Sendable {
         return [codeOutcome, healthOutcome]
     }
 
-    /// What can be known wrong before anything runs: where publish_image would push.
-    private func preflight(_ steps: [StepDefinition]) async -> WorkflowsError? {
+    /// What can be known wrong before anything runs, and the step it stops: a Dockerfile that a build
+    /// needs and that is not there; where publish_image would push.
+    private func preflight(_ steps: [StepDefinition]) async -> (String, WorkflowsError)? {
+        let build = steps.first { if case .action(.buildImage) = $0.body { true } else { false } }
+        if let build, let missing = MissingDockerfile(project: project) {
+            return (build.name, missing.error)
+        }
         guard steps.contains(where: { $0.body == .action(.publishImage) }) else { return nil }
         let origin = await git.facts()?.origin
         do {
             _ = try PublishImage.repository(settings: settings, environment: environment, origin: origin)
             return nil
         } catch let error as WorkflowsError {
-            return error
+            return ("publish_image", error)
         } catch {
-            return WorkflowsError(.usage, "\(error)")
+            return ("publish_image", WorkflowsError(.usage, "\(error)"))
         }
     }
 

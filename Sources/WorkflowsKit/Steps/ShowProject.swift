@@ -15,7 +15,8 @@ struct ShowProject: Sendable {
         let environment = Self.assignments(project.healthEnvironment)
         let rows: [(String, String, String)] = [
             ("image", settings.image, settings.image == project.image ? origin("image") : "--image or WORKFLOWS_IMAGE"),
-            ("dockerfile", project.dockerfile, origin("dockerfile")),
+            ("dockerfile", project.dockerfile + (MissingDockerfile(project: project).map { " " + $0.mark } ?? ""),
+             origin("dockerfile")),
             ("context", project.context, origin("context")),
             ("source-root", project.sourceRoot, origin("source-root")),
             ("sources", list(project.sources), origin("sources")),

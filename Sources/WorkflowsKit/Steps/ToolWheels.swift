@@ -46,7 +46,9 @@ struct ToolWheels: Sendable {
     /// cleanup must remove.
     func start(marking started: OnceFlag) -> Prefetch {
         Prefetch(task: Task {
-            guard let base = Self.baseImage(project), let key = await Self.key(project: project, docker: docker) else {
+            guard !project.gates.isEmpty, let base = Self.baseImage(project),
+                let key = await Self.key(project: project, docker: docker)
+            else {
                 return Fetched(key: nil, outcome: .skipped)
             }
             let sealed = try? await docker.query([
