@@ -166,7 +166,7 @@ import Testing
         engine.volumes[seal] = [GateTools.toolsLabelKey: "\(seal)-other"]
         engine.volumes["\(seal)-other"] = [:]
         let prepared = try await tools.install(
-            into: "\(seal)-r", seal: seal, caches: GateTools.cachesPrefix + key, image: "workflows-assessed:r", key: key,
+            into: "\(seal)-r", seal: seal, caches: GateTools.cachesPrefix + key, image: "workflows-assessed:r", python: "python", key: key,
             prefetchKey: nil, wheels: nil)
         #expect(prepared.volume == "\(seal)-other")
         #expect(engine.runner.argvs().contains(["volume", "rm", "--force", "\(seal)-r"]))

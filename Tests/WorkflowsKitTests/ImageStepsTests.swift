@@ -57,13 +57,14 @@ import Testing
         #expect(engine.builtDockerfile.contains("\"commit\"=\"unknown\"") && engine.builtDockerfile.contains("\"version\"=\"unknown\""))
     }
 
-    @Test func buildWithoutDockerfileFailsBeforeDocker() async throws {
+    @Test func buildWithoutDockerfileIsAUsageErrorBeforeDocker() async throws {
         let engine = FakeEngine()
         let root = try repository()
         try FileManager.default.removeItem(at: root.appendingPathComponent("Dockerfile"))
         let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: root)
-        #expect(status == 1)
-        #expect(console.stderr.contains("No Dockerfile"))
+        #expect(status == 64)
+        #expect(console.stderr.contains("build_ci_image: No Dockerfile at \(root.appendingPathComponent("Dockerfile").path) (convention)"))
+        #expect(console.stderr.contains("Set 'dockerfile'"))
         #expect(engine.runner.argvs().isEmpty)
     }
 
