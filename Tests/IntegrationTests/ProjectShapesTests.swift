@@ -158,7 +158,10 @@ extension EngineTests {
             files["greeter/__main__.py"] = "import sys\n\nprint(\"boom: no database\")\nsys.exit(3)\n"
             let (repository, image) = try await project(files, name: "dies")
             defer { repository.delete() }
-            let run = try await Harness.workflows(["quality_pipeline", "--image", image], in: repository.root)
+            let reports = FileManager.default.temporaryDirectory.appendingPathComponent(Harness.uniqueName("workflows-it-reports"))
+            defer { try? FileManager.default.removeItem(at: reports) }
+            let run = try await Harness.workflows(
+                ["quality_pipeline", "--image", image], in: repository.root, environment: ["WORKFLOWS_REPORT_DIR": reports.path])
             await Harness.removeImage(image)
             #expect(run.status == 1, "\(run.all)")
             #expect(run.stdout.contains("exited with code 3"))
@@ -166,6 +169,14 @@ extension EngineTests {
             let summary = run.stdout.components(separatedBy: "Summary:").last ?? ""
             #expect(summary.range(of: "assess_image_health +failed", options: .regularExpression) != nil, "\(summary)")
             #expect(summary.range(of: "assess_image_code +(passed|failed)", options: .regularExpression) != nil, "\(summary)")
+            // The gates that finished keep their verdicts, the rest are interrupted: never nothing.
+            let verdicts = gateVerdicts(run)
+            #expect(verdicts.map { $0.split(separator: " ")[0] } == ["isort", "flake8", "mypy", "pytest"], "\(run.stdout)")
+            #expect(verdicts.allSatisfy { $0.hasSuffix(" passed") || $0.hasSuffix(" interrupted") }, "\(verdicts)")
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: reports.appendingPathComponent("report.json")))
+            let steps = (report as? [String: Any])?["steps"] as? [[String: Any]] ?? []
+            let gates = steps.first { $0["name"] as? String == "assess_image_code" }?["gates"] as? [[String: Any]] ?? []
+            #expect(gates.compactMap { $0["verdict"] as? String }.count == 4, "\(gates)")
             try await expectNothingLeft(by: run)
         }
 

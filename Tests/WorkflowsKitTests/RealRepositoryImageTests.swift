@@ -110,13 +110,18 @@ import Testing
     // MARK: the image's Python
 
     @Test func anImageWithoutWorkdirGetsNoBytecodeAtAllElseTheSharedCache() {
-        for root in ["", "/"] {
-            let environment = AssessImageCode.environment(imagePythonPath: nil, workingDirectory: root)
-            #expect(environment.contains("PYTHONDONTWRITEBYTECODE=1") && environment.contains("PYTHONPYCACHEPREFIX="))
-            #expect(!environment.contains { $0.hasPrefix("PYTHONPYCACHEPREFIX=/") })
+        /// `--env NAME=VALUE` pairs, as `docker run` reads them.
+        func variables(_ arguments: [String]) -> [String] {
+            stride(from: 0, to: arguments.count, by: 2).map { arguments[$0] == "--env" ? arguments[$0 + 1] : "not --env: \(arguments[$0])" }
         }
-        let app = AssessImageCode.environment(imagePythonPath: nil, workingDirectory: "/app")
+        for root in ["", "/"] {
+            let environment = variables(AssessImageCode.environment(imagePythonPath: nil, workingDirectory: root))
+            #expect(environment.contains("PYTHONDONTWRITEBYTECODE=1") && environment.contains("PYTHONPYCACHEPREFIX="))
+            #expect(!environment.contains { $0.hasPrefix("PYTHONPYCACHEPREFIX=/") || $0.hasPrefix("not --env") })
+        }
+        let app = variables(AssessImageCode.environment(imagePythonPath: nil, workingDirectory: "/app"))
         #expect(app.contains("PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)") && app.contains("PYTHONDONTWRITEBYTECODE="))
+        #expect(app.first == "PYTHONPATH=\(GateTools.folder)/site-packages" && !app.contains { $0.hasPrefix("not --env") })
     }
 
     @Test func theInterpreterIsTheOneOnPathElseTheProjectsVenvBesideIt() {

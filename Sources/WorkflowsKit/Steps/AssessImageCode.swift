@@ -246,11 +246,12 @@ struct AssessImageCode: Sendable {
         let bytecode = atRoot
             ? ["PYTHONDONTWRITEBYTECODE=1", "PYTHONPYCACHEPREFIX="]
             : ["PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)"]
-        return ["PYTHONPATH=\(path)"] + bytecode + [
+        let variables = ["PYTHONPATH=\(path)"] + bytecode + [
             "XDG_CACHE_HOME=/tmp/workflows-caches",
             "MYPY_CACHE_DIR=\(GateTools.mypyCacheFolder)", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
             "PYTEST_ADDOPTS=-p no:cacheprovider",
-        ].flatMap { ["--env", $0] }
+        ]
+        return variables.flatMap { ["--env", $0] }
     }
 
     private func copy(_ source: URL, to destination: URL) throws {

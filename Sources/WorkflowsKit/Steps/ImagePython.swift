@@ -58,7 +58,7 @@ struct ImagePython: Sendable, Equatable {
         if named != "PATH" {
             return (ImagePython(
                 command: named,
-                reason: "the project's venv, which is not on the image's PATH (\(command) there is no venv)"), facts)
+                reason: "the project's venv: not on the image's PATH, where \(command) is no venv"), facts)
         }
         return (ImagePython(
             command: command, reason: command == "python" ? nil : "the image has no 'python' on its PATH"), facts)
