@@ -73,6 +73,16 @@ import Testing
         #expect(try load(["test_a.py": "", "svc/__init__.py": "", "svc/tests/test_b.py": ""]).tests == ["test_a.py", "svc/tests"])
     }
 
+    @Test func aDjangoSitesAppTestsFolderLeavesItsTestsToDjangosConvention() throws {
+        var files = try SampleProjects.folder("django-site")
+        files["shop/__init__.py"] = ""
+        files["shop/tests/__init__.py"] = ""
+        files["shop/tests/test_cart.py"] = ""
+        let project = try load(files)
+        #expect(project.origins["tests"] == "convention (the Django apps' tests)")
+        #expect(project.tests.contains("polls/tests.py") && project.tests.contains("shop/tests"), "\(project.tests)")
+    }
+
     // MARK: no gates, no Dockerfile
 
     @Test func aProjectWithNoGatesPassesWithNothingToAssessSaidOnce() async throws {

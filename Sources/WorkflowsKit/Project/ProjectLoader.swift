@@ -74,7 +74,8 @@ public enum ProjectLoader {
 
         let tests = pick("tests", file?.tests) {
             if let (paths, origin) = configs.pytestTestPaths() { return (paths, origin) }
-            if layout.conventionalTests.isEmpty, let django, !django.tests.isEmpty {
+            // A Django site's apps hold their tests (`tests.py`, `tests/`): Django's convention finds them all.
+            if layout.conventionalTests.allSatisfy(layout.testsInPackages.contains), let django, !django.tests.isEmpty {
                 return (django.tests, "convention (the Django apps' tests)")
             }
             return (layout.conventionalTests, convention)
@@ -303,6 +304,8 @@ struct SourceLayout: Sendable, Equatable {
     /// `tests`, else `test`, else the `test_*.py` and `*_test.py` files (and `conftest.py`) at the top and
     /// the `tests` (else `test`) folders inside the packages.
     var conventionalTests: [String]
+    /// Those of `conventionalTests` inside the packages (`svc/tests`).
+    var testsInPackages: [String] = []
 
     static let notSources: Set<String> = ["setup.py", "noxfile.py", "conftest.py"]
 
@@ -336,16 +339,18 @@ struct SourceLayout: Sendable, Equatable {
                 isPackage(folder.appendingPathComponent("src/\($0)"))
             }.map { "src/\($0)" }
         }
+        var testsInPackages: [String] = []
         if !["tests", "test"].contains(tests.first ?? "") {
             for package in packages {
                 let inside = ["tests", "test"].first { isFolder(folder.appendingPathComponent("\(package)/\($0)")) }
-                if let inside { tests.append("\(package)/\(inside)") }
+                if let inside { testsInPackages.append("\(package)/\(inside)") }
             }
         }
+        tests += testsInPackages
         let modules = names.filter { name in
             name.hasSuffix(".py") && !isTestModule(name) && !notSources.contains(name)
                 && String(name.dropLast(3)).range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil
         }
-        return SourceLayout(packages: packages, modules: modules, conventionalTests: tests)
+        return SourceLayout(packages: packages, modules: modules, conventionalTests: tests, testsInPackages: testsInPackages)
     }
 }
