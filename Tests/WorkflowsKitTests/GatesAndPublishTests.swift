@@ -106,8 +106,8 @@ import Testing
         let commands = engine.runner.commands.filter { $0.executable == "docker" }
         let install = try #require(commands.first { $0.arguments.last == GateTools.installScript })
         let args = install.arguments
-        #expect(Array(args.prefix(5)) == ["run", "--rm", "--interactive", "--user", "root"],
-                "root in the container writes the volume; stdin carries the requirement files")
+        #expect(Array(args.prefix(7)) == ["run", "--rm", "--interactive", "--name", "workflows-testrun-tools", "--user", "root"],
+                "root in the container writes the volume; stdin carries the requirement files; named for its cleanup")
         let toolsMount = try #require(args.first { $0.hasSuffix(",target=/tmp/workflows-gates") })
         let volume = String(toolsMount.dropFirst("type=volume,source=".count).prefix { $0 != "," })
         #expect(volume.hasPrefix("workflows-gate-tools-") && volume.hasSuffix("-testrun"), "a volume of the run's own: \(volume)")
@@ -152,7 +152,12 @@ import Testing
         let removed = engine.runner.argvs().filter { $0.prefix(3) == ["volume", "rm", "--force"] }.map { $0[3] }
         #expect(removed.contains { $0.hasPrefix("workflows-gate-tools-") && $0.hasSuffix("-testrun") })
         #expect(!engine.volumes.values.contains { $0[GateTools.toolsLabelKey] != nil }, "no seal")
-        #expect(!engine.runner.argvs().contains { $0.first == "run" && $0.contains("--name") }, "no gate ran")
+        #expect(!engine.runner.argvs().contains { $0.first == "run" && $0.contains("--name") && $0.last != GateTools.installScript },
+                "no gate ran")
+        // A stopped install's container may still hold the volume: it goes first.
+        let argvs = engine.runner.argvs()
+        let container = try #require(argvs.firstIndex(of: ["rm", "--force", "--volumes", "workflows-testrun-tools"]))
+        #expect(container < (argvs.firstIndex { $0.prefix(3) == ["volume", "rm", "--force"] } ?? -1))
     }
 
     @Test func aRunThatSealsSecondUsesTheFirstRunsToolsAndRemovesItsOwn() async throws {

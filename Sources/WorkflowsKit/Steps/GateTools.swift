@@ -99,8 +99,14 @@ struct GateTools: Sendable {
         let mine = cacheLabels + ["--label", RunResources.ownerLabel, "--label", "\(Self.installerLabelKey)=\(resources.runID)"]
         let sealed = OnceFlag()
         let executable = docker.executable
+        // Named, so that a stopped install (a signal, a failed health check beside it) is removed before its
+        // volume: PID 1 of a container ignores the SIGTERM its `docker run` passes on, and a volume in use
+        // cannot be removed.
+        let installer = "workflows-\(resources.runID)-tools"
         return try await resources.withCleanup({ runner in
-            if !sealed.isSet { _ = try? runner.runBlocking(Command(executable, ["volume", "rm", "--force", volume])) }
+            guard !sealed.isSet else { return }
+            _ = try? runner.runBlocking(Command(executable, ["rm", "--force", "--volumes", installer]))
+            _ = try? runner.runBlocking(Command(executable, ["volume", "rm", "--force", volume]))
         }) {
             for (name, labels) in [(volume, mine), (caches, cacheLabels)] {
                 let created = try await docker.query(["volume", "create"] + labels + [name])
@@ -116,7 +122,7 @@ struct GateTools: Sendable {
                 "--mount", "type=volume,source=\(caches),target=\(Self.cachesFolder)",
             ] + (wheels.map { ["--mount", "type=volume,source=\($0),target=\(ToolWheels.folder),ro"] } ?? [])
             let installed = try await docker.run(
-                ["run", "--rm", "--interactive", "--user", "root"] + resources.labelArguments + mounts
+                ["run", "--rm", "--interactive", "--name", installer, "--user", "root"] + resources.labelArguments + mounts
                     + ["--entrypoint", python, image, "-c", Self.installScript],
                 echo: false, input: spec)
             guard installed.succeeded else {
