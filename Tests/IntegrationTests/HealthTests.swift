@@ -39,6 +39,44 @@ extension EngineTests {
             #expect(try await Harness.leftoverContainers().isEmpty)
         }
 
+        /// A probe that outlives its timeout is not killed by the engine when workflows runs it (killing
+        /// `docker exec` leaves it running in the container): no second probe starts while it lives.
+        @Test func aHungProbeIsNotRestartedWhileItRuns() async throws {
+            try await Harness.requireEngine()
+            let image = Harness.uniqueName("workflows-it-hung-probe")
+            try await Harness.tinyImage(image, dockerfile: """
+                HEALTHCHECK --interval=300s --timeout=1s --start-period=300s CMD ["sleep", "97"]
+                CMD ["sleep", "300"]
+                """)
+            let run = try Harness.BackgroundRun(
+                ["assess_image_health", "--image", image, "--health-timeout", "8"], in: Harness.repositoryRoot)
+            var container = ""
+            try await run.waitUntil("the health container runs") {
+                container = try await Harness.docker("ps", "--quiet", "--filter", "ancestor=\(image)")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                return !container.isEmpty
+            }
+            // Sampled until the run ends: the old loop started a new probe every 1.25 s (six by the deadline).
+            var most = 0
+            var samples = 0
+            while !run.hasExited {
+                // Not Harness.docker: the container goes away at the end, and `top` then fails.
+                let top = (try? await Harness.runner.run(Command("docker", ["top", container])))?.outputText ?? ""
+                most = max(most, top.split(separator: "\n").filter { $0.contains("sleep 97") }.count)
+                samples += 1
+                try await Task.sleep(nanoseconds: 250_000_000)
+            }
+            let ending = run.stop(nil, limit: 30)
+            let left = try await Harness.docker("ps", "--all", "--quiet", "--filter", "ancestor=\(image)")
+            await Harness.removeImage(image)
+            #expect(samples >= 10, "the run ended too soon to tell: \(ending.log)")
+            #expect(most == 1, "\(most) probes ran at once")
+            #expect(ending.termination == .exited(1), "\(ending.log)")
+            #expect(ending.log.contains("was not healthy by the deadline"), "\(ending.log)")
+            #expect(ending.log.contains("timed out after 1.0s"), "\(ending.log)")
+            #expect(left.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "left: \(left)")
+        }
+
         @Test func twoRunsAtOnceOnOneEngineDoNotCollide() async throws {
             try await Harness.requireEngine()
             let image = Harness.uniqueName("workflows-it-healthy")

@@ -296,11 +296,12 @@ public struct FoundationProcessRunner: ProcessRunning {
 }
 
 /// The child's stdout or stderr, read until end-of-file. Output that is echoed live keeps only its last
-/// megabyte: `run_app` may run for days.
+/// megabyte: `run_app` may run for days. Captured output is capped (`CappedCapture`).
 private struct Stream {
     private(set) var descriptor: Int32
     let echo: FileHandle?
-    private(set) var collected = Data()
+    private var capture = CappedCapture()
+    private var live = Data()
     private static let keepAtMost = 1 << 20
     private static let chunk = 64 * 1024
 
@@ -310,15 +311,20 @@ private struct Stream {
     }
 
     var isOpen: Bool { descriptor >= 0 }
+    var collected: Data { echo == nil ? capture.data : live }
 
     mutating func readOnce() {
         var buffer = [UInt8](repeating: 0, count: Self.chunk)
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         if count > 0 {
             let data = Data(buffer[0..<count])
-            collected.append(data)
-            if echo != nil, collected.count > 2 * Self.keepAtMost { collected = collected.suffix(Self.keepAtMost) }
-            if let echo { try? echo.write(contentsOf: data) }
+            if let echo {
+                live.append(data)
+                if live.count > 2 * Self.keepAtMost { live = live.suffix(Self.keepAtMost) }
+                try? echo.write(contentsOf: data)
+            } else {
+                capture.append(data)
+            }
         } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
             close()
         }

@@ -19,6 +19,8 @@ struct AssessImageHealth: Sendable {
     var details: StepDetails
     /// How long a container with no probe at all must stay running (`HealthPlan.alive`).
     var aliveSeconds: Double = HealthPlan.aliveSeconds
+    /// The probe in flight, if any: at most one at a time.
+    var probeSlot = ProbeSlot()
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -54,8 +56,7 @@ struct AssessImageHealth: Sendable {
             while true {
                 if resources.isCancelling { throw CancellationError() }
                 var state = try await inspect(name)
-                if state.verdict == .waiting, let probe {
-                    let result = try await runProbe(name, probe, timeout: min(rules.timeout, 10))
+                if state.verdict == .waiting, let probe, let result = try await runProbe(name, probe, timeout: min(rules.timeout, 10)) {
                     if result.exitCode == 0 {
                         state = try await inspect(name)
                         if state.verdict == .waiting {
@@ -75,8 +76,9 @@ struct AssessImageHealth: Sendable {
                             "became unhealthy after \(Seconds.format(Date().timeIntervalSince(start))) (\(rules.retries) "
                                 + "probes failed in a row, run by workflows: the engine runs none)", state, name)
                     }
-                    if state.health?.log?.isEmpty ?? true { state.health?.log = judge.probes }
                 }
+                // A probe of ours that still runs (timed out) started no other: show the ones that ended.
+                if probe != nil, state.health?.log?.isEmpty ?? true { state.health?.log = judge.probes }
                 let elapsed = Date().timeIntervalSince(start)
                 switch state.verdict {
                 case .healthy:
@@ -116,12 +118,18 @@ struct AssessImageHealth: Sendable {
     }
 
     /// One probe in the container, given at most `timeout` seconds (exit code -1 past it, as the engine
-    /// logs a probe it had to kill).
-    func runProbe(_ name: String, _ probe: [String], timeout: Double) async throws -> ContainerState.HealthState.Probe {
-        let result = try await withDeadline(seconds: timeout) { [docker] in
+    /// logs a probe it had to kill); nil while an earlier probe that timed out still runs (`ProbeSlot`).
+    func runProbe(_ name: String, _ probe: [String], timeout: Double) async throws -> ContainerState.HealthState.Probe? {
+        let outcome = try await probeSlot.run(timeout: timeout) { [docker] in
             try await docker.query(["exec", name] + probe)
         }
-        guard let result else { return .init(exitCode: -1, output: "timed out after \(Seconds.format(timeout))") }
+        let result: ProcessOutput
+        switch outcome {
+        case .busy: return nil
+        case .timedOut:
+            return .init(exitCode: -1, output: "timed out after \(Seconds.format(timeout)) (left to end; no other probe starts meanwhile)")
+        case .finished(let output): result = output
+        }
         let code: Int
         switch result.termination {
         case .exited(let status): code = Int(status)

@@ -16,7 +16,15 @@ extension AssessImageHealth {
             if resources.isCancelling { throw CancellationError() }
             var state = try await inspect(name)
             if case .ended(let code) = state.verdict { try await failEnded(state, code, name, start, probes: probes) }
-            let result = try await runProbe(name, probe, timeout: 10)
+            guard let result = try await runProbe(name, probe, timeout: 10) else {
+                if Date().timeIntervalSince(start) >= timeout {
+                    state.health = .init(status: "starting", log: probes)
+                    try await fail("was not healthy by the deadline of \(Seconds.format(timeout)) (its EXPOSEd port \(port): "
+                        + "its last probe still runs)", state, name)
+                }
+                try await Task.sleep(nanoseconds: UInt64(Project.healthPollSeconds * 1e9))
+                continue
+            }
             probes = Array((probes + [result]).suffix(5))
             let elapsed = Date().timeIntervalSince(start)
             let said = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
