@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import WorkflowsKit
 
@@ -65,7 +66,12 @@ final class FakeEngine: @unchecked Sendable {
         }
         return lock.withLock {
             if command.arguments.first == "login" { loginInput = String(decoding: command.standardInput ?? Data(), as: UTF8.self) }
-            return command.executable == "git" ? git(command.arguments) : docker(command.arguments)
+            switch command.executable {
+            case "git": return git(command.arguments)
+            // The host-side gates: `python3 -m TOOL …`, which pass.
+            case Project.hostPython: return command.arguments.first == "-m" ? .ok() : .fail(125, stderr: "fake python: not modelled")
+            default: return docker(command.arguments)
+            }
         }
     }
 
@@ -76,6 +82,8 @@ final class FakeEngine: @unchecked Sendable {
             builtDockerfile = (try? String(contentsOfFile: arguments[index + 1], encoding: .utf8)) ?? ""
         }
         switch verb {
+        case "--version":
+            return .ok("Docker version 28.2.2, build e6534b4")
         case "version":
             return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")
         case "image" where arguments.dropFirst().first == "inspect":
@@ -123,8 +131,22 @@ final class FakeEngine: @unchecked Sendable {
         case "push":
             let tag = arguments.last?.split(separator: ":").last ?? ""
             return .ok("\(tag): digest: sha256:\(String(repeating: "b", count: 64)) size: 1570")
-        default:
+        case "build", "tag", "rm", "rmi", "cp", "info", "run", "logout", "stop", "kill", "network", "top":
             return .ok()
+        default:
+            // A command this fake does not model fails, so that no test passes on one the real CLI would reject.
+            FakeEngine.unmodelled(arguments)
+            return .fail(125, stderr: "fake engine: '\(arguments.joined(separator: " "))' is not modelled")
+        }
+    }
+
+    private static func unmodelled(_ arguments: [String]) {
+        if let path = ProcessInfo.processInfo.environment["FAKE_ENGINE_UNMODELLED_LOG"],
+            let handle = FileHandle(forWritingAtPath: path)
+        {
+            handle.seekToEndOfFile()
+            handle.write(Data((arguments.joined(separator: " ") + "\n").utf8))
+            try? handle.close()
         }
     }
 
@@ -204,5 +226,18 @@ final class FakeEngine: @unchecked Sendable {
             return dirty ? "dirty" : "clean"
         }
         return builtDockerfile[match].split(separator: "\"").last.map(String.init) ?? "unknown"
+    }
+}
+
+/// The fake itself: what it does not model fails, as the real CLI fails on what it does not know.
+@Suite struct FakeEngineTests {
+    @Test func aCommandTheFakeDoesNotModelFails() async throws {
+        let engine = FakeEngine()
+        let unknown = try await engine.runner.run(Command("docker", ["buildx", "bake"]))
+        #expect(unknown.termination == .exited(125))
+        #expect(unknown.errorText.contains("not modelled"))
+        let python = try await engine.runner.run(Command(Project.hostPython, ["-c", "print(1)"]))
+        #expect(python.termination == .exited(125))
+        #expect(try await engine.runner.run(Command("docker", ["--version"])).succeeded)
     }
 }
