@@ -217,9 +217,12 @@ enum Harness {
         return lines.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             let pid = fields.last?.split(separator: "/").last.flatMap { Int32($0) }
-            return pid.map(longRuns.contains) == true ? nil : fields.first.map(String.init)
+            // A live run is no leftover: another test process (scripts/test.sh runs two) may own it.
+            if let pid, longRuns.contains(pid) || kill(pid, 0) == 0 { return nil }
+            return fields.first.map(String.init)
         }
     }
+
 
     /// The processes of runs meant to outlive other tests (the ten-minute health wait): the checks for
     /// leftovers anywhere on the engine skip what they own (by their `workflows.owner` label).

@@ -103,7 +103,9 @@ extension EngineTests {
                 """)
             let run = try Harness.BackgroundRun(
                 ["assess_image_health", "--image", image, "--health-timeout", "300"], in: Harness.repositoryRoot)
-            try await run.waitUntil("the health container appeared") { !(try await Harness.leftoverContainers().isEmpty) }
+            try await run.waitUntil("the health container appeared") {
+                !(try await Harness.docker("ps", "--quiet", "--filter", "ancestor=\(image)")).isEmpty
+            }
             let (termination, log) = run.signal(signal)
             await Harness.removeImage(image)
             #expect(termination == .signalled(signal), "\(log)")
@@ -119,21 +121,25 @@ extension EngineTests {
             try #require(built.status == 0, "\(built.all)")
             let builtID = try await Harness.docker("image", "inspect", "--format", "{{.Id}}", image)
             let run = try Harness.BackgroundRun(["assess_image_code", "--image", image], in: folder)
+            // Scoped to this run (its ID from its first labelled command): other test processes share the engine.
+            var id = ""
             try await run.waitUntil("the gates started") {
-                !(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed")).isEmpty
+                id = Harness.runID(of: Harness.Run(status: 0, stdout: run.printed, stderr: "")) ?? ""
+                guard !id.isEmpty else { return false }
+                return !(try await Harness.docker("image", "ls", "--quiet", "\(Clean.assessedRepository):\(id)")).isEmpty
             }
             try await Task.sleep(nanoseconds: 1_000_000_000)
             let (termination, log) = run.signal(SIGINT)
             await Harness.removeImage(image)
             #expect(termination == .signalled(SIGINT), "\(log)")
             #expect(try await Harness.leftoverContainers().isEmpty)
-            #expect(try await Harness.docker("image", "ls", "--all", "--quiet", "--filter", "label=workflows.run").isEmpty)
+            #expect(try await Harness.leftovers(of: Harness.Run(status: 0, stdout: log, stderr: "")).isEmpty)
             let stillThere = try await Harness.runner.run(Command("docker", ["image", "inspect", builtID]))
             #expect(!stillThere.succeeded, "the assessed image is held by leftover intermediate images")
-            #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-assessed").isEmpty)
-            #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-gates").isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--quiet", "\(Clean.assessedRepository):\(id)").isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-gates:\(id)").isEmpty)
             let staged = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
-                .filter { $0.hasPrefix("workflows-gates-") }
+                .filter { $0.hasPrefix("workflows-gates-\(id)") }
             #expect(staged.isEmpty, "staging folders left: \(staged)")
         }
     }

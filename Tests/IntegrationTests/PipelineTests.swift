@@ -30,8 +30,7 @@ extension EngineTests {
             let created = try #require(labels["org.opencontainers.image.created"])
             #expect(ISO8601DateFormatter().date(from: created) != nil, "created \(created) is not RFC 3339")
             #expect(try await Harness.leftoverContainers().isEmpty)
-            let gateImages = try await Harness.docker("image", "ls", "--all", "--quiet", "--filter", "label=workflows.run")
-            #expect(gateImages.isEmpty, "the gates' temporary image was left behind")
+            #expect(try await Harness.leftovers(of: app.run).isEmpty, "the gates' temporary image was left behind")
         }
 
         @Test func theImageRunsAsItsOwnUserWithoutTheGatesTools() async throws {

@@ -93,8 +93,10 @@ extension EngineTests {
             let run = try Harness.BackgroundRun(
                 ["build_dev_image", "assess_image_code", "--image", image, "--report-dir", reports.path], in: folder)
             try await run.waitUntil("the gates run") {
+                // This run's own black container: other test processes share the engine.
+                guard let id = Harness.runID(of: Harness.Run(status: 0, stdout: run.printed, stderr: "")) else { return false }
                 let gates = try await Harness.docker(
-                    "ps", "--quiet", "--filter", "name=-black", "--filter", "label=workflows.run")
+                    "ps", "--quiet", "--filter", "name=workflows-\(id)-black", "--filter", "label=workflows.run=\(id)")
                 return !gates.isEmpty
             }
             let (termination, log) = run.signal(SIGTERM)
