@@ -37,7 +37,7 @@ guarded_swift_test() {
 # The engine suites of the sample projects (each builds images and installs tools, mostly waiting on the
 # engine and the network) run in a second `swift test` beside the rest: the engine tests are serialized
 # within a process, and these suites check only what their own runs left (Harness.leftovers(of:)).
-samples='IntegrationTests\.EngineTests/(ProjectShapes|CIFormats|HealthProbes)/'
+samples='IntegrationTests\.EngineTests/(ProjectShapes|ImageShapes|Podman|CIFormats|HealthProbes)/'
 only_reports=1
 for argument in "$@"; do
   case "$argument" in --xunit-output|*.xml) ;; *) only_reports= ;; esac

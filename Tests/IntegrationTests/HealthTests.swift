@@ -121,14 +121,16 @@ extension EngineTests {
             try #require(built.status == 0, "\(built.all)")
             let builtID = try await Harness.docker("image", "inspect", "--format", "{{.Id}}", image)
             let run = try Harness.BackgroundRun(["assess_image_code", "--image", image], in: folder)
-            // Scoped to this run (its ID from its first labelled command): other test processes share the engine.
+            // Scoped to this run (its containers' owner label ends with its PID): other test processes share
+            // the engine, and a gate's command is printed only after the gate ended.
             var id = ""
             try await run.waitUntil("the gates started") {
-                id = Harness.runID(of: Harness.Run(status: 0, stdout: run.printed, stderr: "")) ?? ""
-                guard !id.isEmpty else { return false }
-                return !(try await Harness.docker("image", "ls", "--quiet", "\(Clean.assessedRepository):\(id)")).isEmpty
+                let lines = try await Harness.docker(
+                    "ps", "--format", "{{.Label \"workflows.run\"}} {{.Label \"workflows.owner\"}}", "--filter", "label=workflows.run")
+                guard let line = lines.split(separator: "\n").first(where: { $0.hasSuffix("/\(run.pid)") }) else { return false }
+                id = String(line.split(separator: " ")[0])
+                return true
             }
-            try await Task.sleep(nanoseconds: 1_000_000_000)
             let (termination, log) = run.signal(SIGINT)
             await Harness.removeImage(image)
             #expect(termination == .signalled(SIGINT), "\(log)")

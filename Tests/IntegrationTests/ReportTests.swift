@@ -93,11 +93,11 @@ extension EngineTests {
             let run = try Harness.BackgroundRun(
                 ["build_dev_image", "assess_image_code", "--image", image, "--report-dir", reports.path], in: folder)
             try await run.waitUntil("the gates run") {
-                // This run's own black container: other test processes share the engine.
-                guard let id = Harness.runID(of: Harness.Run(status: 0, stdout: run.printed, stderr: "")) else { return false }
+                // This run's own black container (its owner label ends with the run's PID): other test
+                // processes share the engine, and a gate's command is printed only after the gate ended.
                 let gates = try await Harness.docker(
-                    "ps", "--quiet", "--filter", "name=workflows-\(id)-black", "--filter", "label=workflows.run=\(id)")
-                return !gates.isEmpty
+                    "ps", "--format", "{{.Names}} {{.Label \"workflows.owner\"}}", "--filter", "label=workflows.run")
+                return gates.split(separator: "\n").contains { $0.contains("-black ") && $0.hasSuffix("/\(run.pid)") }
             }
             let (termination, log) = run.signal(SIGTERM)
             await Harness.removeImage(image)
