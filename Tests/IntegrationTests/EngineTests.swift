@@ -5,9 +5,7 @@ import Testing
 
 /// The real binary against the real engine. One at a time: the machines have two cores, and the SIGINT
 /// and fail-fast tests must not wait behind a build.
-@Suite(
-    .serialized, .timeLimit(.minutes(10)),
-    .enabled(if: Harness.engineTestsEnabled, "WORKFLOWS_SKIP_ENGINE_TESTS=1 is set"))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct EngineTests {}
 
 /// One copy of the embedded app that passed quality_pipeline, shared by the pipeline and publish tests.

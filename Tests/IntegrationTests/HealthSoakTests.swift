@@ -13,8 +13,7 @@ import Testing
     .timeLimit(.minutes(13)),
     .enabled(
         if: ProcessInfo.processInfo.environment["WORKFLOWS_SOAK"] == "1",
-        "a ten-minute soak: scripts/soak.sh runs it (WORKFLOWS_SOAK=1)"),
-    .enabled(if: Harness.engineTestsEnabled, "WORKFLOWS_SKIP_ENGINE_TESTS=1 is set"))
+        "a ten-minute soak: scripts/soak.sh runs it (WORKFLOWS_SOAK=1)"))
 struct HealthSoakTests {
     static let waitSeconds = 600.0
     static let sampleEvery = 10.0
