@@ -27,7 +27,7 @@ extension EngineTests {
             try await Harness.requireEngine()
             let image = Harness.uniqueName("workflows-it-unhealthy")
             try await Harness.tinyImage(image, dockerfile: """
-                HEALTHCHECK --interval=1s --timeout=2s --retries=1 CMD ["python3", "-c", "import sys; print('probe: port 5000 refused'); sys.exit(1)"]
+                HEALTHCHECK --interval=1s --timeout=20s --retries=1 CMD ["python3", "-c", "import sys; print('probe: port 5000 refused'); sys.exit(1)"]
                 CMD ["sleep", "300"]
                 """)
             let run = try await Harness.workflows(["assess_image_health", "--image", image, "--health-timeout", "300"],

@@ -192,12 +192,38 @@ import Testing
 extension ImageStepsTests {
     @Test func anEngineThatRunsNoProbesIsJudgedByTheImagesRules() async throws {
         let engine = FakeEngine()
-        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":100000000,"Retries":2}"#
+        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":100000000,"Timeout":100000000,"Retries":2}"#
         engine.states = [FakeEngine.state("running", health: "starting", probe: "")
             .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1, "\(console.all)")
         #expect(console.all.contains("2 probes failed in a row, run by workflows: the engine runs none"))
         #expect(console.stdout.contains("connection refused"), "the probes workflows ran are the evidence")
+    }
+}
+
+extension ImageStepsTests {
+    /// Seen on a loaded CI machine: our first probe timed out before Docker ran its own, and the empty log
+    /// was taken for "the engine runs none". The engine's verdict is awaited until its first probe is overdue.
+    @Test func aFailingProbeOfOursBeforeTheEnginesFirstIsNotTakenForAnEngineThatRunsNone() async throws {
+        let engine = FakeEngine()
+        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":1000000000,"Timeout":2000000000,"Retries":1}"#
+        let noLogYet = FakeEngine.state("running", health: "starting", probe: "")
+            .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")
+        engine.states = Array(repeating: noLogYet, count: 4)
+            + [FakeEngine.state("running", health: "unhealthy", exitCode: 0, probe: "probe: port 5000 refused")]
+        engine.probeSucceeds = false
+        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        #expect(status == 1, "\(console.all)")
+        #expect(console.all.contains("became unhealthy"))
+        #expect(!console.all.contains("the engine runs none"), "\(console.all)")
+        #expect(console.stdout.contains("probe: port 5000 refused"), "the engine's own probe is the evidence")
+    }
+
+    @Test func theEnginesFirstProbeIsOverdueAfterItsIntervalItsTimeoutAndSlack() {
+        let rules = ImageConfig.Healthcheck(test: [], interval: 1, timeout: 2, startPeriod: 0, retries: 1)
+        #expect(!AssessImageHealth.engineProbeIsOverdue(rules, elapsed: 2))
+        #expect(!AssessImageHealth.engineProbeIsOverdue(rules, elapsed: 4.9))
+        #expect(AssessImageHealth.engineProbeIsOverdue(rules, elapsed: 5))
     }
 }

@@ -68,7 +68,8 @@ struct AssessImageHealth: Sendable {
                             return config.id
                         }
                     } else if judge.failed(result, at: Date().timeIntervalSince(start)),
-                        state.health?.log?.isEmpty ?? true
+                        state.health?.log?.isEmpty ?? true,
+                        Self.engineProbeIsOverdue(rules, elapsed: Date().timeIntervalSince(start))
                     {
                         // The engine runs no probes (Podman without systemd): judged by its rules here.
                         state.health = .init(status: "unhealthy", log: judge.probes)
@@ -100,6 +101,13 @@ struct AssessImageHealth: Sendable {
                 }
             }
         }
+    }
+
+    /// True once the engine's first probe should have ended (its interval, its timeout, 2 s of slack), so
+    /// that an empty health log means the engine runs no probes, not that its first one is still to come:
+    /// on a loaded machine our own first probe can fail or time out long before the engine's.
+    static func engineProbeIsOverdue(_ rules: ImageConfig.Healthcheck, elapsed: Double) -> Bool {
+        elapsed >= rules.interval + rules.timeout + 2
     }
 
     /// The probe as `docker exec` runs it: the project's, else the image's HEALTHCHECK (`CMD` as an argument
