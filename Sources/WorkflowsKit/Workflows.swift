@@ -3,7 +3,7 @@ import Foundation
 /// The program: find and validate the project, validate the command line, then run the steps and choose
 /// the exit status.
 public enum Workflows {
-    public static let version = "0.2.0"
+    static let version = "0.2.0"
 
     /// The executable's whole main: real process runner, real console, signal handlers.
     public static func main(arguments: [String]) async -> Int32 {
@@ -41,7 +41,7 @@ public enum Workflows {
     }
 
     /// Everything but the process-wide setup, so that tests can inject a fake runner and a captured console.
-    public static func run(
+    static func run(
         arguments: [String], environment: [String: String], runner: any ProcessRunning, console: Console,
         cancellator: Cancellator, currentFolder: URL, runID: String = RunResources.makeRunID()
     ) async -> Int32 {

@@ -1,6 +1,6 @@
 /// A failure a person can act on: what failed and why, then what to do about it.
-public struct WorkflowsError: Error, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+struct WorkflowsError: Error, Equatable, CustomStringConvertible {
+    enum Kind: Sendable, Equatable {
         /// The command line or a WORKFLOWS_* variable is wrong: exit 64, nothing ran.
         case usage
         /// docker, git or python is missing, or the engine does not answer.
@@ -11,28 +11,28 @@ public struct WorkflowsError: Error, Equatable, CustomStringConvertible {
         case failed
     }
 
-    public var kind: Kind
-    public var message: String
-    public var remedy: String?
+    var kind: Kind
+    var message: String
+    var remedy: String?
 
-    public init(_ kind: Kind, _ message: String, remedy: String? = nil) {
+    init(_ kind: Kind, _ message: String, remedy: String? = nil) {
         self.kind = kind
         self.message = message
         self.remedy = remedy
     }
 
-    public var exitCode: Int32 { kind == .usage ? ExitCode.usage : ExitCode.failure }
+    var exitCode: Int32 { kind == .usage ? ExitCode.usage : ExitCode.failure }
 
-    public var description: String {
+    var description: String {
         guard let remedy else { return message }
         return message + "\n" + remedy
     }
 }
 
-public enum ExitCode {
-    public static let success: Int32 = 0
-    public static let failure: Int32 = 1
+enum ExitCode {
+    static let success: Int32 = 0
+    static let failure: Int32 = 1
     /// EX_USAGE from sysexits.h, as swift-argument-parser uses it.
-    public static let usage: Int32 = 64
-    public static func signal(_ number: Int32) -> Int32 { 128 + number }
+    static let usage: Int32 = 64
+    static func signal(_ number: Int32) -> Int32 { 128 + number }
 }

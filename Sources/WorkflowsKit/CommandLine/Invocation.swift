@@ -1,14 +1,14 @@
 import Foundation
 
 /// What the command line asks for, validated before any step runs.
-public enum Invocation: Sendable, Equatable {
+enum Invocation: Sendable, Equatable {
     case help
     case version
     case run(steps: [StepDefinition], settings: Settings)
 
     /// Validates the whole command line and the WORKFLOWS_* variables; throws a `.usage` error on the first
     /// thing that is wrong, so that nothing runs.
-    public static func parse(
+    static func parse(
         _ arguments: [String], environment: [String: String], project: Project
     ) throws -> Invocation {
         let catalog = StepCatalog.steps(for: project)

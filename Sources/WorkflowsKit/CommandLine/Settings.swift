@@ -1,22 +1,22 @@
 /// The run's settings: each option's flag wins over its environment variable, which wins over the default.
-public struct Settings: Sendable, Equatable {
-    public var image: String
-    public var healthTimeoutSeconds: Double
-    public var docker: String
-    public var publishRepository: String?
-    public var dryRun: Bool
-    public var allowUnverifiedImage: Bool
-    public var latestBranches: [String]
-    public var registryUser: String?
-    public var registryPassword: String?
+struct Settings: Sendable, Equatable {
+    var image: String
+    var healthTimeoutSeconds: Double
+    var docker: String
+    var publishRepository: String?
+    var dryRun: Bool
+    var allowUnverifiedImage: Bool
+    var latestBranches: [String]
+    var registryUser: String?
+    var registryPassword: String?
     /// Where report.json and junit.xml go; nil: no reports.
-    public var reportDirectory: String? = nil
+    var reportDirectory: String? = nil
     /// `clean --images`: also the dangling images of earlier builds of the image.
-    public var cleanImages: Bool = false
+    var cleanImages: Bool = false
     /// `clean --caches`: also the gate tools' caches.
-    public var cleanCaches: Bool = false
+    var cleanCaches: Bool = false
 
-    public static let defaultLatestBranches = ["main", "master"]
+    static let defaultLatestBranches = ["main", "master"]
 }
 
 /// One option of the command line, and the variable it can also come from.

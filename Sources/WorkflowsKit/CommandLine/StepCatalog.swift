@@ -1,5 +1,5 @@
 /// The one table of steps: the dispatcher, validation and `help` all read it.
-public enum StepAction: Sendable, Equatable {
+enum StepAction: Sendable, Equatable {
     case styleCode
     case hostGate(Gate)
     case hostGates
@@ -13,24 +13,24 @@ public enum StepAction: Sendable, Equatable {
     case clean
 }
 
-public struct StepDefinition: Sendable, Equatable {
-    public enum Body: Sendable, Equatable {
+struct StepDefinition: Sendable, Equatable {
+    enum Body: Sendable, Equatable {
         case action(StepAction)
         case sequence([String])
     }
 
-    public var name: String
-    public var group: String
-    public var summary: String
-    public var body: Body
+    var name: String
+    var group: String
+    var summary: String
+    var body: Body
 
     /// The original's snake_case name, and its kebab-case alias.
-    public var alias: String { name.replacingOccurrences(of: "_", with: "-") }
+    var alias: String { name.replacingOccurrences(of: "_", with: "-") }
 }
 
-public enum StepCatalog {
+enum StepCatalog {
     /// The steps for `project`; without one (its file is wrong), those of no gate.
-    public static func steps(for project: Project?) -> [StepDefinition] {
+    static func steps(for project: Project?) -> [StepDefinition] {
         var steps = [
             StepDefinition(
                 name: "style_code", group: "code modification",
@@ -93,12 +93,12 @@ public enum StepCatalog {
         return steps
     }
 
-    public static func find(_ name: String, in steps: [StepDefinition]) -> StepDefinition? {
+    static func find(_ name: String, in steps: [StepDefinition]) -> StepDefinition? {
         steps.first { $0.name == name || $0.alias == name }
     }
 
     /// The atomic steps a step stands for, in order.
-    public static func expand(_ step: StepDefinition, in steps: [StepDefinition]) -> [StepDefinition] {
+    static func expand(_ step: StepDefinition, in steps: [StepDefinition]) -> [StepDefinition] {
         switch step.body {
         case .action: return [step]
         case .sequence(let names):
@@ -107,7 +107,7 @@ public enum StepCatalog {
     }
 
     /// The known name closest to `word`, when it is close enough to be what was meant.
-    public static func suggestion(for word: String, among names: [String]) -> String? {
+    static func suggestion(for word: String, among names: [String]) -> String? {
         let scored = names.map { ($0, EditDistance.between(word.lowercased(), $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         return best.1 <= max(2, best.0.count / 3) ? best.0 : nil

@@ -1,7 +1,7 @@
 /// The `help` text, generated from the step table and the option table.
-public enum Usage {
+enum Usage {
     /// Without a project (its file is wrong), the gate steps are left out.
-    public static func text(for project: Project?) -> String {
+    static func text(for project: Project?) -> String {
         let steps = project.map(StepCatalog.steps(for:)) ?? StepCatalog.steps(for: nil)
         var lines = [
             "workflows: the image-driven CI/CD pipeline: build the image, assess the code inside it,",

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Everything `workflows` itself prints. Colour only on a terminal and only when `NO_COLOR` is unset.
-public final class Console: @unchecked Sendable {
-    public enum Style: String, Sendable {
+final class Console: @unchecked Sendable {
+    enum Style: String, Sendable {
         case bold = "1"
         case red = "31"
         case green = "32"
@@ -16,7 +16,7 @@ public final class Console: @unchecked Sendable {
     private let colorOnStderr: Bool
     private let lock = NSLock()
     /// True when stdout is a terminal: a status line may be drawn and redrawn.
-    public let isInteractive: Bool
+    let isInteractive: Bool
     /// The transient status line now shown, cleared before anything else is written and drawn again after.
     private var statusText: String?
     /// A buffering console keeps its lines (styled, with their stream) until `replay(to:)`.
@@ -24,7 +24,7 @@ public final class Console: @unchecked Sendable {
     /// What came from `${VAR}` in the project file: `***` in every line written.
     let secrets: SecretMask
 
-    public init(
+    init(
         environment: [String: String],
         standardOutput: FileHandle = .standardOutput,
         standardError: FileHandle = .standardError
@@ -40,7 +40,7 @@ public final class Console: @unchecked Sendable {
 
     /// A console that keeps what it is given, styled as `console` would style it, for a step that runs
     /// beside another and speaks after it.
-    public init(bufferingFor console: Console) {
+    init(bufferingFor console: Console) {
         standardOutput = console.standardOutput
         standardError = console.standardError
         colorOnStdout = console.colorOnStdout
@@ -51,7 +51,7 @@ public final class Console: @unchecked Sendable {
     }
 
     /// Writes what a buffering console kept to `console`, in order, and empties the buffer.
-    public func replay(to console: Console) {
+    func replay(to console: Console) {
         let lines = lock.withLock {
             defer { buffer = [] }
             return buffer ?? []
@@ -60,7 +60,7 @@ public final class Console: @unchecked Sendable {
     }
 
     /// Draws `text` as the status line on a terminal; nothing elsewhere.
-    public func status(_ text: String) {
+    func status(_ text: String) {
         guard isInteractive else { return }
         lock.withLock {
             statusText = text
@@ -68,7 +68,7 @@ public final class Console: @unchecked Sendable {
         }
     }
 
-    public func clearStatus() {
+    func clearStatus() {
         guard isInteractive else { return }
         lock.withLock {
             guard statusText != nil else { return }
@@ -77,29 +77,29 @@ public final class Console: @unchecked Sendable {
         }
     }
 
-    public func stepHeader(_ name: String) {
+    func stepHeader(_ name: String) {
         let middle = "= \(name) ="
         let rule = String(repeating: "=", count: middle.count)
         out(styled([rule, middle, rule].joined(separator: "\n"), .cyan, onStdout: true))
     }
 
     /// The `==>> ` line before each external command: exactly what runs, pasteable into a shell.
-    public func command(_ argv: [String]) {
+    func command(_ argv: [String]) {
         out(styled("==>> " + ShellQuoting.line(argv), .bold, onStdout: true))
     }
 
-    public func info(_ text: String) { out(text) }
+    func info(_ text: String) { out(text) }
 
-    public func success(_ text: String) { out(styled(text, .green, onStdout: true)) }
+    func success(_ text: String) { out(styled(text, .green, onStdout: true)) }
 
-    public func failure(_ text: String) { out(styled(text, .red, onStdout: true)) }
+    func failure(_ text: String) { out(styled(text, .red, onStdout: true)) }
 
-    public func warning(_ text: String) { err(styled("warning: " + text, .yellow, onStdout: false)) }
+    func warning(_ text: String) { err(styled("warning: " + text, .yellow, onStdout: false)) }
 
-    public func error(_ text: String) { err(styled("error: " + text, .red, onStdout: false)) }
+    func error(_ text: String) { err(styled("error: " + text, .red, onStdout: false)) }
 
     /// Plain text on stderr, as usage errors want it.
-    public func diagnostic(_ text: String) { err(text) }
+    func diagnostic(_ text: String) { err(text) }
 
     private func styled(_ text: String, _ style: Style, onStdout: Bool) -> String {
         guard onStdout ? colorOnStdout : colorOnStderr else { return text }

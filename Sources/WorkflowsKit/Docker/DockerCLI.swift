@@ -2,21 +2,21 @@ import Foundation
 
 /// The `docker` CLI, run through the injected runner. Commands that change something are echoed with
 /// `==>> `; queries (inspect, ps, polls) are not, so that the log shows what a person would type.
-public struct DockerCLI: Sendable {
-    public static let runLabelKey = "workflows.run"
-    public static let ownerLabelKey = "workflows.owner"
+struct DockerCLI: Sendable {
+    static let runLabelKey = "workflows.run"
+    static let ownerLabelKey = "workflows.owner"
 
-    public var executable: String
-    public var runner: any ProcessRunning
-    public var console: Console
+    var executable: String
+    var runner: any ProcessRunning
+    var console: Console
 
     /// The CLI's name for messages: `docker`, `podman`.
-    public var name: String { URL(fileURLWithPath: executable).lastPathComponent }
+    var name: String { URL(fileURLWithPath: executable).lastPathComponent }
 
     /// Runs `docker ARGS`; a non-zero exit is returned, not thrown. `environment`: added to the CLI's own,
     /// for the values that `--env NAME` passes by name (secrets, never in the argument vector).
     @discardableResult
-    public func run(
+    func run(
         _ arguments: [String], echo: Bool = true, output: Command.Output = .live, input: Data? = nil,
         workingDirectory: String? = nil, environment: [String: String] = [:]
     ) async throws -> ProcessOutput {
@@ -34,13 +34,13 @@ public struct DockerCLI: Sendable {
     }
 
     /// A query: quiet, captured.
-    public func query(_ arguments: [String]) async throws -> ProcessOutput {
+    func query(_ arguments: [String]) async throws -> ProcessOutput {
         try await run(arguments, echo: false, output: .captured)
     }
 
     /// Fails with a readable paragraph unless an engine answers. `activity`: what was going on when it
     /// was asked mid-step (the engine then stopped answering), for the message.
-    public func requireEngine(while activity: String? = nil) async throws {
+    func requireEngine(while activity: String? = nil) async throws {
         let answer = try await query(["version", "--format", "{{.Server.Version}}"])
         guard answer.succeeded, !answer.outputText.isEmpty else {
             let detail = answer.errorText.split(separator: "\n").last.map(String.init) ?? "no answer"
@@ -53,7 +53,7 @@ public struct DockerCLI: Sendable {
     }
 
     /// True when the CLI is Podman (or Podman's `docker` shim), which needs a few flags of its own.
-    public func isPodman() async -> Bool {
+    func isPodman() async -> Bool {
         guard let answer = try? await query(["--version"]) else { return false }
         return (answer.outputText + answer.errorText).lowercased().contains("podman")
     }
@@ -66,13 +66,13 @@ public struct DockerCLI: Sendable {
     }
 
     /// The image's ID (`sha256:…`, also from Podman), or nil when the engine has no such image.
-    public func imageID(_ image: String) async throws -> String? {
+    func imageID(_ image: String) async throws -> String? {
         try await ImageConfig.find(image, docker: self)?.id
     }
 
     /// Removes the containers, images and volumes that carry `label`, then the temporary `tags`; quiet, best
     /// effort. Sweeps again after removing a container: another may have been starting during the sweep.
-    public static func removeEverything(
+    static func removeEverything(
         labelled label: String, tags: [String], executable: String, runner: any ProcessRunning
     ) {
         let queries: [(list: [String], remove: [String])] = [

@@ -16,9 +16,9 @@ import Foundation
 /// remaining children are killed, the last words are said (the reports are written, see `lastWords`), the
 /// remaining cleanups run, and the process ends by the signal. The unwind limit exceeds every cleanup's
 /// limits added up (`CleanupLimits.unwind`), so it never cuts a cleanup short that is within its own.
-public final class Cancellator: @unchecked Sendable {
+final class Cancellator: @unchecked Sendable {
     /// A cleanup gets the runner it must use: the cleanup runner, not the one the signal stops.
-    public typealias Cleanup = @Sendable (any ProcessRunning) -> Void
+    typealias Cleanup = @Sendable (any ProcessRunning) -> Void
 
     private enum Phase { case pending, running, finished }
 
@@ -53,7 +53,7 @@ public final class Cancellator: @unchecked Sendable {
     ///   - unwindLimit: how long after a signal the root task may take to end before the process ends
     ///     anyway; more than the cleanup runner's limits add up to.
     ///   - terminate: ends the process by the signal (a second signal, or the unwind limit).
-    public init(
+    init(
         children: ChildProcesses,
         cleanupRunner: any ProcessRunning,
         unwindLimit: Double = CleanupLimits().unwind,
@@ -68,18 +68,18 @@ public final class Cancellator: @unchecked Sendable {
     }
 
     /// Takes SIGINT and SIGTERM away from their default action; call once, early.
-    public func installSignalHandlers() {
+    func installSignalHandlers() {
         SignalTrap.trap([SIGINT, SIGTERM]) { [weak self] number in self?.received(signal: number) }
     }
 
     /// The signal that started cancellation, if one did.
-    public var cancellingSignal: Int32? { condition.withLock { signalled } }
+    var cancellingSignal: Int32? { condition.withLock { signalled } }
 
     /// The tokens of the cleanups that have not finished, oldest first.
     var registeredCleanups: [Int] { condition.withLock { entries.map(\.token) } }
 
     @discardableResult
-    public func register(_ cleanup: @escaping Cleanup) -> Int {
+    func register(_ cleanup: @escaping Cleanup) -> Int {
         condition.withLock {
             nextToken += 1
             entries.append(Entry(token: nextToken, action: cleanup))
@@ -88,7 +88,7 @@ public final class Cancellator: @unchecked Sendable {
     }
 
     /// Forgets a cleanup that has not started. One that is running stays registered until it has finished.
-    public func unregister(_ token: Int) {
+    func unregister(_ token: Int) {
         condition.withLock { entries.removeAll { $0.token == token && $0.phase == .pending } }
     }
 
@@ -107,19 +107,19 @@ public final class Cancellator: @unchecked Sendable {
     /// What must happen before the process ends, however it ends after a signal: the run's reports. The
     /// program calls `sayLastWords` itself on its way out; the unwind limit calls it before it ends the
     /// process. `action` runs once, the second caller waits for the first.
-    public func lastWords(_ action: @escaping @Sendable () -> Void) {
+    func lastWords(_ action: @escaping @Sendable () -> Void) {
         let once = OnceRunner(action)
         condition.withLock { lastWordsAction = { once.run() } }
     }
 
     /// Runs the last words, once (see `lastWords`). Blocks.
-    public func sayLastWords() {
+    func sayLastWords() {
         condition.withLock { lastWordsAction }?()
     }
 
     /// Starts cancelling (see the type's description); false when it had already started.
     @discardableResult
-    public func cancel(signal number: Int32) -> Bool {
+    func cancel(signal number: Int32) -> Bool {
         let hooks: [@Sendable () -> Void]? = condition.withLock {
             guard signalled == nil else { return nil }
             signalled = number
@@ -134,7 +134,7 @@ public final class Cancellator: @unchecked Sendable {
 
     /// Runs the program's root task, which a signal cancels. Returns its status; after a signal, once
     /// every cleanup has finished, 128 + the signal's number instead (give it to `exitProcess`).
-    public func runRoot(_ body: @escaping @Sendable () async -> Int32) async -> Int32 {
+    func runRoot(_ body: @escaping @Sendable () async -> Int32) async -> Int32 {
         let root = Task { await body() }
         let hook = addCancelHook { root.cancel() }
         let status = await root.value
@@ -178,7 +178,7 @@ public final class Cancellator: @unchecked Sendable {
     }
 
     /// Every cleanup still registered, newest first; waits for those running elsewhere. Blocks.
-    public func runPendingCleanups() {
+    func runPendingCleanups() {
         for token in registeredCleanups.reversed() { performCleanup(token) }
     }
 
@@ -210,7 +210,7 @@ private final class OnceRunner: @unchecked Sendable {
 }
 
 /// Ends the process by `signal`: its default action restored, unblocked, raised (see `SignalTrap.dieBy`).
-public func exitBySignal(_ signal: Int32) -> Never {
+func exitBySignal(_ signal: Int32) -> Never {
     SignalTrap.dieBy(signal)
 }
 

@@ -6,12 +6,12 @@ import Foundation
 /// A child is registered before anything can notice its exit, and leaves the set the moment its exit is
 /// noticed, before its PID can be reaped (see `RunningChild`): the set never holds a dead PID for long,
 /// and no signal ever goes to a PID after it was reaped.
-public final class ChildProcesses: @unchecked Sendable {
+final class ChildProcesses: @unchecked Sendable {
     private let lock = NSLock()
     private var children: [ObjectIdentifier: RunningChild] = [:]
     private var closed = false
 
-    public init() {}
+    init() {}
 
     /// Registers a started child; false when cancellation has begun, and the caller must stop it.
     func add(_ child: RunningChild) -> Bool {
@@ -30,21 +30,21 @@ public final class ChildProcesses: @unchecked Sendable {
     }
 
     /// The PIDs of the children whose exit has not been noticed yet.
-    public var running: Set<Int32> { lock.withLock { Set(children.values.map(\.pid)) } }
+    var running: Set<Int32> { lock.withLock { Set(children.values.map(\.pid)) } }
 
-    public var isClosed: Bool { lock.withLock { closed } }
+    var isClosed: Bool { lock.withLock { closed } }
 
     /// From now on no child may start.
-    public func close() { lock.withLock { closed = true } }
+    func close() { lock.withLock { closed = true } }
 
     /// Sends `signal` to every running child and its own children: Foundation makes each child the
     /// leader of a process group, so the group is signalled (docker's plugins, pytest's workers).
-    public func signalAll(_ signal: Int32) {
+    func signalAll(_ signal: Int32) {
         for child in lock.withLock({ Array(children.values) }) { child.signal(signal) }
     }
 
     /// Waits, polling, until no child runs; false at the deadline.
-    public func waitUntilNoneRun(seconds: Double) -> Bool {
+    func waitUntilNoneRun(seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while !running.isEmpty {
             if Date() >= deadline { return false }

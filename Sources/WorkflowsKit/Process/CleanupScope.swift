@@ -8,7 +8,7 @@ extension Cancellator {
     /// loses it nor runs it twice: `runRoot` and the unwind limit run only what is still pending, and
     /// wait for what is running. It gets the cleanup runner, which the signal does not stop and whose
     /// commands have a time limit, and runs on a thread of its own: it blocks on its processes.
-    public func withCleanup<T: Sendable>(
+    func withCleanup<T: Sendable>(
         _ cleanup: @escaping Cleanup, _ body: () async throws -> T
     ) async throws -> T {
         let token = register(cleanup)

@@ -1,24 +1,24 @@
 import Foundation
 
 /// One external program to run: never through a shell, always as an argument vector.
-public struct Command: Sendable, Equatable {
-    public enum Output: Sendable, Equatable {
+struct Command: Sendable, Equatable {
+    enum Output: Sendable, Equatable {
         /// The child's output streams to ours as it comes, and is kept for the caller.
         case live
         /// The child's output is only kept for the caller.
         case captured
     }
 
-    public var executable: String
-    public var arguments: [String]
+    var executable: String
+    var arguments: [String]
     /// Added to, or overriding, the runner's base environment; nothing else changes it.
-    public var environment: [String: String]
-    public var workingDirectory: String?
+    var environment: [String: String]
+    var workingDirectory: String?
     /// Written to the child's stdin, which is then closed; without it the child reads /dev/null.
-    public var standardInput: Data?
-    public var output: Output
+    var standardInput: Data?
+    var output: Output
 
-    public init(
+    init(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:],
@@ -34,29 +34,29 @@ public struct Command: Sendable, Equatable {
         self.output = output
     }
 
-    public var argv: [String] { [executable] + arguments }
+    var argv: [String] { [executable] + arguments }
 }
 
-public enum Termination: Sendable, Equatable {
+enum Termination: Sendable, Equatable {
     case exited(Int32)
     case signalled(Int32)
 }
 
 /// What a child did. A non-zero exit is a result to look at, not an error.
-public struct ProcessOutput: Sendable, Equatable {
-    public var termination: Termination
-    public var standardOutput: Data
-    public var standardError: Data
+struct ProcessOutput: Sendable, Equatable {
+    var termination: Termination
+    var standardOutput: Data
+    var standardError: Data
 
-    public init(termination: Termination, standardOutput: Data = Data(), standardError: Data = Data()) {
+    init(termination: Termination, standardOutput: Data = Data(), standardError: Data = Data()) {
         self.termination = termination
         self.standardOutput = standardOutput
         self.standardError = standardError
     }
 
-    public var succeeded: Bool { termination == .exited(0) }
-    public var outputText: String { Self.text(standardOutput) }
-    public var errorText: String { Self.text(standardError) }
+    var succeeded: Bool { termination == .exited(0) }
+    var outputText: String { Self.text(standardOutput) }
+    var errorText: String { Self.text(standardError) }
 
     private static func text(_ data: Data) -> String {
         String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -64,7 +64,7 @@ public struct ProcessOutput: Sendable, Equatable {
 }
 
 /// Runs external programs. The real one is `FoundationProcessRunner`; tests inject a recording fake.
-public protocol ProcessRunning: Sendable {
+protocol ProcessRunning: Sendable {
     /// Throws when the program cannot be started at all (`ProcessLaunchError`), and `CancellationError`
     /// when the task was cancelled while it ran: the child has then been stopped (SIGTERM to its process
     /// group, a grace period, SIGKILL) and is gone.
@@ -77,17 +77,17 @@ public protocol ProcessRunning: Sendable {
 }
 
 extension ProcessRunning {
-    public func runEssential(_ command: Command) throws -> ProcessOutput { try runBlocking(command) }
+    func runEssential(_ command: Command) throws -> ProcessOutput { try runBlocking(command) }
 }
 
-public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
+enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
     case notFound(executable: String, searchPath: String)
     case notExecutable(path: String)
     case launchFailed(executable: String, reason: String)
     /// Cancellation (SIGINT/SIGTERM) has begun: nothing new starts.
     case cancelled(executable: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .notFound(let executable, let searchPath):
             return "'\(executable)' was not found on PATH (\(searchPath.isEmpty ? "PATH is empty" : searchPath))."
@@ -102,18 +102,18 @@ public enum ProcessLaunchError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A runner with a time limit stopped the command (SIGTERM, a grace period, SIGKILL): what it wrote so far.
-public struct ProcessTimedOut: Error, Equatable, CustomStringConvertible {
-    public var executable: String
-    public var seconds: Double
-    public var output: ProcessOutput
+struct ProcessTimedOut: Error, Equatable, CustomStringConvertible {
+    var executable: String
+    var seconds: Double
+    var output: ProcessOutput
 
-    public init(executable: String, seconds: Double, output: ProcessOutput) {
+    init(executable: String, seconds: Double, output: ProcessOutput) {
         self.executable = executable
         self.seconds = seconds
         self.output = output
     }
 
-    public var description: String {
+    var description: String {
         "'\(executable)' did not finish within \(Int(seconds.rounded())) s and was stopped."
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// `Process.executableURL` does no PATH lookup: this does, as a shell would.
-public enum ExecutableLookup {
-    public static func find(_ name: String, path: String?) throws -> URL {
+enum ExecutableLookup {
+    static func find(_ name: String, path: String?) throws -> URL {
         let fileManager = FileManager.default
         if name.contains("/") {
             guard fileManager.isExecutableFile(atPath: name) else {

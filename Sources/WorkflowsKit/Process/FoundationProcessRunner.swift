@@ -16,19 +16,19 @@ import Foundation
 ///   and throws `ProcessTimedOut`.
 /// - Executables are looked up on PATH here, and SIGPIPE is caught (not `SIG_IGN`, which children would
 ///   inherit) so that a child that closes its stdin early cannot kill us.
-public struct FoundationProcessRunner: ProcessRunning {
-    public let baseEnvironment: [String: String]
-    public let children: ChildProcesses
+struct FoundationProcessRunner: ProcessRunning {
+    let baseEnvironment: [String: String]
+    let children: ChildProcesses
     /// Longest a command may run before it is stopped; nil for no limit.
-    public let timeLimit: Double?
+    let timeLimit: Double?
     /// Between SIGTERM and SIGKILL when a child is stopped.
-    public let terminationGrace: Double
+    let terminationGrace: Double
     /// The Linux process features it may use (all, unless a test turns some off to run their fallbacks).
-    public let features: ProcessFeatures
+    let features: ProcessFeatures
     private let liveStandardOutput: FileHandle
     private let liveStandardError: FileHandle
 
-    public init(
+    init(
         baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
         children: ChildProcesses = ChildProcesses(),
         liveStandardOutput: FileHandle = .standardOutput,
@@ -53,7 +53,7 @@ public struct FoundationProcessRunner: ProcessRunning {
     /// The same when the child was stopped: whatever still holds the pipes is not waited for.
     static let endOfFileGraceWhenStopped: Double = 0.25
 
-    public func run(_ command: Command) async throws -> ProcessOutput {
+    func run(_ command: Command) async throws -> ProcessOutput {
         let execution = Execution(grace: terminationGrace)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<ProcessOutput, Error>, Never>) in
@@ -65,7 +65,7 @@ public struct FoundationProcessRunner: ProcessRunning {
         return try result.get()
     }
 
-    public func runBlocking(_ command: Command) throws -> ProcessOutput {
+    func runBlocking(_ command: Command) throws -> ProcessOutput {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox()
         launch(command, Execution(grace: terminationGrace)) { result in

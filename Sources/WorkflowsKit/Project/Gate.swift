@@ -1,6 +1,6 @@
 /// A quality gate: one Python tool, run as `python -m TOOL` over the project's sources or tests (Django's
 /// test runner as `python manage.py test`), the same way on the host and inside the image.
-public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
+enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     case black
     case isort
     case flake8
@@ -12,7 +12,7 @@ public enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     case django
 
     /// The name in project files, reports and summaries.
-    public var name: String { rawValue }
+    var name: String { rawValue }
 
     /// The distribution that provides the tool, as a requirements file names it.
     var package: String {

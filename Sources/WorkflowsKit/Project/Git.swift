@@ -1,37 +1,37 @@
 import Foundation
 
 /// What git says about the checkout. Quiet queries; `nil` where git has no answer.
-public struct Git: Sendable {
-    public var runner: any ProcessRunning
-    public var root: URL
+struct Git: Sendable {
+    var runner: any ProcessRunning
+    var root: URL
     /// Folders the tree check passes over, relative to `root`: the run's own report folder.
-    public var ignoredPaths: [String] = []
+    var ignoredPaths: [String] = []
 
-    public struct Facts: Sendable, Equatable {
-        public var commit: String
-        public var branch: String
+    struct Facts: Sendable, Equatable {
+        var commit: String
+        var branch: String
         /// `git describe --tags`, or nil when no tag is reachable.
-        public var describe: String?
+        var describe: String?
         /// The tag that points exactly at HEAD, if any.
-        public var exactTag: String?
-        public var origin: String?
+        var exactTag: String?
+        var origin: String?
         /// Whether the checkout holds only what HEAD holds; `unknown` when `git status` failed.
-        public var tree: Tree = .clean
+        var tree: Tree = .clean
 
         /// True for uncommitted or untracked (not ignored) files: the build context may hold code HEAD does not.
-        public var dirty: Bool { tree == .dirty }
+        var dirty: Bool { tree == .dirty }
     }
 
     /// What `git status` says of the working tree. Only `clean` may lead to a publishable image: a tree
     /// git could not judge (a corrupt index, a permission problem, a `safe.directory` refusal) is not clean.
-    public enum Tree: Sendable, Equatable {
+    enum Tree: Sendable, Equatable {
         case clean
         case dirty
         /// `git status` failed; why, in git's words.
         case unknown(reason: String)
 
         /// The value of the image's `workflows.tree` label.
-        public var label: String {
+        var label: String {
             switch self {
             case .clean: return "clean"
             case .dirty: return "dirty"
@@ -41,7 +41,7 @@ public struct Git: Sendable {
     }
 
     /// nil outside a git repository (or without git).
-    public func facts() async -> Facts? {
+    func facts() async -> Facts? {
         guard let commit = await answer(["rev-parse", "--verify", "HEAD"]) else { return nil }
         // Independent questions, asked at once.
         async let branch = answer(["rev-parse", "--abbrev-ref", "HEAD"])
@@ -86,7 +86,7 @@ public struct Git: Sendable {
         await answer(["tag", "--list"])?.split(whereSeparator: \.isNewline).map(String.init) ?? []
     }
 
-    public func gitDirectory() async -> URL? {
+    func gitDirectory() async -> URL? {
         guard let path = await answer(["rev-parse", "--absolute-git-dir"]) else { return nil }
         return URL(fileURLWithPath: path)
     }
@@ -99,7 +99,7 @@ public struct Git: Sendable {
     }
 
     /// An origin remote as a browsable https URL: `git@github.com:o/r.git` → `https://github.com/o/r`.
-    public static func browsableURL(_ remote: String) -> String? {
+    static func browsableURL(_ remote: String) -> String? {
         var text = remote
         if text.hasSuffix(".git") { text.removeLast(4) }
         if text.hasPrefix("git@"), let colon = text.firstIndex(of: ":") {

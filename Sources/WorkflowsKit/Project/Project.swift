@@ -4,9 +4,9 @@ import Foundation
 /// file and the repository's conventions by `ProjectLoader` before the command line is interpreted.
 /// Paths are relative: `dockerfile`, `context` and `testRequirements` to the root, `sources` and `tests`
 /// to `sourceRoot`.
-public struct Project: Sendable, Equatable {
+struct Project: Sendable, Equatable {
     /// How the image is proved healthy when the project file says so; else the image's own HEALTHCHECK.
-    public enum HealthProbe: Sendable, Equatable {
+    enum HealthProbe: Sendable, Equatable {
         /// An HTTP(S) URL requested from inside the container with Python's standard library.
         case url(String)
         /// A shell command run inside the container, as `docker run --health-cmd` runs it.
@@ -14,67 +14,67 @@ public struct Project: Sendable, Equatable {
     }
 
     /// A gate's configuration file, and where it goes in the image's working directory.
-    public struct ConfigFile: Sendable, Equatable {
-        public var source: String
-        public var destination: String
+    struct ConfigFile: Sendable, Equatable {
+        var source: String
+        var destination: String
     }
 
     /// The repository root (`-C`, else the current folder).
-    public var root: URL
+    var root: URL
     /// The project file that was read, relative to the root; nil when conventions alone describe it.
-    public var file: String?
-    public var image: String
-    public var dockerfile: String
-    public var context: String
-    public var sourceRoot: String
-    public var sources: [String]
-    public var tests: [String]
+    var file: String?
+    var image: String
+    var dockerfile: String
+    var context: String
+    var sourceRoot: String
+    var sources: [String]
+    var tests: [String]
     /// The requirement files the test requirements name (the project file's other entries are in `testDependencies`).
-    public var testRequirements: [String]
+    var testRequirements: [String]
     /// The test requirements and every file they include (`-r`, `-c`): what travels into the gates' image.
-    public var requirementFiles: [String]
+    var requirementFiles: [String]
     /// The runtime requirements for `install_all_packages`: `requirements.txt` beside the source root or at the root.
-    public var runtimeRequirements: String?
-    public var gates: [Gate]
+    var runtimeRequirements: String?
+    var gates: [Gate]
     /// Gate tools that nothing pins (no test requirement, lock file or pre-commit hook): installed at their latest.
-    public var unpinnedTools: [String]
+    var unpinnedTools: [String]
     /// Gate tools that no test requirement installs: installed by name (constrained where a constraint file
     /// or the lock file pins them; at a pre-commit hook's version, `ruff==0.6.9`, when its `rev` names one;
     /// else unpinned, and in `unpinnedTools`), and a mypy or flake8 hook's `additional_dependencies`.
-    public var tools: [String] = []
+    var tools: [String] = []
     /// Groups, extras and lock pins beside the requirement files, and the installer pins left out.
-    public var testDependencies = TestDependencies()
-    public var configFiles: [ConfigFile]
-    public var health: HealthProbe?
+    var testDependencies = TestDependencies()
+    var configFiles: [ConfigFile]
+    var health: HealthProbe?
     /// Sorted by name: `--env` on the health container.
-    public var healthEnvironment: [String: String]
-    public var healthTimeoutSeconds: Double
+    var healthEnvironment: [String: String]
+    var healthTimeoutSeconds: Double
     /// Where each value came from, by key: `.workflows.toml:4`, `pyproject.toml [tool.pytest.ini_options]`,
     /// `convention`, as `git config --show-origin` shows it.
-    public var origins: [String: String]
+    var origins: [String: String]
     /// `environment`: set in every gate's container (and for host-side gates), over the image's own.
-    public var environment: [String: String] = [:]
+    var environment: [String: String] = [:]
     /// `[tool.workflows.gate.NAME]`, and what other files (pre-commit hooks) say of a gate.
-    public var gateSettings: [Gate: GateSettings] = [:]
+    var gateSettings: [Gate: GateSettings] = [:]
     /// What came from `${VAR}` in the project file: `***` wherever workflows prints or reports it.
-    public var secrets: [String] = []
+    var secrets: [String] = []
     /// pytest-cov in use: the pytest gate also writes coverage.xml (see `PytestCoverage`).
-    public var coverage: PytestCoverage? = nil
+    var coverage: PytestCoverage? = nil
 
     /// What a project says of one gate beyond its name.
-    public struct GateSettings: Sendable, Equatable {
+    struct GateSettings: Sendable, Equatable {
         /// Appended to the gate's command.
-        public var arguments: [String] = []
+        var arguments: [String] = []
         /// Where the gate runs, relative to the source root; nil: the source root (the image's working directory).
-        public var workingDirectory: String? = nil
+        var workingDirectory: String? = nil
         /// Over the top-level `environment`.
-        public var environment: [String: String] = [:]
+        var environment: [String: String] = [:]
 
         /// What the gate checks instead of `sources`, relative to the source root: the files a pre-commit
         /// hook's `files`/`exclude` leave.
-        public var paths: [String]? = nil
+        var paths: [String]? = nil
 
-        public init(arguments: [String] = [], workingDirectory: String? = nil, environment: [String: String] = [:]) {
+        init(arguments: [String] = [], workingDirectory: String? = nil, environment: [String: String] = [:]) {
             self.arguments = arguments
             self.workingDirectory = workingDirectory
             self.environment = environment
@@ -82,17 +82,17 @@ public struct Project: Sendable, Equatable {
     }
 
     /// Where entries of `tools` that a pre-commit hook gave came from: `.pre-commit-config.yaml:4 (rev v0.6.9)`.
-    public var toolOrigins: [String: String] = [:]
+    var toolOrigins: [String: String] = [:]
     /// What the project's files made the loader decide that a person should hear once (a pre-commit rev that
     /// pins nothing, a fixing argument dropped): `show_project` lists them, and runs that install tools say them.
-    public var notes: [String] = []
+    var notes: [String] = []
 
 
     /// The interpreter for the host-side steps; in the image it is `python`.
     static let hostPython = "python3"
     static let healthPollSeconds = 0.25
 
-    public func path(_ relative: String) -> URL {
+    func path(_ relative: String) -> URL {
         relative == "." ? root : root.appendingPathComponent(relative)
     }
 

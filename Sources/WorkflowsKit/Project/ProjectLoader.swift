@@ -4,7 +4,7 @@ import TOML
 /// Resolves the `Project` at a repository root: the project file's keys where it sets them, the
 /// repository's conventions where it does not (the README's table), each value with its origin.
 /// Throws a `.usage` error, naming the file, line and column, for anything wrong, before anything runs.
-public enum ProjectLoader {
+enum ProjectLoader {
     static let convention = "convention"
     static let testRequirementCandidates = [
         "requirements-test.txt", "requirements-tests.txt", "requirements-dev.txt", "requirements_dev.txt",
@@ -14,7 +14,7 @@ public enum ProjectLoader {
     ]
 
     /// `variables`: the environment that `${VAR}` in the project file reads.
-    public static func load(root: URL, variables: [String: String] = [:]) throws -> Project {
+    static func load(root: URL, variables: [String: String] = [:]) throws -> Project {
         let fileManager = FileManager.default
         var isFolder: ObjCBool = false
         guard fileManager.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {

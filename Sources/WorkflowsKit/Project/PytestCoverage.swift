@@ -3,11 +3,11 @@ import Foundation
 /// Whether the pytest gate measures coverage: when the project uses pytest-cov (a test requirement, or
 /// `--cov` in pytest's `addopts`), pytest runs with `--cov-report=xml`, and with `--cov=SOURCE` for each
 /// source that is not a test unless `addopts` already names a target.
-public struct PytestCoverage: Sendable, Equatable {
+struct PytestCoverage: Sendable, Equatable {
     /// The `--cov=` values added: the sources that are not tests, as module names or folders.
-    public var targets: [String]
+    var targets: [String]
     /// What said the project uses it: `requirements-test.txt`, `pyproject.toml [tool.pytest.ini_options]`.
-    public var origin: String
+    var origin: String
 
     /// The arguments that make pytest-cov write Cobertura XML to `path` (inside the container).
     func arguments(writingTo path: String) -> [String] {

@@ -4,26 +4,26 @@ import TOML
 /// What the gates' tools are installed with and pinned by, beyond the requirement files: the PEP 508
 /// lines that `pyproject.toml` declares (dependency groups, Poetry groups, extras), the versions a lock file
 /// pins, and the installer pins that are left out. Plain data, resolved by `TestDependencyDiscovery`.
-public struct TestDependencies: Sendable, Equatable {
+struct TestDependencies: Sendable, Equatable {
     /// One requirement line and where it was declared (`pyproject.toml [dependency-groups] test`).
-    public struct Line: Sendable, Equatable {
-        public var requirement: String
-        public var origin: String
+    struct Line: Sendable, Equatable {
+        var requirement: String
+        var origin: String
     }
 
     /// What was used, as the project file names it: `group:dev`, `extra:test`, `requirements-test.txt`.
-    public var entries: [String] = []
+    var entries: [String] = []
     /// Lines from `pyproject.toml`, installers dropped: they travel to the install as one synthesized file.
-    public var lines: [Line] = []
+    var lines: [Line] = []
     /// `uv.lock` or `poetry.lock`, when one pins versions.
-    public var lockFile: String?
+    var lockFile: String?
     /// `name==version` for every registry package of the lock (installers dropped): constraints, so they
     /// pin only what the tools' install installs.
-    public var lockPins: [String] = []
+    var lockPins: [String] = []
     /// `pip==26.0.1 (requirements-test.txt:2)`: installer pins left out of the tools' install.
-    public var droppedInstallers: [String] = []
+    var droppedInstallers: [String] = []
 
-    public init() {}
+    init() {}
 
     /// Installers, not dependencies of a gate: never installed with the tools, never constrained to the image's.
     static let installers: Set<String> = ["pip", "setuptools", "wheel"]

@@ -2,19 +2,19 @@ import Foundation
 
 /// Which image passed the whole quality pipeline for which commit, kept in the repository's git folder so
 /// that a later `publish_image` (another invocation, same machine and engine) can check it.
-public enum PassRecord {
-    public struct Entry: Codable, Sendable, Equatable {
-        public var image: String
-        public var imageID: String
-        public var commit: String
-        public var recordedAt: String
+enum PassRecord {
+    struct Entry: Codable, Sendable, Equatable {
+        var image: String
+        var imageID: String
+        var commit: String
+        var recordedAt: String
     }
 
     static let pipeline = ["build_ci_image", "assess_image_code", "assess_image_health"]
 
     /// True when the last build of the steps that ran was `build_ci_image` and both assessments followed it:
     /// a later build replaces the image that was assessed.
-    public static func covers(_ steps: [String]) -> Bool {
+    static func covers(_ steps: [String]) -> Bool {
         let builds: Set<String> = ["build_ci_image", "build_dev_image"]
         guard let lastBuild = steps.lastIndex(where: builds.contains), steps[lastBuild] == pipeline[0] else {
             return false
@@ -25,7 +25,7 @@ public enum PassRecord {
 
     /// The image that passed the whole pipeline in this run: the one `build_ci_image` built, when both
     /// assessments since assessed that very ID (not whatever the name pointed at by then).
-    public static func passedImage(_ passed: [(step: String, imageID: String?)]) -> String? {
+    static func passedImage(_ passed: [(step: String, imageID: String?)]) -> String? {
         guard covers(passed.map(\.step)), let build = passed.lastIndex(where: { $0.step == pipeline[0] }),
             let built = passed[build].imageID
         else { return nil }

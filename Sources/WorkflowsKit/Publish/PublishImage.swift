@@ -164,7 +164,7 @@ struct PublishImage: Sendable {
     }
 
     /// The registry repository: the option, else ghcr.io from GitHub Actions' or origin's owner/name.
-    public static func repository(settings: Settings, environment: [String: String], origin: String?) throws -> String {
+    static func repository(settings: Settings, environment: [String: String], origin: String?) throws -> String {
         if let repository = settings.publishRepository { return repository }
         if let slug = environment["GITHUB_REPOSITORY"], !slug.isEmpty {
             return try checked("ghcr.io/" + slug.lowercased(), from: "GITHUB_REPOSITORY")
@@ -191,7 +191,7 @@ struct PublishImage: Sendable {
     }
 
     /// Branch and tag; on GitHub Actions from its variables, because its checkouts are detached.
-    public static func ref(environment: [String: String], facts: Git.Facts?) -> (branch: String?, tag: String?) {
+    static func ref(environment: [String: String], facts: Git.Facts?) -> (branch: String?, tag: String?) {
         if environment["GITHUB_ACTIONS"] == "true", let type = environment["GITHUB_REF_TYPE"],
             let name = environment["GITHUB_REF_NAME"], !name.isEmpty
         {

@@ -3,20 +3,20 @@ import Foundation
 /// Which tags an image gets, after docker/metadata-action: `latest` for the latest branches, the git tag
 /// itself, and for a stable semantic version also `X.Y.Z`, `X.Y` and `X`. A pre-release gets only its own
 /// version; an older release never moves `latest`.
-public enum TagRules {
-    public struct Plan: Sendable, Equatable {
-        public var tags: [String]
+enum TagRules {
+    struct Plan: Sendable, Equatable {
+        var tags: [String]
         /// Why these tags, or why none.
-        public var reason: String
+        var reason: String
     }
 
-    public struct SemanticVersion: Sendable, Equatable, Comparable {
-        public var major: Int
-        public var minor: Int
-        public var patch: Int
-        public var preRelease: String?
+    struct SemanticVersion: Sendable, Equatable, Comparable {
+        var major: Int
+        var minor: Int
+        var patch: Int
+        var preRelease: String?
 
-        public init?(_ text: String) {
+        init?(_ text: String) {
             let pattern = #"^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(?:-([0-9A-Za-z.-]+))?$"#
             guard let match = try? NSRegularExpression(pattern: pattern).firstMatch(
                 in: text, range: NSRange(text.startIndex..., in: text))
@@ -33,11 +33,11 @@ public enum TagRules {
             self.preRelease = group(4)
         }
 
-        public var core: String { "\(major).\(minor).\(patch)" }
-        public var full: String { preRelease.map { core + "-" + $0 } ?? core }
+        var core: String { "\(major).\(minor).\(patch)" }
+        var full: String { preRelease.map { core + "-" + $0 } ?? core }
 
         /// Precedence as semver.org has it, with pre-release identifiers compared as text.
-        public static func < (a: Self, b: Self) -> Bool {
+        static func < (a: Self, b: Self) -> Bool {
             if (a.major, a.minor, a.patch) != (b.major, b.minor, b.patch) {
                 return (a.major, a.minor, a.patch) < (b.major, b.minor, b.patch)
             }
@@ -53,7 +53,7 @@ public enum TagRules {
     ///   - branch: the branch being built, nil when detached or unknown.
     ///   - tag: the git tag at HEAD (or the one being built), if any.
     ///   - knownTags: every tag of the repository, so that an older release does not move `latest`.
-    public static func plan(branch: String?, tag: String?, latestBranches: [String], knownTags: [String]) throws
+    static func plan(branch: String?, tag: String?, latestBranches: [String], knownTags: [String]) throws
         -> Plan
     {
         var tags: [String] = []

@@ -1,13 +1,13 @@
 import Foundation
 
 /// `.State` of `docker container inspect`, as far as the health wait needs it.
-public struct ContainerState: Sendable, Equatable, Decodable {
-    public struct HealthState: Sendable, Equatable, Decodable {
-        public struct Probe: Sendable, Equatable, Decodable {
-            public var exitCode: Int
-            public var output: String
+struct ContainerState: Sendable, Equatable, Decodable {
+    struct HealthState: Sendable, Equatable, Decodable {
+        struct Probe: Sendable, Equatable, Decodable {
+            var exitCode: Int
+            var output: String
 
-            public init(exitCode: Int, output: String) {
+            init(exitCode: Int, output: String) {
                 self.exitCode = exitCode
                 self.output = output
             }
@@ -17,10 +17,10 @@ public struct ContainerState: Sendable, Equatable, Decodable {
             }
         }
 
-        public var status: String
-        public var log: [Probe]?
+        var status: String
+        var log: [Probe]?
 
-        public init(status: String, log: [Probe]?) {
+        init(status: String, log: [Probe]?) {
             self.status = status
             self.log = log
         }
@@ -30,10 +30,10 @@ public struct ContainerState: Sendable, Equatable, Decodable {
         }
     }
 
-    public var status: String
-    public var exitCode: Int
-    public var oomKilled: Bool?
-    public var health: HealthState?
+    var status: String
+    var exitCode: Int
+    var oomKilled: Bool?
+    var health: HealthState?
 
     enum CodingKeys: String, CodingKey {
         case status = "Status"
@@ -42,7 +42,7 @@ public struct ContainerState: Sendable, Equatable, Decodable {
         case health = "Health"
     }
 
-    public enum Verdict: Sendable, Equatable {
+    enum Verdict: Sendable, Equatable {
         case healthy
         case waiting
         case unhealthy
@@ -50,7 +50,7 @@ public struct ContainerState: Sendable, Equatable, Decodable {
         case ended(exitCode: Int)
     }
 
-    public var verdict: Verdict {
+    var verdict: Verdict {
         if status == "exited" || status == "dead" { return .ended(exitCode: exitCode) }
         switch health?.status {
         case "healthy": return .healthy
@@ -59,7 +59,7 @@ public struct ContainerState: Sendable, Equatable, Decodable {
         }
     }
 
-    public static func parse(_ json: Data) throws -> ContainerState {
+    static func parse(_ json: Data) throws -> ContainerState {
         do {
             return try JSONDecoder().decode(ContainerState.self, from: json)
         } catch {
@@ -70,7 +70,7 @@ public struct ContainerState: Sendable, Equatable, Decodable {
     }
 
     /// The last health probes, as a person wants to read them.
-    public var probeReport: [String] {
+    var probeReport: [String] {
         guard let probes = health?.log, !probes.isEmpty else { return ["  (no health probe has run yet)"] }
         return probes.suffix(3).map { probe in
             let output = probe.output.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -17,11 +17,11 @@ struct Pipeline: Sendable {
         Git(runner: runner, root: project.root, ignoredPaths: RepositoryPaths.inside(project.root, settings.reportDirectory))
     }
 
-    public struct Outcome: Sendable, Equatable {
-        public enum Verdict: String, Sendable { case passed, failed, skipped }
-        public var step: String
-        public var verdict: Verdict
-        public var seconds: Double
+    struct Outcome: Sendable, Equatable {
+        enum Verdict: String, Sendable { case passed, failed, skipped }
+        var step: String
+        var verdict: Verdict
+        var seconds: Double
     }
 
     func run(_ requested: [StepDefinition]) async -> Int32 {

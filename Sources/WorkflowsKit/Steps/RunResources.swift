@@ -2,17 +2,17 @@ import Foundation
 
 /// The run's own resources: its ID and label, which name and mark everything it creates, and the
 /// cleanups that remove them on every path out, a signal included.
-public struct RunResources: Sendable {
+struct RunResources: Sendable {
     /// Unique per invocation: names and labels every container and image the run creates.
-    public var runID: String
-    public var cancellator: Cancellator
+    var runID: String
+    var cancellator: Cancellator
     /// The runner the cleanups use.
-    public var runner: any ProcessRunning
+    var runner: any ProcessRunning
     /// The docker-compatible CLI the cleanups call.
-    public var dockerExecutable: String
+    var dockerExecutable: String
 
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
-    public var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
+    var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
 
     /// Which host and process made it: `workflows clean` removes only what a process that is gone made.
     static let ownerLabel = "\(DockerCLI.ownerLabelKey)=\(RunOwner.current.description)"
@@ -42,7 +42,7 @@ public struct RunResources: Sendable {
 
     /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label,
     /// the temporary `tags`, and the `folders`.
-    public func withRunCleanup<T: Sendable>(
+    func withRunCleanup<T: Sendable>(
         tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
     ) async throws -> T {
         let executable = dockerExecutable
@@ -55,13 +55,13 @@ public struct RunResources: Sendable {
 
     /// Runs `cleanup` after `body` whatever happens, also when a signal cancels the run (see
     /// `Cancellator.withCleanup`: it gets the cleanup runner, and a signal cannot lose it).
-    public func withCleanup<T: Sendable>(
+    func withCleanup<T: Sendable>(
         _ cleanup: @escaping Cancellator.Cleanup, _ body: () async throws -> T
     ) async throws -> T {
         try await cancellator.withCleanup(cleanup, body)
     }
 
-    public static func makeRunID() -> String {
+    static func makeRunID() -> String {
         let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<10).map { _ in letters.randomElement() ?? "x" })
     }
