@@ -21,6 +21,6 @@ COPY --chown=thenumbers:thenumbers app/gunicorn.conf.py ./
 COPY --chown=thenumbers:thenumbers app/thenumbers ./thenumbers
 USER thenumbers
 EXPOSE 5000
-HEALTHCHECK --interval=2s --timeout=2s --start-period=10s --retries=3 \
-    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/random', timeout=2).status != 200)"]
+HEALTHCHECK --interval=2s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:5000/random', timeout=4).status != 200)"]
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "thenumbers.wsgi:app"]

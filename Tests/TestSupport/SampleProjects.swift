@@ -22,7 +22,7 @@ public enum SampleProjects {
             lines += ["COPY \(requirements) /tmp/requirements.txt", "RUN pip install --no-cache-dir -r /tmp/requirements.txt"]
         }
         lines += ["WORKDIR /srv"] + copy.map { "COPY --chown=service \($0)" } + ["USER service"]
-        if let healthcheck { lines.append("HEALTHCHECK --interval=1s --timeout=2s --start-period=20s --retries=3 CMD \(healthcheck)") }
+        if let healthcheck { lines.append("HEALTHCHECK --interval=1s --timeout=5s --start-period=20s --retries=3 CMD \(healthcheck)") }
         lines.append("CMD \(command)")
         return lines.joined(separator: "\n") + "\n"
     }
