@@ -3,8 +3,10 @@
 #   1. a Docker engine that answers (Debian's docker.io, started in the background, only when none answers);
 #   2. the Dockerfile's base image (a stand-in built from Debian's packages, only when it cannot be pulled);
 #   3. with --registries: two real registries on loopback for the publish tests (plain, and htpasswd auth);
-#   4. with --podman: Podman with the setting this machine needs, and the base image in its store;
-#   --for-tests: all of it, and xmllint (Debian's libxml2-utils), which validates the JUnit reports.
+#   4. with --podman: Podman with the setting this machine needs, DNS for network aliases, and the base
+#      image in its store;
+#   --for-tests: all of it, xmllint (Debian's libxml2-utils), which validates the JUnit reports, and the
+#      services the tests start (scripts/service-images: a Postgres and a Redis), in both engines.
 # An engine that already answers is left alone and nothing is installed for it: safe on a laptop.
 # Runs on Debian 12 (these machines) and Ubuntu 24.04 (GitHub's runners, whose Docker already runs).
 # Fast when everything is up. Environment: WORKFLOWS_STATE_DIR (default /tmp/workflows-provision).
@@ -155,11 +157,65 @@ ensure_podman() {
       printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n' >>"$conf"
     fi
   fi
+  ensure_podman_dns
   local image
   image=$(base_image)
   podman image exists "$image" && return 0
   say "copying $image from the Docker engine to Podman"
   docker save "$image" | podman load -q >/dev/null || fail "could not copy $image to Podman"
+}
+
+# Services reach each other by their network aliases, which need a name server on Podman's networks: the
+# CNI backend (Debian's Podman 4.3) has it from the dnsname plugin (dnsmasq), netavark from aardvark-dns.
+# The backend is kept as it is: switching it needs an empty store, and the store is not ours to empty.
+ensure_podman_dns() {
+  local backend
+  backend=$(podman info --format '{{.Host.NetworkBackend}}' 2>/dev/null) || fail "podman info failed: $(podman info 2>&1 | tail -1)"
+  case "$backend" in
+    cni)
+      local folder
+      for folder in /usr/lib/cni /usr/libexec/cni /opt/cni/bin; do [ -x "$folder/dnsname" ] && return 0; done
+      apt_install golang-github-containernetworking-plugin-dnsname ;;
+    netavark)
+      local folder
+      for folder in /usr/lib/podman /usr/libexec/podman /usr/local/libexec/podman; do [ -x "$folder/aardvark-dns" ] && return 0; done
+      apt_install aardvark-dns ;;
+    *) say "Podman's network backend is '$backend': network aliases may have no name server" ;;
+  esac
+}
+
+# The services the tests start (no registry here): built from scripts/service-images/NAME on the base
+# image, labelled with the hash of their folder, and rebuilt only when it changed; copied into Podman's
+# store when Podman is in use. A few minutes the first time (Debian's packages), a second after.
+service_images=("postgres workflows-test/postgres:15" "redis workflows-test/redis:7")
+
+recipe_hash() { (cd "$root/scripts/service-images/$1" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16); }
+
+ensure_service_images() {
+  local entry name tag hash built pids=() names=()
+  for entry in "${service_images[@]}"; do
+    read -r name tag <<<"$entry"
+    hash=$(recipe_hash "$name")
+    built=$(docker image inspect --format '{{index .Config.Labels "workflows.test.recipe"}}' "$tag" 2>/dev/null || true)
+    [ "$built" = "$hash" ] && continue
+    say "building the test service image $tag from Debian's packages (log: $state/service-$name.log)"
+    docker build --quiet --label "workflows.test.recipe=$hash" --tag "$tag" "$root/scripts/service-images/$name" \
+      >"$state/service-$name.log" 2>&1 &
+    pids+=($!) names+=("$name")
+  done
+  local index
+  for index in "${!pids[@]}"; do
+    wait "${pids[$index]}" || { tail -20 "$state/service-${names[$index]}.log" >&2; fail "building the ${names[$index]} service image failed"; }
+  done
+  [ -n "$with_podman" ] || return 0
+  for entry in "${service_images[@]}"; do
+    read -r name tag <<<"$entry"
+    hash=$(recipe_hash "$name")
+    built=$(podman image inspect --format '{{index .Labels "workflows.test.recipe"}}' "$tag" 2>/dev/null || true)
+    [ "$built" = "$hash" ] && continue
+    say "copying $tag from the Docker engine to Podman"
+    docker save "$tag" | podman load -q >/dev/null || fail "could not copy $tag to Podman"
+  done
 }
 
 with_registries=
@@ -180,4 +236,5 @@ ensure_engine
 ensure_base_image
 [ -z "$with_registries" ] || ensure_registries
 [ -z "$with_podman" ] || ensure_podman
+[ -z "$with_test_tools" ] || ensure_service_images
 say "ready"
