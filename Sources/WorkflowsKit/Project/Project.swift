@@ -58,6 +58,8 @@ struct Project: Sendable, Equatable {
     var gateSettings: [Gate: GateSettings] = [:]
     /// What came from `${VAR}` in the project file: `***` wherever workflows prints or reports it.
     var secrets: [String] = []
+    /// `services.NAME`, sorted by name: started beside the gates' and the health container, never for host-side steps.
+    var services: [Service] = []
     /// pytest-cov in use: the pytest gate also writes coverage.xml (see `PytestCoverage`).
     var coverage: PytestCoverage? = nil
 

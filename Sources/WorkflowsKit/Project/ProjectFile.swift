@@ -30,6 +30,8 @@ struct ProjectFile: Sendable, Equatable {
     var environment: Value<[String: String]>?
     /// `gate.NAME`: per-gate settings.
     var gateSettings: [Gate: GateValues] = [:]
+    /// `services.NAME`: containers beside the image's (`ServiceValues`).
+    var services: [ServiceValues] = []
     /// What `${VAR}` put into the values above: hidden wherever workflows prints or reports.
     var secrets: [String] = []
 
@@ -43,7 +45,7 @@ struct ProjectFile: Sendable, Equatable {
     static let candidates = ["workflows.toml", ".workflows.toml", "pyproject.toml"]
     static let topLevelKeys = [
         "image", "dockerfile", "context", "source-root", "sources", "tests", "test-requirements", "gates", "health",
-        "environment", "gate",
+        "environment", "gate", "services",
     ]
     static let gateKeys = ["args", "working-directory", "environment"]
     static let healthKeys = ["url", "command", "environment", "timeout"]
@@ -127,13 +129,14 @@ struct ProjectFile: Sendable, Equatable {
                     environment: try gateReader.environment("environment", expanding: true))
             }
         }
+        result.services = try ServiceValues.decode(reader)
         result.secrets = secrets.values
         return result
     }
 }
 
 /// Expands `${VAR}` for the readers of one file, and keeps what the variables put in.
-private final class SecretCollector {
+final class SecretCollector {
     let variables: [String: String]
     private(set) var values: [String] = []
 
@@ -181,7 +184,7 @@ struct ProjectFileError: Error, Equatable {
 }
 
 /// Reads typed keys from one table, with errors that name the file, line, column and key.
-private struct KeyReader {
+struct KeyReader {
     var table: TOMLTable
     var file: String
     var prefix: String

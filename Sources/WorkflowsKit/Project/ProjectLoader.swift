@@ -230,6 +230,8 @@ enum ProjectLoader {
         project.toolOrigins = toolOrigins
         project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
+        project.services = try ServiceValues.resolve(
+            file?.services ?? [], file: file?.file ?? "", root: root, origins: &project.origins)
         if gates.contains(.pytest) {
             project.coverage = PytestCoverage.detect(
                 requirements: requirements, testRequirements: requirementFiles, configs: configs, sources: sources, tests: tests)
