@@ -1,0 +1,1 @@
+"""Counts page visits in Postgres and Redis."""
