@@ -73,7 +73,7 @@ struct ConfigFiles: Sendable {
                 return "\(found[name] ?? name) [format]"
             }
             return nil
-        case .pytest, .django: return nil
+        case .pytest, .django, .hadolint: return nil
         }
     }
 

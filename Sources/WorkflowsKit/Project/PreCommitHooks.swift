@@ -44,6 +44,8 @@ struct PreCommitHooks: Sendable, Equatable {
     static let gatesByHookID: [String: Gate] = [
         "ruff": .ruff, "ruff-check": .ruff, "ruff-format": .ruffFormat, "black": .black, "black-jupyter": .black,
         "isort": .isort, "flake8": .flake8, "mypy": .mypy,
+        // hadolint/hadolint's hooks: the binary, and the same in hadolint's own image.
+        "hadolint": .hadolint, "hadolint-docker": .hadolint,
     ]
 
     /// Arguments that make a tool rewrite files, dropped from a gate's arguments.
@@ -118,7 +120,7 @@ struct PreCommitHooks: Sendable, Equatable {
                 }
                 var found = Hook(gate: gate, origin: "\(file):\(idNode.position.line)")
                 if let rev, url != "local", url != "meta" {
-                    let (version, note) = try Self.version(of: rev, tool: gate.package)
+                    let (version, note) = gate == .hadolint ? try Self.hadolintVersion(of: rev) : try Self.version(of: rev, tool: gate.package)
                     found.version = version
                     found.revOrigin = "\(file):\(rev.position.line) (rev \(rev.string ?? ""))"
                     found.versionNote = note
@@ -156,6 +158,17 @@ struct PreCommitHooks: Sendable, Equatable {
         }
         let what = isCommit ? "is a commit without a '# frozen: vX.Y.Z' comment" : "names no release"
         return (nil, "\(place): rev '\(text)' \(what), so it pins no version of \(tool)")
+    }
+
+    /// hadolint's tags (`v2.12.0`, `v2.12.1-beta`) name a version whatever their suffix: `Hadolint.pin`
+    /// takes the nearest wheel. A commit follows the other hooks' rules.
+    static func hadolintVersion(of rev: YAMLNode) throws -> (String?, String?) {
+        let (version, note) = try version(of: rev, tool: Hadolint.package)
+        guard version == nil, let text = rev.string,
+            let range = text.range(of: #"^v?[0-9]+(\.[0-9]+)+"#, options: .regularExpression)
+        else { return (version, note) }
+        let prefix = text[range]
+        return (String(prefix.hasPrefix("v") ? prefix.dropFirst() : prefix), nil)
     }
 
     /// The version a release tag names: `v1.11.2`, `24.8.0`, `v1.0.0rc1`; nil for anything else.

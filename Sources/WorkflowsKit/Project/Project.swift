@@ -62,6 +62,11 @@ struct Project: Sendable, Equatable {
     var services: [Service] = []
     /// pytest-cov in use: the pytest gate also writes coverage.xml (see `PytestCoverage`).
     var coverage: PytestCoverage? = nil
+    /// Each tool's exact pin, by normalised distribution name (`ruff` → `0.6.9`): from the tools' own
+    /// pins, the test requirements, `pyproject.toml`'s declared lines and the lock file. Reports name it.
+    var toolVersions: [String: String] = [:]
+    /// hadolint's configuration at the repository root (`.hadolint.yaml`), which the hadolint gate reads.
+    var hadolintConfig: String? = nil
 
     /// What a project says of one gate beyond its name.
     struct GateSettings: Sendable, Equatable {
@@ -90,6 +95,12 @@ struct Project: Sendable, Equatable {
     var notes: [String] = []
 
 
+    /// The version of the gate's tool that the project pins (`toolVersions`), or nil (installed at its latest,
+    /// or the project's own, as Django).
+    func toolVersion(of gate: Gate) -> String? {
+        gate.usesTheProjectsOwnTool ? nil : toolVersions[Requirements.normalize(gate.package)]
+    }
+
     /// The interpreter for the host-side steps; in the image it is `python`.
     static let hostPython = "python3"
     static let healthPollSeconds = 0.25
@@ -107,13 +118,17 @@ struct Project: Sendable, Equatable {
     /// (`gate.NAME.args`, a pre-commit hook's `args`) appended; a hook's `files`/`exclude` may narrow what
     /// it checks (`paths`). Paths are relative to where the gate runs (`workingDirectory(of:)`).
     func arguments(for gate: Gate) -> [String] {
+        if gate == .hadolint {
+            return Hadolint.arguments(dockerfile: dockerfile, config: hadolintConfig, extra: gateSettings[gate]?.arguments ?? [])
+        }
         let folder = workingDirectory(of: gate)
         let rebase = { (paths: [String]) in paths.map { Self.path($0, relativeTo: folder) } }
         let settings = gateSettings[gate]
         return gate.pythonArguments(sources: rebase(settings?.paths ?? sources), tests: rebase(tests)) + (settings?.arguments ?? [])
     }
 
-    /// Where the gate runs, relative to the source root: `.` unless `gate.NAME.working-directory` says.
+    /// Where the gate runs, relative to the source root: `.` unless `gate.NAME.working-directory` says
+    /// (hadolint runs in the repository root, its paths the repository's: `Hadolint`).
     func workingDirectory(of gate: Gate) -> String {
         guard let folder = gateSettings[gate]?.workingDirectory, !folder.isEmpty else { return "." }
         let normalized = (folder as NSString).standardizingPath

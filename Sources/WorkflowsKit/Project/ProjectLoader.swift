@@ -131,7 +131,8 @@ enum ProjectLoader {
         var hookPaths: [Gate: [String]] = [:]
         if let preCommit {
             let filter = PreCommitFiles(root: root, sourceRoot: sourceRoot)
-            for gate in Gate.canonicalOrder {
+            // hadolint's hook checks Dockerfiles, not the sources.
+            for gate in Gate.canonicalOrder where gate != .hadolint {
                 guard let hook = preCommit.hooks[gate] else { continue }
                 hookPaths[gate] = try filter.selection(sources: sources, hook: hook, config: preCommit)
             }
@@ -153,6 +154,9 @@ enum ProjectLoader {
                         gates.append(gate)
                         gateOrigins.append("django: manage.py (\(django.settingsModule))")
                     }
+                } else if gate == .hadolint, let config = Hadolint.config(root: root) {
+                    gates.append(gate)
+                    gateOrigins.append("hadolint: \(config)")
                 } else if let origin = configs.configuration(of: gate) {
                     gates.append(gate)
                     gateOrigins.append("\(gate.name): \(origin)")
@@ -174,7 +178,7 @@ enum ProjectLoader {
         }
         var tools: [String] = []
         var unpinned: [String] = []
-        for gate in gates where !gate.usesTheProjectsOwnTool && !tools.contains(gate.package) {
+        for gate in gates where !gate.usesTheProjectsOwnTool && gate != .hadolint && !tools.contains(gate.package) {
             let name = Requirements.normalize(gate.package)
             guard listed[name] == nil else { continue }
             tools.append(gate.package)
@@ -188,6 +192,16 @@ enum ProjectLoader {
                 hooks: preCommit, gates: gates, paths: hookPaths, explicitGates: file?.gates != nil)
             hooked.pin(tools: &tools, unpinned: &unpinned, origins: &toolOrigins, notes: &notes)
             gateSettings = hooked.settings(origins: &origins, notes: &notes)
+        }
+
+        // hadolint is always pinned: by the project's own requirement, else a hook's rev, else ours.
+        if gates.contains(.hadolint), listed[Hadolint.package] == nil, !requirements.constrained.contains(Hadolint.package),
+            !locked.contains(Hadolint.package)
+        {
+            let (requirement, origin, note) = Hadolint.pin(hook: preCommit?.hooks[.hadolint])
+            tools.append(requirement)
+            toolOrigins[requirement] = origin
+            if let note { notes.append(note) }
         }
 
         var configFiles = ConfigFiles.names.compactMap { name in
@@ -228,6 +242,19 @@ enum ProjectLoader {
         // A pre-commit hook's settings first: the project file's gate.NAME keys go over them.
         for (gate, settings) in gateSettings { project.gateSettings[gate] = settings }
         project.toolOrigins = toolOrigins
+        project.hadolintConfig = gates.contains(.hadolint) ? Hadolint.config(root: root) : nil
+        // The most specific pin wins: the tools' own, over the requirement files', the declared lines', the lock's.
+        for pin in dependencies.lockPins + lines.map(\.requirement) {
+            if let name = Requirements.distribution(in: pin), let version = Requirements.exactVersion(in: pin) {
+                project.toolVersions[name] = version
+            }
+        }
+        project.toolVersions.merge(requirements.pins) { _, file in file }
+        for pin in tools {
+            if let name = Requirements.distribution(in: pin), let version = Requirements.exactVersion(in: pin) {
+                project.toolVersions[name] = version
+            }
+        }
         project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
         project.services = try ServiceValues.resolve(

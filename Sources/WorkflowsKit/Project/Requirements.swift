@@ -14,6 +14,8 @@ struct Requirements: Sendable, Equatable {
     /// Installer pins (`pip`, `setuptools`, `wheel`), as `pip==26.0.1 (requirements-test.txt:2)`: left out
     /// of the tools' install (`ToolInputs` comments them out of the files it sends).
     var installers: [String] = []
+    /// The exact pins (`black==26.10.1`) of `-r` and `-c` files: normalised name to version.
+    var pins: [String: String] = [:]
 
     /// Follows `-r`/`--requirement` and `-c`/`--constraint` lines relative to the including file's folder.
     /// An include that is missing or outside the root is an error at its file and line.
@@ -48,6 +50,7 @@ struct Requirements: Sendable, Equatable {
                     }
                     queue.append((joined, constraint || isConstraint))
                 } else if !line.hasPrefix("-"), let name = distribution(in: line) {
+                    if let version = exactVersion(in: line), result.pins[name] == nil { result.pins[name] = version }
                     if TestDependencies.installers.contains(name) {
                         result.installers.append("\(line) (\(path):\(index + 1))")
                     } else if isConstraint {
@@ -83,6 +86,16 @@ struct Requirements: Sendable, Equatable {
             }
             return "# " + raw + "  # an installer: left out by workflows"
         }.joined(separator: "\n")
+    }
+
+    /// The version of an exact pin (`black==26.10.1`, `ruff == 0.6.9 ; python_version > "3"`), or nil.
+    static func exactVersion(in requirement: String) -> String? {
+        guard let range = requirement.range(of: #"==\s*[A-Za-z0-9.+!_-]+"#, options: .regularExpression),
+            !requirement[..<range.lowerBound].contains("="), !requirement[..<range.lowerBound].contains("<"),
+            !requirement[..<range.lowerBound].contains(">"), !requirement[..<range.lowerBound].contains(",")
+        else { return nil }
+        let version = requirement[range].dropFirst(2).trimmingCharacters(in: .whitespaces)
+        return version.contains("*") ? nil : version
     }
 
     /// The distribution a requirement line names, normalised: `Flask[async]>=3` → `flask`.

@@ -72,12 +72,14 @@ enum AzurePipelines {
 
     static let endGroup = "##[endgroup]"
 
-    /// `##vso[task.logissue type=error;sourcepath=F;linenumber=L;columnnumber=C;code=X]MESSAGE`.
-    static func logIssue(_ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil, code: String? = nil)
-        -> String
-    {
+    /// `##vso[task.logissue type=error;sourcepath=F;linenumber=L;columnnumber=C;code=X]MESSAGE`; `type=warning`
+    /// for a finding of a gate that passed (hadolint's under its failure threshold).
+    static func logIssue(
+        _ message: String, type: String = "error", file: String? = nil, line: Int? = nil, column: Int? = nil,
+        code: String? = nil
+    ) -> String {
         let properties = [
-            "type=error", file.map { "sourcepath=" + escape($0) }, line.map { "linenumber=\($0)" },
+            "type=" + type, file.map { "sourcepath=" + escape($0) }, line.map { "linenumber=\($0)" },
             column.map { "columnnumber=\($0)" }, code.map { "code=" + escape($0) },
         ].compactMap { $0 }
         return "##vso[task.logissue " + properties.joined(separator: ";") + "]" + escape(message)
@@ -103,7 +105,7 @@ enum AzurePipelines {
     static func issues(for gate: GateReport, in step: String) -> [String] {
         var lines = gate.findings.map { finding in
             logIssue(
-                gate.name + ": " + finding.message, file: finding.file, line: finding.line, column: finding.column,
+                gate.name + ": " + finding.message, type: gate.verdict == .passed ? "warning" : "error", file: finding.file, line: finding.line, column: finding.column,
                 code: finding.code ?? gate.name)
         }
         for test in gate.tests ?? [] where test.outcome == .failed || test.outcome == .error {

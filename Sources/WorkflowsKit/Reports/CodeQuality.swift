@@ -30,7 +30,7 @@ enum CodeQuality {
             Issue(
                 description: "\(item.gate): " + (item.finding.code.map { "\($0) " } ?? "") + item.finding.message,
                 check_name: "\(item.gate)/\(item.ruleID)", fingerprint: item.fingerprint, severity: item.severity,
-                categories: [item.severity == "minor" ? "Style" : "Bug Risk"],
+                categories: [["minor", "info"].contains(item.severity) ? "Style" : "Bug Risk"],
                 location: Issue.Location(path: item.finding.file, lines: .init(begin: item.finding.line ?? 1)))
         }
     }

@@ -34,6 +34,16 @@ struct IdentifiedFinding: Equatable {
     /// type errors and pyflakes' (F) are major, style (E, W, other rules, the formatters) is minor.
     var severity: String {
         let code = finding.code ?? ""
+        // hadolint grades its own: a Dockerfile it cannot parse is critical, an error major (a wrong
+        // WORKDIR, ADD for COPY), a warning minor (unpinned packages), info and style info.
+        if let level = finding.level {
+            if code == "DL1000" { return "critical" }
+            switch level {
+            case "error": return "major"
+            case "warning": return "minor"
+            default: return "info"
+            }
+        }
         if ["invalid-syntax", "syntax", "E999"].contains(code) || finding.message.hasPrefix("cannot parse")
             || ["E9", "F63", "F7", "F82"].contains(where: { code.hasPrefix($0) && code.dropFirst($0.count).allSatisfy(\.isNumber) })
         {

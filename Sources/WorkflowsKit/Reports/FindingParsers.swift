@@ -16,6 +16,7 @@ enum FindingParsers {
         case .flake8: return flake8(lines, paths)
         case .mypy: return mypy(lines, paths)
         case .ruff, .ruffFormat: return ruff(lines, paths)
+        case .hadolint: return hadolint(lines, paths)
         case .pytest, .django: return []
         }
     }
@@ -116,6 +117,26 @@ enum FindingParsers {
             }
         }
         return findings
+    }
+
+    /// hadolint's default (tty) format, colours stripped: `PATH:LINE CODE LEVEL: message` (`DL3008`, and
+    /// ShellCheck's `SC2086` in `RUN`); a Dockerfile it cannot parse: `PATH:LINE:COLUMN message`, which its
+    /// JSON format calls `DL1000`, an error.
+    static func hadolint(_ lines: [Substring], _ paths: RepositoryPaths) -> [Finding] {
+        lines.compactMap { raw in
+            let line = raw.replacing(#/\x1B\[[0-9;]*m/#, with: "")
+            guard let match = line.wholeMatch(of: #/(.+?):([0-9]+)(?::([0-9]+))? (.+)/#), let number = Int(match.2)
+            else { return nil }
+            let file = paths.repositoryPath(String(match.1))
+            let rest = match.4.trimmingCharacters(in: .whitespaces)
+            if let column = match.3.flatMap({ Int($0) }) {
+                return Finding(file: file, line: number, column: column, code: "DL1000", message: rest, level: "error")
+            }
+            guard let finding = rest.wholeMatch(of: #/([A-Z]+[0-9]+) (error|warning|info|style): (.*)/#),
+                isRuleCode(finding.1)
+            else { return nil }
+            return Finding(file: file, line: number, code: String(finding.1), message: String(finding.3), level: String(finding.2))
+        }
     }
 
     /// A ruff diagnostic's first line: a rule code and its message, or a lower-case kind and a colon.

@@ -45,6 +45,13 @@ enum GitHubActions {
         return "::error" + (properties.isEmpty ? "" : " " + properties.joined(separator: ",")) + "::" + escapeData(message)
     }
 
+    /// `::warning file=F,line=L,col=C,title=T::MESSAGE`: a finding of a gate that passed.
+    static func warning(_ message: String, file: String? = nil, line: Int? = nil, column: Int? = nil, title: String? = nil)
+        -> String
+    {
+        "::warning" + error(message, file: file, line: line, column: column, title: title).dropFirst("::error".count)
+    }
+
     static func notice(_ message: String) -> String {
         "::notice::" + escapeData(message)
     }
@@ -76,9 +83,10 @@ enum GitHubActions {
 
     static func errors(for gate: GateReport, in step: String) -> [String] {
         var lines = gate.findings.map { finding in
-            error(
-                finding.message, file: finding.file, line: finding.line, column: finding.column,
-                title: [gate.name, finding.code].compactMap { $0 }.joined(separator: " "))
+            let title = [gate.name, finding.code].compactMap { $0 }.joined(separator: " ")
+            return gate.verdict == .passed
+                ? warning(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title)
+                : error(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title)
         }
         for test in gate.tests ?? [] where test.outcome == .failed || test.outcome == .error {
             let name = [test.classname, test.name].filter { !$0.isEmpty }.joined(separator: ".")

@@ -100,10 +100,16 @@ enum JUnitXML {
     static func gateSuite(_ gate: GateReport, in step: StepReport) -> Suite {
         var cases = (gate.tests ?? []).map(testCase(_:))
         cases += gate.findings.map { finding in
-            let summary = [finding.code, finding.message].compactMap { $0 }.joined(separator: " ")
+            let summary = [finding.code, finding.level.map { $0 + ":" }, Optional(finding.message)].compactMap { $0 }
+                .joined(separator: " ")
             let position = finding.file + (finding.line.map { ":\($0)" } ?? "") + (finding.column.map { ":\($0)" } ?? "")
+            let name = position + " " + (finding.code ?? finding.message)
+            // A finding under the tool's failure threshold (hadolint's style) did not fail its gate: it passes.
+            guard gate.verdict != .passed else {
+                return Case(classname: gate.name, name: name, time: 0, result: nil, systemOut: position + ": " + summary)
+            }
             return Case(
-                classname: gate.name, name: position + " " + (finding.code ?? finding.message), time: 0,
+                classname: gate.name, name: name, time: 0,
                 result: .failure(message: summary, type: finding.code ?? gate.name, text: position + ": " + summary))
         }
         switch gate.verdict {

@@ -163,11 +163,13 @@ struct GateReport: Codable, Sendable, Equatable {
     var counts: Counts
     /// What pytest-cov measured, when the project uses it.
     var coverage: CoverageReport? = nil
+    /// The tool's version the project pins (`26.10.1`); absent when nothing pins it.
+    var toolVersion: String? = nil
     /// The Cobertura XML with repository paths, for the report folder's `coverage.xml`; not in report.json.
     var coverageXML: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case name, verdict, durationSeconds, command, output, findings, tests, counts, coverage
+        case name, verdict, durationSeconds, command, output, findings, tests, counts, coverage, toolVersion
     }
 }
 
@@ -177,9 +179,12 @@ struct Finding: Codable, Sendable, Equatable {
     var file: String
     var line: Int?
     var column: Int?
-    /// The rule: `F401`, `E501`, `arg-type`, `invalid-syntax`; absent for the formatters.
+    /// The rule: `F401`, `E501`, `arg-type`, `invalid-syntax`, `DL3008`; absent for the formatters.
     var code: String?
     var message: String
+    /// The tool's own level, for a tool that grades its findings (hadolint: `error`, `warning`, `info`,
+    /// `style`); absent for the others, whose every finding fails the gate.
+    var level: String? = nil
 }
 
 /// One pytest test case.

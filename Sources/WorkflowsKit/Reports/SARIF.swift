@@ -3,7 +3,8 @@ import Foundation
 /// `report.sarif`: SARIF 2.1.0 (OASIS), which GitHub code scanning and Jenkins' Warnings NG read. One run
 /// per linter gate that ran (pytest's failures are tests, in junit.xml), its `tool.driver` with the rules
 /// its findings name, each result at its repository path (`%SRCROOT%`, the checkout) and line, with the
-/// fingerprint `gl-code-quality-report.json` gives the same finding. Valid against the SARIF 2.1.0 JSON
+/// fingerprint `gl-code-quality-report.json` gives the same finding; `tool.driver.version` is the version
+/// the project pins (`GateReport.toolVersion`), absent when nothing pins the tool. Valid against the SARIF 2.1.0 JSON
 /// schema (the tests check it).
 enum SARIF {
     static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -16,7 +17,26 @@ enum SARIF {
         case "flake8": return "https://flake8.pycqa.org/"
         case "mypy": return "https://mypy.readthedocs.io/"
         case "ruff", "ruff-format": return "https://docs.astral.sh/ruff/"
+        case "hadolint": return Hadolint.informationURI
         default: return nil
+        }
+    }
+
+    /// Where a rule is explained, for the tools that document each rule on a page of its own.
+    static func helpURI(_ gate: String, rule: String) -> String? {
+        guard gate == Gate.hadolint.name, let first = rule.first, first == "D" || first == "S", rule.count > 2 else { return nil }
+        return rule.hasPrefix("SC") ? "https://www.shellcheck.net/wiki/\(rule)" : "\(Hadolint.informationURI)/wiki/\(rule)"
+    }
+
+    /// A result's level: the tool's own grade where it has one (hadolint: `error`, `warning`, `info` and
+    /// `style` as `note`); `error` for the others, whose every finding fails the gate; `warning` for a
+    /// finding of a gate that passed.
+    static func level(_ finding: Finding, gatePassed: Bool) -> String {
+        switch finding.level {
+        case "error": return gatePassed ? "warning" : "error"
+        case "warning": return "warning"
+        case "info", "style": return "note"
+        default: return gatePassed ? "warning" : "error"
         }
     }
 
@@ -39,9 +59,14 @@ enum SARIF {
         for item in findings where !rules.contains(item.ruleID) { rules.append(item.ruleID) }
         var driver: [String: Any] = [
             "name": gate.name,
-            "rules": rules.map { rule -> [String: Any] in ["id": rule, "shortDescription": ["text": "\(gate.name) \(rule)"]] },
+            "rules": rules.map { rule -> [String: Any] in
+                var entry: [String: Any] = ["id": rule, "shortDescription": ["text": "\(gate.name) \(rule)"]]
+                if let uri = helpURI(gate.name, rule: rule) { entry["helpUri"] = uri }
+                return entry
+            },
         ]
         if let uri = informationURI(gate.name) { driver["informationUri"] = uri }
+        if let version = gate.toolVersion { driver["version"] = version }
         let results = findings.map { item -> [String: Any] in
             var region: [String: Any] = [:]
             if let line = item.finding.line, line > 0 { region["startLine"] = line }
@@ -53,7 +78,8 @@ enum SARIF {
             var physical: [String: Any] = ["artifactLocation": artifact]
             if !region.isEmpty { physical["region"] = region }
             return [
-                "ruleId": item.ruleID, "ruleIndex": rules.firstIndex(of: item.ruleID) ?? 0, "level": "error",
+                "ruleId": item.ruleID, "ruleIndex": rules.firstIndex(of: item.ruleID) ?? 0,
+                "level": level(item.finding, gatePassed: gate.verdict == .passed),
                 "message": ["text": item.finding.message.isEmpty ? item.ruleID : item.finding.message],
                 "locations": [["physicalLocation": physical]],
                 "partialFingerprints": ["workflows/v1": item.fingerprint],

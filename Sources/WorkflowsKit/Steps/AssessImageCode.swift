@@ -82,11 +82,15 @@ struct AssessImageCode: Sendable {
     /// The gates' reports, with paths read from each gate's own folder.
     @discardableResult
     private func record(_ runs: [GateRun], _ config: ImageConfig) -> [GateReport] {
-        let reports = runs.map {
-            $0.report(
-                sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
-                workingDirectory: Self.folder(project.workingDirectory(of: $0.gate), in: config.workingDirectory),
+        let reports = runs.map { run in
+            // hadolint ran where its inputs travelled, laid out as in the checkout.
+            let inRoot = run.gate == .hadolint
+            var report = run.report(
+                sourceRoot: inRoot ? "." : project.repositoryPath(ofSource: project.workingDirectory(of: run.gate)),
+                workingDirectory: inRoot ? Hadolint.imageFolder : Self.folder(project.workingDirectory(of: run.gate), in: config.workingDirectory),
                 repositoryRoot: project.root)
+            report.toolVersion = project.toolVersion(of: run.gate)
+            return report
         }
         details.record(gates: reports)
         return reports
@@ -112,13 +116,14 @@ struct AssessImageCode: Sendable {
         var python = project.arguments(for: gate)
         if keep { python += PytestJUnit.arguments(writingTo: junitPath) + (project.coverage?.arguments(writingTo: coveragePath) ?? []) }
         let folder = project.workingDirectory(of: gate)
-        let workdir = folder == "." ? [] : ["--workdir", Self.folder(folder, in: imageWorkingDirectory)]
+        let workdir = gate == .hadolint ? ["--workdir", Hadolint.imageFolder]
+            : folder == "." ? [] : ["--workdir", Self.folder(folder, in: imageWorkingDirectory)]
         let (variables, byName) = gateEnvironment(tools: environment, project: project.environment(of: gate), isSecret: project.isSecret)
         let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
             + ["--mount", "type=volume,source=\(tools.volume),target=\(GateTools.folder),ro"]
             + ["--mount", "type=volume,source=\(tools.caches),target=\(GateTools.cachesFolder)"]
             + variables + (keep && project.coverage != nil ? ["--env", "COVERAGE_FILE=\(coverageDataPath)"] : []) + workdir
-            + ["--entrypoint", tools.python, gatesImage] + python
+            + ["--entrypoint", tools.entrypoint(for: gate), gatesImage] + python
         let start = Date()
         let result = try await docker.run(arguments, echo: false, output: .captured, environment: byName)
         let seconds = Date().timeIntervalSince(start)
@@ -216,21 +221,28 @@ struct AssessImageCode: Sendable {
         where !project.tests.contains(where: { config.destination == $0 || config.destination.hasPrefix($0 + "/") }) {
             try copy(project.path(config.source), to: inputs.appendingPathComponent(config.destination))
         }
-        let dockerfile = Self.dockerfile(image: base, user: user, labels: resources.labels)
+        let hadolint = project.gates.contains(.hadolint)
+        if hadolint {
+            // The Dockerfile gate's inputs, at their repository paths (`Hadolint.imageFolder` in the image).
+            for file in [project.dockerfile] + [project.hadolintConfig].compactMap({ $0 }) {
+                try copy(project.path(file), to: folder.appendingPathComponent("hadolint").appendingPathComponent(file))
+            }
+        }
+        let dockerfile = Self.dockerfile(image: base, user: user, labels: resources.labels, hadolint: hadolint)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
     /// Every layer carries the run's label (so an interrupted build's intermediate images are found too).
     /// Nothing else: each instruction is a build step (a container, with the legacy builder), so the
     /// gates' environment goes on `docker run` instead (`environment`).
-    static func dockerfile(image: String, user: String, labels: [String]) -> String {
+    static func dockerfile(image: String, user: String, labels: [String], hadolint: Bool = false) -> String {
         let chown = user.isEmpty ? "" : "--chown=\(user) "
         return """
             FROM \(image)
             LABEL \(labels.joined(separator: " "))
             COPY \(chown)inputs/ ./
 
-            """
+            """ + (hadolint ? "COPY hadolint/ \(Hadolint.imageFolder)/\n" : "")
     }
 
     /// The gates' environment: the tools from their volume first on the path (the image's own

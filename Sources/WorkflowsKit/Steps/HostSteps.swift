@@ -26,10 +26,10 @@ struct HostSteps: Sendable {
             var python = project.arguments(for: gate)
             if gate == .pytest { python += PytestJUnit.arguments(writingTo: junitFile.path) }
             let command = Command(
-                Project.hostPython, python, environment: project.environment(of: gate),
+                gate.program ?? Project.hostPython, python, environment: project.environment(of: gate),
                 workingDirectory: Self.folder(of: gate, in: folder, project: project).path)
             let start = Date()
-            let result = try await Self.launch(command, runner: runner)
+            let result = try await Self.launch(command, runner: runner, program: gate.program)
             return GateRun(
                 gate: gate, passed: result.succeeded, seconds: Date().timeIntervalSince(start), command: command.argv,
                 standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
@@ -37,14 +37,18 @@ struct HostSteps: Sendable {
                 junit: try? Data(contentsOf: junitFile))
         }
         details.record(gates: runs.map {
-            $0.report(
-                sourceRoot: project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
+            var report = $0.report(
+                sourceRoot: $0.gate == .hadolint ? "." : project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
                 workingDirectory: Self.folder(of: $0.gate, in: folder, project: project).path)
+            report.toolVersion = project.toolVersion(of: $0.gate)
+            return report
         })
         try GateVerdicts.report(runs, where: "on the host", console: console)
     }
 
+    /// hadolint runs in the repository root (its paths are the repository's); the others in the source root.
     private static func folder(of gate: Gate, in sourceFolder: URL, project: Project) -> URL {
+        if gate == .hadolint { return project.root }
         let relative = project.workingDirectory(of: gate)
         return relative == "." ? sourceFolder : sourceFolder.appendingPathComponent(relative)
     }
@@ -114,9 +118,13 @@ struct HostSteps: Sendable {
         return folder
     }
 
-    private static func launch(_ command: Command, runner: any ProcessRunning) async throws -> ProcessOutput {
+    private static func launch(_ command: Command, runner: any ProcessRunning, program: String? = nil) async throws -> ProcessOutput {
         do {
             return try await runner.run(command)
+        } catch let error as ProcessLaunchError where program != nil {
+            throw WorkflowsError(
+                .tooling, "Cannot run \(program ?? "") on the host: \(error)",
+                remedy: "'workflows install_all_packages' installs it with the other tools (pip's \(Hadolint.package)).")
         } catch let error as ProcessLaunchError {
             throw WorkflowsError(
                 .tooling, "Cannot run the host's Python: \(error)",

