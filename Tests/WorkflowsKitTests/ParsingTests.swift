@@ -187,6 +187,15 @@ import Testing
         let detached = Git.Facts(commit: "c", branch: "HEAD", describe: nil, exactTag: nil, origin: nil)
         #expect(ref([:], detached) == [nil, nil])
         #expect(ref([:], nil) == [nil, nil])
+        // The other CIs check out detached too: their own variables name the ref.
+        #expect(ref(["GITLAB_CI": "true", "CI_COMMIT_BRANCH": "main"], detached) == ["main", nil])
+        #expect(ref(["GITLAB_CI": "true", "CI_COMMIT_TAG": "v1.2.3", "CI_COMMIT_BRANCH": ""], detached) == [nil, "v1.2.3"])
+        #expect(ref(["TF_BUILD": "True", "BUILD_SOURCEBRANCH": "refs/heads/release/2"], detached) == ["release/2", nil])
+        #expect(ref(["TF_BUILD": "True", "BUILD_SOURCEBRANCH": "refs/tags/v3.0.0"], detached) == [nil, "v3.0.0"])
+        #expect(ref(["TF_BUILD": "True", "BUILD_SOURCEBRANCH": "refs/pull/7/merge"], detached) == [nil, nil])
+        #expect(ref(["JENKINS_URL": "http://j/", "BRANCH_NAME": "master"], detached) == ["master", nil])
+        #expect(ref(["JENKINS_URL": "http://j/", "TAG_NAME": "v1.0.1", "BRANCH_NAME": "v1.0.1"], detached) == [nil, "v1.0.1"])
+        #expect(ref(["GITLAB_CI": "true"], facts) == ["feature", "v1.0.0"], "git's, when the CI's are unset")
     }
 
     @Test func theDigestIsFoundInPushOutput() {

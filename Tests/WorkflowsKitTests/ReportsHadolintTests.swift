@@ -263,3 +263,46 @@ enum HadolintOutputs {
         #expect(tools.entrypoint(for: .flake8) == "python3")
     }
 }
+
+/// The CI templates in `docs/ci/` run the README's commands and upload the files workflows writes where
+/// that CI's default report folder puts them (`scripts/lint-ci.sh` checks them against GitLab's and Azure's
+/// schemas).
+@Suite struct CITemplatesTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func text(_ path: String) throws -> String {
+        try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func theTemplatesRunTheREADMEsCommandsAndUploadEachReport() throws {
+        let readme = try text("README.md")
+        let build = "swift build -c release --product workflows"
+        #expect(readme.contains(build) && readme.contains(".build/release/workflows -C /path/to/your-service quality_pipeline"))
+        let folder = CISystem.reportFolderName
+        let templates: [(String, [String])] = [
+            ("docs/ci/.gitlab-ci.yml", [
+                "junit: \(folder)/junit.xml", "codequality: \(folder)/gl-code-quality-report.json",
+                "coverage_format: cobertura", "path: \(folder)/coverage.xml",
+            ]),
+            ("docs/ci/azure-pipelines.yml", [
+                "task: PublishTestResults@2", "testResultsFiles: $(REPORTS)/junit.xml", "task: PublishCodeCoverageResults@2",
+                "summaryFileLocation: $(REPORTS)/coverage.xml", "REPORTS: $(Build.ArtifactStagingDirectory)/\(folder)",
+            ]),
+            ("docs/ci/Jenkinsfile", [
+                "junit allowEmptyResults: true, testResults: '\(folder)/junit.xml'",
+                "recordIssues enabledForFailure: true, tools: [sarif(pattern: '\(folder)/report.sarif')]",
+                "pattern: '\(folder)/coverage.xml'",
+            ]),
+        ]
+        for (path, uploads) in templates {
+            let template = try text(path)
+            #expect(template.contains(build), "\(path)")
+            for step in ["quality_pipeline", "publish_image"] {
+                #expect(template.range(of: #"\.build/release/workflows -C "\$[({]?[A-Za-z_.]+[)}]?" "# + step, options: .regularExpression) != nil,
+                    "\(path): \(step)")
+            }
+            for upload in uploads { #expect(template.contains(upload), "\(path): \(upload)") }
+        }
+    }
+}

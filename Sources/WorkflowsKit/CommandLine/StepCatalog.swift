@@ -41,7 +41,7 @@ enum StepCatalog {
             steps.append(
                 StepDefinition(
                     name: gate.step, group: "code verification",
-                    summary: "on the host: python " + (project?.arguments(for: gate) ?? []).joined(separator: " "),
+                    summary: "on the host: \(gate.program ?? "python") " + (project?.arguments(for: gate) ?? []).joined(separator: " "),
                     body: .action(.hostGate(gate))))
         }
         steps += [

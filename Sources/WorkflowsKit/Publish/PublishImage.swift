@@ -190,12 +190,30 @@ struct PublishImage: Sendable {
         return repository
     }
 
-    /// Branch and tag; on GitHub Actions from its variables, because its checkouts are detached.
+    /// Branch and tag; on a CI from its variables, because its checkouts are detached: GitHub's
+    /// `GITHUB_REF_TYPE`/`GITHUB_REF_NAME`, GitLab's `CI_COMMIT_TAG`/`CI_COMMIT_BRANCH`, Azure's
+    /// `BUILD_SOURCEBRANCH` (`refs/heads/…`, `refs/tags/…`), Jenkins' `TAG_NAME`/`BRANCH_NAME` (multibranch
+    /// pipelines); else, or when the CI's are unset, git's.
     static func ref(environment: [String: String], facts: Git.Facts?) -> (branch: String?, tag: String?) {
-        if environment["GITHUB_ACTIONS"] == "true", let type = environment["GITHUB_REF_TYPE"],
-            let name = environment["GITHUB_REF_NAME"], !name.isEmpty
-        {
-            return type == "tag" ? (nil, name) : (name, nil)
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        switch CISystem.detect(in: environment) {
+        case .github:
+            if let type = value("GITHUB_REF_TYPE"), let name = value("GITHUB_REF_NAME") {
+                return type == "tag" ? (nil, name) : (name, nil)
+            }
+        case .gitlab:
+            if let tag = value("CI_COMMIT_TAG") { return (nil, tag) }
+            if let branch = value("CI_COMMIT_BRANCH") { return (branch, nil) }
+        case .azure:
+            if let ref = value("BUILD_SOURCEBRANCH") {
+                if ref.hasPrefix("refs/tags/") { return (nil, String(ref.dropFirst("refs/tags/".count))) }
+                if ref.hasPrefix("refs/heads/") { return (String(ref.dropFirst("refs/heads/".count)), nil) }
+            }
+        case .jenkins:
+            if let tag = value("TAG_NAME") { return (nil, tag) }
+            if let branch = value("BRANCH_NAME") { return (branch, nil) }
+        case nil:
+            break
         }
         let branch = facts?.branch == "HEAD" ? nil : facts?.branch
         return (branch, facts?.exactTag)
