@@ -9,7 +9,7 @@ extension EngineTests {
     /// hadolint with `.hadolint.yaml`) with a committed flake8 finding, mypy error, failing test and hadolint
     /// error: GitLab first (it builds the image: folded sections, the reports in `$CI_PROJECT_DIR`, the
     /// report folder inside the checkout not making the tree dirty), then `assess_image_code` of the same
-    /// image as GitHub Actions, Azure Pipelines and Jenkins run it (the tools' install reused). Each run's
+    /// image as GitHub Actions, Azure Pipelines and Jenkins run it, at once (the tools' install reused). Each run's
     /// log commands, and its report files: SARIF against OASIS's schema, Code Quality against GitLab's
     /// fields, JUnit against junit-10.xsd, unique names and fingerprints, repository paths, coverage.
     @Suite struct CIFormats {
@@ -74,13 +74,25 @@ extension EngineTests {
             defer { try? FileManager.default.removeItem(at: outside) }
             try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
 
-            // GitHub Actions: groups, annotations at the lines, the step summary.
+            // The same image assessed as GitHub Actions, Azure Pipelines and Jenkins run it, the three at once
+            // (each its own report folder; the tools' install and caches are made for sharing).
             let summary = outside.appendingPathComponent("step-summary.md")
-            let github = try await Harness.workflows(
+            let staging = outside.appendingPathComponent("staging")
+            async let githubRun = Harness.workflows(
                 ["assess_image_code", "--image", image], in: root,
                 environment: Self.noCI.merging([
                     "GITHUB_ACTIONS": "true", "RUNNER_TEMP": outside.path, "GITHUB_STEP_SUMMARY": summary.path,
                 ]) { $1 })
+            async let azureRun = Harness.workflows(
+                ["assess_image_code", "--image", image], in: root,
+                environment: Self.noCI.merging(["TF_BUILD": "True", "BUILD_ARTIFACTSTAGINGDIRECTORY": staging.path]) { $1 })
+            async let jenkinsRun = Harness.workflows(
+                ["assess_image_code", "--image", image], in: root,
+                environment: Self.noCI.merging(["JENKINS_URL": "http://jenkins.example/", "WORKSPACE": root.path]) { $1 })
+            let (github, azure, jenkins) = try await (githubRun, azureRun, jenkinsRun)
+            await Harness.removeImage(image)
+
+            // GitHub Actions: groups, annotations at the lines, the step summary.
             #expect(github.status == 1 && github.stderr.contains(failed), "\(github.all)")
             #expect(github.stdout.contains("::group::assess_image_code\n") && github.stdout.contains("::endgroup::\n"))
             for annotation in [
@@ -96,10 +108,6 @@ extension EngineTests {
             try await checkReports(in: outside.appendingPathComponent("workflows-report"), log: github)
 
             // Azure Pipelines: groups, an issue per finding and failed test, the summary uploaded.
-            let staging = outside.appendingPathComponent("staging")
-            let azure = try await Harness.workflows(
-                ["assess_image_code", "--image", image], in: root,
-                environment: Self.noCI.merging(["TF_BUILD": "True", "BUILD_ARTIFACTSTAGINGDIRECTORY": staging.path]) { $1 })
             #expect(azure.status == 1 && azure.stderr.contains(failed), "\(azure.all)")
             #expect(azure.stdout.contains("##[group]assess_image_code\n") && azure.stdout.contains("##[endgroup]\n"))
             for issue in [
@@ -114,10 +122,6 @@ extension EngineTests {
             try await checkReports(in: staging.appendingPathComponent("workflows-report"), log: azure)
 
             // Jenkins: the log unchanged; the reports in the workspace.
-            let jenkins = try await Harness.workflows(
-                ["assess_image_code", "--image", image], in: root,
-                environment: Self.noCI.merging(["JENKINS_URL": "http://jenkins.example/", "WORKSPACE": root.path]) { $1 })
-            await Harness.removeImage(image)
             #expect(jenkins.status == 1 && jenkins.stderr.contains(failed), "\(jenkins.all)")
             for marker in ["::group::", "::error", "##[group]", "##vso[", "section_start:"] {
                 #expect(!jenkins.stdout.contains(marker), "\(marker) in \(jenkins.stdout)")
