@@ -5,6 +5,8 @@
 #   3. with --registries: two real registries on loopback for the publish tests (plain, and htpasswd auth);
 #   4. with --podman: Podman with the setting this machine needs, DNS for network aliases, and the base
 #      image in its store;
+#   5. with --buildkit: when the engine builds with the legacy builder, a second engine that builds with
+#      BuildKit beside it (docs/testing.md#buildkit), with the base image and two registries of its own;
 #   --for-tests: all of it, xmllint (Debian's libxml2-utils), which validates the JUnit reports, and the
 #      services the tests start (scripts/service-images: a Postgres and a Redis), in both engines.
 # An engine that already answers is left alone and nothing is installed for it: safe on a laptop.
@@ -24,6 +26,11 @@ registry_plain_addr=127.0.0.1:45000
 registry_auth_addr=127.0.0.1:45001
 registry_user=workflows
 registry_password=workflows-test-password
+# The BuildKit engine beside a legacy one (--buildkit), and its registries; scripts/test.sh reads them too.
+bk_socket=/run/docker-bk.sock
+bk_cli_config=/var/lib/docker-bk-cli
+bk_registry_plain_addr=127.0.0.1:45100
+bk_registry_auth_addr=127.0.0.1:45101
 
 # The Ubuntu branch, not run on these machines (Ubuntu's archive is unreachable from them): Ubuntu 24.04
 # has the packages below under Debian's names (checked on packages.ubuntu.com for noble: docker-registry,
@@ -135,9 +142,13 @@ start_registry() {
   fail "the $name registry did not listen on $addr"
 }
 
-ensure_registries() {
+ensure_registry_tools() {
   command -v docker-registry >/dev/null || apt_install docker-registry
   command -v htpasswd >/dev/null || apt_install apache2-utils
+}
+
+ensure_registries() {
+  ensure_registry_tools
   start_registry plain "$registry_plain_addr" none
   start_registry auth "$registry_auth_addr" auth
 }
@@ -218,16 +229,121 @@ ensure_service_images() {
   done
 }
 
+# BuildKit (--buildkit). Where the engine already builds with BuildKit (Docker 23+ with the buildx plugin,
+# as on GitHub's runners) nothing is needed: DOCKER_BUILDKIT=0 gives its legacy builder. Where it builds
+# with the legacy builder (Debian 12's Docker 20.10, with no newer Docker in bookworm), a second engine
+# runs beside it: Debian trixie's docker.io 26.1, containerd and docker-buildx, unpacked (never installed)
+# under /usr/local/lib/docker-bk, on a socket, bridge (wfbr0), data root and exec root of its own, with the
+# buildx plugin in a CLI config folder of its own, so that the host engine's builds stay legacy. The host
+# engine, its docker0 bridge and its CLI plugins are never touched (and never --bridge none: it deletes
+# docker0). How to stop it and what was checked on it: docs/testing.md#buildkit.
+bk_bin=/usr/local/lib/docker-bk/bin
+bk_subnet=10.214.0.0/24
+bk_gateway=10.214.0.1/24
+
+builds_with_buildkit() { [ "${DOCKER_BUILDKIT:-1}" != 0 ] && timeout 10 docker buildx version >/dev/null 2>&1; }
+bk_docker() { DOCKER_HOST=unix://$bk_socket DOCKER_CONFIG=$bk_cli_config docker "$@"; }
+bk_engine_answers() { timeout 5 env DOCKER_HOST=unix://$bk_socket docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+fetch_buildkit_engine() {
+  [ -x "$bk_bin/dockerd" ] && [ -x "$bk_bin/docker-init" ] && [ -x "$bk_cli_config/cli-plugins/docker-buildx" ] && return 0
+  [ "$distribution" = debian ] || fail "the engine builds with the legacy builder and the BuildKit engine beside it is made only on Debian; install Docker 23 or later with the buildx plugin"
+  [ "$(id -u)" -eq 0 ] || fail "the BuildKit engine is unpacked as root; run this as root"
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [ -f "$keyring" ] || apt_install debian-archive-keyring
+  say "fetching Debian trixie's docker.io, containerd, docker-buildx and tini (unpacked under ${bk_bin%/bin}, not installed)"
+  local a
+  a=$(mktemp -d)
+  mkdir -p "$a"/etc/apt/sources.list.d "$a"/etc/apt/preferences.d "$a"/etc/apt/apt.conf.d "$a"/state/lists/partial "$a"/cache/archives/partial "$a"/root
+  touch "$a"/state/status
+  echo "deb [signed-by=$keyring] http://deb.debian.org/debian trixie main" >"$a"/etc/apt/sources.list
+  printf 'Dir::Etc "%s/etc/apt"; Dir::State "%s/state"; Dir::Cache "%s/cache"; Dir::State::status "%s/state/status";\nAPT::Architecture "amd64";\n' \
+    "$a" "$a" "$a" "$a" >"$a"/apt.conf
+  { APT_CONFIG="$a"/apt.conf apt-get update -q \
+      && (cd "$a" && APT_CONFIG="$a"/apt.conf apt-get download -q docker.io docker-buildx containerd tini); } >"$state/buildkit-fetch.log" 2>&1 \
+    || { tail -20 "$state/buildkit-fetch.log" >&2; rm -rf "$a"; fail "fetching trixie's packages failed (log: $state/buildkit-fetch.log)"; }
+  local deb
+  for deb in "$a"/*.deb; do dpkg -x "$deb" "$a"/root; done
+  install -d "$bk_bin" "$bk_cli_config/cli-plugins"
+  local b
+  for b in usr/sbin/dockerd usr/sbin/docker-proxy usr/bin/containerd usr/bin/containerd-shim-runc-v2 usr/bin/ctr; do
+    install -m755 "$a/root/$b" "$bk_bin/"
+  done
+  # trixie's runc and tini need glibc 2.38: the host's runc serves (on PATH after ours), tini-static as docker-init.
+  install -m755 "$a"/root/usr/bin/tini-static "$bk_bin/docker-init"
+  install -m755 "$a"/root/usr/libexec/docker/cli-plugins/docker-buildx "$bk_cli_config/cli-plugins/"
+  # An empty configuration, so that a host /etc/docker/daemon.json is not read.
+  echo '{}' >"${bk_bin%/bin}/daemon.json"
+  rm -rf "$a"
+}
+
+start_buildkit_engine() {
+  bk_engine_answers && return 0
+  [ "$(id -u)" -eq 0 ] || fail "the BuildKit engine at $bk_socket does not answer; start it as root (scripts/provision.sh --buildkit)"
+  apt_install runc iptables
+  # Its own bridge (the tests' throwaway engines take wfbr1 to wfbr63), and the outside network for its
+  # containers and RUN steps (PyPI): rules that match only this bridge's traffic (the FORWARD policy is DROP).
+  ip link show wfbr0 >/dev/null 2>&1 || { ip link add wfbr0 type bridge && ip addr add "$bk_gateway" dev wfbr0; }
+  ip link set wfbr0 up
+  iptables -t nat -C POSTROUTING -s "$bk_subnet" ! -o wfbr0 -j MASQUERADE 2>/dev/null \
+    || iptables -t nat -A POSTROUTING -s "$bk_subnet" ! -o wfbr0 -j MASQUERADE
+  iptables -C FORWARD -i wfbr0 -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 -i wfbr0 -j ACCEPT
+  iptables -C FORWARD -o wfbr0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null \
+    || iptables -I FORWARD 1 -o wfbr0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+  if [ -f /run/docker-bk.pid ] && ! kill -0 "$(cat /run/docker-bk.pid)" 2>/dev/null; then rm -f /run/docker-bk.pid; fi
+  mkdir -p /var/lib/docker-bk /run/docker-bk
+  say "starting the BuildKit engine on $bk_socket (log: $state/dockerd-buildkit.log)"
+  # iptables and IP masquerading stay the host engine's: two dockerds must never both manage its chains.
+  PATH="$bk_bin:/usr/sbin:/usr/bin:/sbin:/bin" setsid nohup dockerd \
+    --config-file "${bk_bin%/bin}/daemon.json" \
+    --host "unix://$bk_socket" --data-root /var/lib/docker-bk --exec-root /run/docker-bk \
+    --pidfile /run/docker-bk.pid --bridge wfbr0 --iptables=false --ip-masq=false --ip6tables=false \
+    --cgroup-parent docker-bk --userland-proxy-path "$bk_bin/docker-proxy" --init-path "$bk_bin/docker-init" \
+    >"$state/dockerd-buildkit.log" 2>&1 </dev/null &
+  echo $! >"$state/dockerd-buildkit.pid"
+  for _ in $(seq 1 60); do
+    bk_engine_answers && { say "the BuildKit engine is up"; return 0; }
+    if ! kill -0 "$(cat "$state/dockerd-buildkit.pid")" 2>/dev/null; then
+      tail -20 "$state/dockerd-buildkit.log" >&2
+      fail "the BuildKit engine exited at start; its log is above and in $state/dockerd-buildkit.log"
+    fi
+    sleep 1
+  done
+  tail -20 "$state/dockerd-buildkit.log" >&2
+  fail "the BuildKit engine did not answer within 60 s; its log is above and in $state/dockerd-buildkit.log"
+}
+
+ensure_buildkit() {
+  if builds_with_buildkit; then
+    say "the engine builds with BuildKit already (DOCKER_BUILDKIT=0 gives its legacy builder)"
+    return 0
+  fi
+  fetch_buildkit_engine
+  start_buildkit_engine
+  bk_docker buildx version >/dev/null 2>&1 || fail "the buildx plugin in $bk_cli_config/cli-plugins does not answer"
+  local image
+  image=$(base_image)
+  if ! bk_docker image inspect "$image" >/dev/null 2>&1; then
+    say "copying $image to the BuildKit engine"
+    docker save "$image" | bk_docker load -q >/dev/null || fail "could not copy $image to the BuildKit engine"
+  fi
+  ensure_registry_tools
+  start_registry buildkit-plain "$bk_registry_plain_addr" none
+  start_registry buildkit-auth "$bk_registry_auth_addr" auth
+}
+
 with_registries=
 with_podman=
 with_test_tools=
+with_buildkit=
 for argument in "$@"; do
   case "$argument" in
     --registries) with_registries=1 ;;
     --podman) with_podman=1 ;;
+    --buildkit) with_buildkit=1 ;;
     # Everything scripts/test.sh needs.
-    --for-tests) with_registries=1 with_podman=1 with_test_tools=1 ;;
-    *) fail "unknown argument '$argument'; usage: scripts/provision.sh [--registries] [--podman] [--for-tests]" ;;
+    --for-tests) with_registries=1 with_podman=1 with_buildkit=1 with_test_tools=1 ;;
+    *) fail "unknown argument '$argument'; usage: scripts/provision.sh [--registries] [--podman] [--buildkit] [--for-tests]" ;;
   esac
 done
 # xmllint: the tests validate the JUnit reports against Tests/WorkflowsKitTests/Fixtures/junit-10.xsd.
@@ -237,4 +353,5 @@ ensure_base_image
 [ -z "$with_registries" ] || ensure_registries
 [ -z "$with_podman" ] || ensure_podman
 [ -z "$with_test_tools" ] || ensure_service_images
+[ -z "$with_buildkit" ] || ensure_buildkit
 say "ready"

@@ -6,16 +6,37 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-"$root/scripts/provision.sh" --for-tests
+# Provisioning (mostly downloads on a fresh machine: the BuildKit engine's packages) runs beside the build
+# (mostly CPU); the tests wait for both.
+provision_log=$(mktemp "${TMPDIR:-/tmp}/workflows-test-provision.XXXXXX")
+"$root/scripts/provision.sh" --for-tests >"$provision_log" 2>&1 &
+provision_pid=$!
+
+# The build-related engine suites run a second time on the other builder (the recipe of this pair is in
+# docs/testing.md#buildkit): on an engine that builds with BuildKit, its legacy builder (DOCKER_BUILDKIT=0);
+# on one with the legacy builder (Debian 12's Docker 20.10), the BuildKit engine that provisioning starts
+# beside it, with its own CLI config folder (the buildx plugin) and registries.
+bk_environment=(DOCKER_HOST=unix:///run/docker-bk.sock DOCKER_CONFIG=/var/lib/docker-bk-cli
+  WORKFLOWS_TEST_REGISTRY=127.0.0.1:45100 WORKFLOWS_TEST_AUTH_REGISTRY=127.0.0.1:45101)
+if [ "${DOCKER_BUILDKIT:-1}" != 0 ] && timeout 10 docker buildx version >/dev/null 2>&1; then
+  other_builder=(DOCKER_BUILDKIT=0)
+  other_builder_name="the legacy builder (DOCKER_BUILDKIT=0)"
+else
+  other_builder=("${bk_environment[@]}")
+  other_builder_name="BuildKit (the engine on /run/docker-bk.sock)"
+fi
 
 remove_test_leftovers() {
   # Images the integration tests built (their names start with workflows-it-), and their app copies.
-  local images
-  images=$(docker image ls --quiet --filter 'reference=workflows-it-*' 2>/dev/null | sort -u)
-  [ -z "$images" ] || docker image rm --force $images >/dev/null 2>&1 || true
+  local images environment
+  for environment in "" "${other_builder[*]}"; do
+    # shellcheck disable=SC2086 # a list of NAME=value words
+    images=$(env $environment docker image ls --quiet --filter 'reference=workflows-it-*' 2>/dev/null | sort -u)
+    # shellcheck disable=SC2086
+    [ -z "$images" ] || env $environment docker image rm --force $images >/dev/null 2>&1 || true
+  done
   rm -rf "${TMPDIR:-/tmp}"/workflows-it-* "${TMPDIR:-/tmp}"/workflows-unit-* 2>/dev/null || true
 }
-remove_test_leftovers
 
 # The CI files are code too: GitHub's workflow schema and zizmor, no findings.
 "$root/scripts/lint-ci.sh"
@@ -23,7 +44,13 @@ remove_test_leftovers
 set +e
 swift build --build-tests 2>&1 | grep -v -e '^\[[0-9]*/[0-9]*\]' -e '^Compiling' -e '^Write '
 build=${PIPESTATUS[0]}
+wait "$provision_pid"
+provisioned=$?
+cat "$provision_log" >&2
+rm -f "$provision_log"
+[ "$provisioned" -eq 0 ] || { echo "test: scripts/provision.sh --for-tests failed (exit $provisioned); its output is above" >&2; exit "$provisioned"; }
 [ "$build" -eq 0 ] || { echo "test: swift build failed (exit $build); its errors are above" >&2; exit "$build"; }
+remove_test_leftovers
 # The TOML decoder against toml-test's TOML 1.0.0 suite (fetched from PyPI, pinned by hash).
 "$root/scripts/toml-test.sh" || { echo "test: the TOML decoder failed toml-test" >&2; exit 1; }
 # A hang guard, not a speed check: a stuck test fails the run instead of holding CI for its 90 minutes.
@@ -38,6 +65,9 @@ guarded_swift_test() {
 # engine and the network) run in a second `swift test` beside the rest: the engine tests are serialized
 # within a process, and these suites check only what their own runs left (Harness.leftovers(of:)).
 samples='IntegrationTests\.EngineTests/(ProjectShapes|ImageShapes|Podman|CIFormats|HealthProbes)/'
+# The engine suites that build, assess, prove healthy, publish and report, and the BuildKit sample: in a
+# third `swift test` on the other builder.
+builds='IntegrationTests\.EngineTests/(Image|Health|Pipeline|Publish|Reports|RemoteEngine|Builds)/'
 only_reports=1
 for argument in "$@"; do
   case "$argument" in --xunit-output|*.xml) ;; *) only_reports= ;; esac
@@ -48,17 +78,29 @@ if [ -n "$only_reports" ]; then
   for argument in "$@"; do
     case "$argument" in *.xml) second+=("${argument%.xml}-samples.xml") ;; *) second+=("$argument") ;; esac
   done
+  third=()
+  for argument in "$@"; do
+    case "$argument" in *.xml) third+=("${argument%.xml}-other-builder.xml") ;; *) third+=("$argument") ;; esac
+  done
   samples_log=$(mktemp "${TMPDIR:-/tmp}/workflows-test-samples.XXXXXX")
   guarded_swift_test --filter "$samples" "${second[@]}" >"$samples_log" 2>&1 &
   samples_pid=$!
+  builds_log=$(mktemp "${TMPDIR:-/tmp}/workflows-test-builds.XXXXXX")
+  (export "${other_builder[@]}"; guarded_swift_test --filter "$builds" "${third[@]}") >"$builds_log" 2>&1 &
+  builds_pid=$!
   guarded_swift_test --skip "$samples" "$@"
   status=$?
   wait "$samples_pid"
   samples_status=$?
+  wait "$builds_pid"
+  builds_status=$?
   echo "test: the sample projects' engine suites (run beside the rest):"
   cat "$samples_log"
-  rm -f "$samples_log"
+  echo "test: the build-related engine suites on $other_builder_name (run beside the rest):"
+  cat "$builds_log"
+  rm -f "$samples_log" "$builds_log"
   [ "$status" -ne 0 ] || status=$samples_status
+  [ "$status" -ne 0 ] || status=$builds_status
 else
   guarded_swift_test "$@"
   status=$?
