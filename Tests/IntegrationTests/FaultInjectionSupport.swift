@@ -125,11 +125,11 @@ enum Faults {
             }
         }
         // A gate tools' install the run made and never sealed.
-        for volume in lines(await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(GateTools.installerLabelKey)=\(id)"], environment: environment)) {
-            let seals = await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(GateTools.toolsLabelKey)=\(volume)"], environment: environment)
+        for volume in lines(await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(EngineLabels.installer)=\(id)"], environment: environment)) {
+            let seals = await query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(EngineLabels.sealedTools)=\(volume)"], environment: environment)
             if seals.isEmpty { found.append("volume \(volume) (unsealed install)") }
         }
-        for repository in [Clean.assessedRepository, "workflows-gates"] {
+        for repository in [EngineLabels.assessedRepository, "workflows-gates"] {
             let tags = lines(await query("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository], environment: environment))
             found += tags.filter { $0 == "\(repository):\(id)" }.map { "tag \($0)" }
         }

@@ -250,7 +250,7 @@ extension EngineTests {
                 let gatesStable = await Faults.engineLeftovers(of: gatesID).filter { !$0.hasPrefix("container") }
                     + Faults.folderLeftovers(of: gatesID, sandbox: killedInGates)
                 #expect(healthLeft.contains { $0.contains("workflows-\(healthID)-health") }, "\(healthLeft)")
-                #expect(gatesStable.contains("tag \(Clean.assessedRepository):\(gatesID)"), "\(gatesStable)")
+                #expect(gatesStable.contains("tag \(EngineLabels.assessedRepository):\(gatesID)"), "\(gatesStable)")
                 #expect(gatesStable.contains { $0.hasPrefix("image ") }, "\(gatesStable)")
                 #expect(gatesStable.contains { $0.contains("/workflows-gates-\(gatesID)-") }, "\(gatesStable)")
 
@@ -325,7 +325,7 @@ extension EngineTests {
                 try await run.waitUntil("the tools' install began", seconds: 180) { run.printed.contains("Gate tools: installing") }
                 let id = try #require(sandbox.runID(log: run.printed))
                 try await run.waitUntil("the install's volume exists", seconds: 30) {
-                    !(await Faults.query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(GateTools.installerLabelKey)=\(id)"])).isEmpty
+                    !(await Faults.query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(EngineLabels.installer)=\(id)"])).isEmpty
                 }
                 let ending = await run.ending(SIGKILL, limit: 15)
                 #expect(ending.termination == .signalled(SIGKILL))

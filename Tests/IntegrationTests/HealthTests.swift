@@ -138,7 +138,7 @@ extension EngineTests {
             #expect(try await Harness.leftovers(of: Harness.Run(status: 0, stdout: log, stderr: "")).isEmpty)
             let stillThere = try await Harness.runner.run(Command("docker", ["image", "inspect", builtID]))
             #expect(!stillThere.succeeded, "the assessed image is held by leftover intermediate images")
-            #expect(try await Harness.docker("image", "ls", "--quiet", "\(Clean.assessedRepository):\(id)").isEmpty)
+            #expect(try await Harness.docker("image", "ls", "--quiet", "\(EngineLabels.assessedRepository):\(id)").isEmpty)
             #expect(try await Harness.docker("image", "ls", "--quiet", "workflows-gates:\(id)").isEmpty)
             let staged = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
                 .filter { $0.hasPrefix("workflows-gates-\(id)") }

@@ -181,8 +181,9 @@ final class FakeEngine: @unchecked Sendable {
             let names = Array(arguments[(formatIndex + 2)...])
             let known = { (name: String) in self.volumes[name] != nil || (self.toolsCached && name.hasPrefix("workflows-gate-")) }
             guard names.allSatisfy(known) else { return .fail(1, stderr: "Error: no such volume") }
-            if format.contains(GateTools.toolsLabelKey) {
-                return .ok(names.map { volumes[$0]?[GateTools.toolsLabelKey] ?? Self.cachedTools }.joined(separator: "\n"))
+            if format.contains(EngineLabels.sealedTools) {
+                // `{{.Name}} {{index .Labels "…tools"}}`: each volume's name, then the tools it seals.
+                return .ok(names.map { "\($0) " + (volumes[$0]?[EngineLabels.sealedTools] ?? Self.cachedTools) }.joined(separator: "\n"))
             }
             return .ok(names.joined(separator: "\n"))
         case "ls":

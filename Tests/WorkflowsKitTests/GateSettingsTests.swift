@@ -21,7 +21,7 @@ import Testing
         let console = try CapturedConsole().console
         let run = try await AssessImageCode.runGate(
             .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"), environment: [],
-            project: project, docker: DockerCLI(executable: "docker", runner: engine.runner, console: console),
+            project: project, docker: DockerEngine(executable: "docker", runner: engine.runner, console: console),
             resources: resources(engine.runner))
         let tail = Array(run.command.drop { $0 != "gates:r" })
         #expect(tail.prefix(6) == ["gates:r", "-m", "pytest", "tests", "-p", "no:randomly"], "\(tail)")
@@ -104,7 +104,7 @@ extension GateSettingsTests {
         _ = try await AssessImageCode.runGate(
             .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"),
             environment: AssessImageCode.environment(imagePythonPath: "/srv/lib"), project: project,
-            docker: DockerCLI(executable: "docker", runner: engine.runner, console: console),
+            docker: DockerEngine(executable: "docker", runner: engine.runner, console: console),
             resources: resources(engine.runner), imageWorkingDirectory: "/srv")
         let run = try #require(engine.runner.commands.first { $0.arguments.first == "run" })
         let argv = run.arguments

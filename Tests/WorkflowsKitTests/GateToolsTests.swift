@@ -75,14 +75,14 @@ import Testing
         #expect(installSpec.wheels == "/tmp/workflows-wheels")
         #expect(console.stdout.contains("from the wheels fetched during the build"))
         #expect(engine.runner.argvs().contains(["volume", "rm", "--force", "volume-testrun-wheels"]), "the wheels go with the run")
-        let seal = try #require(engine.volumes.values.first { $0[GateTools.toolsLabelKey] != nil })
-        let key = try #require(seal[GateTools.prefetchLabelKey])
+        let seal = try #require(engine.volumes.values.first { $0[EngineLabels.sealedTools] != nil })
+        let key = try #require(seal[EngineLabels.prefetchKey])
 
         // The same base image and requirements again: the seal says there is nothing to fetch.
         engine.runner.reset()
         let (again, _) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
         #expect(again == 0)
-        #expect(engine.runner.argvs().contains(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.prefetchLabelKey)=\(key)"]))
+        #expect(engine.runner.argvs().contains(["volume", "ls", "--quiet", "--filter", "label=\(EngineLabels.prefetchKey)=\(key)"]))
         #expect(!engine.runner.argvs().contains { $0.last == ToolWheels.downloadScript })
         #expect(!engine.runner.argvs().contains { $0.last == GateTools.installScript })
     }

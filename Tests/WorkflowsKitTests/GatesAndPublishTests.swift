@@ -62,7 +62,7 @@ import Testing
             labels: ["workflows.run=testrun", "workflows.owner=host/1"])
         #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun workflows.owner=host/1\n"),
                 "BuildKit reads FROM sha256:… as a pull; every layer must carry the label")
-        #expect(AssessImageCode.environment(imagePythonPath: "/srv/src").contains("PYTHONPATH=/tmp/workflows-gates/site-packages:/srv/src"))
+        #expect(DockerArguments.environment(AssessImageCode.environment(imagePythonPath: "/srv/src")).contains("PYTHONPATH=/tmp/workflows-gates/site-packages:/srv/src"))
         #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
         #expect(!dockerfile.contains("USER root"))
         #expect(!argvs.contains { $0.contains(GateTools.installScript) }, "sealed tools are reused, not installed")
@@ -73,7 +73,7 @@ import Testing
         let console = try CapturedConsole().console
         let step = AssessImageCode(
             image: "numbers-api:latest", project: try ProjectLoader.load(root: root),
-            docker: DockerCLI(executable: "docker", runner: engine.runner, console: console), console: console,
+            docker: DockerEngine(executable: "docker", runner: engine.runner, console: console), console: console,
             resources: RunResources(
                 runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
                 runner: engine.runner, dockerExecutable: "docker"), details: StepDetails())
@@ -91,7 +91,7 @@ import Testing
         let console = try CapturedConsole().console
         return GateTools(
             project: try ProjectLoader.load(root: root),
-            docker: DockerCLI(executable: "docker", runner: engine.runner, console: console),
+            docker: DockerEngine(executable: "docker", runner: engine.runner, console: console),
             console: console, resources: RunResources(
                 runID: runID, cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
                 runner: engine.runner, dockerExecutable: "docker"))
@@ -120,8 +120,8 @@ import Testing
         #expect(console.stdout.contains("Gate tools: installing them once into \(volume)"))
         // The seal names the install, which outlives the run; the install's own volume says who made it.
         let seal = String(volume.dropLast("-testrun".count))
-        #expect(engine.volumes[seal]?[GateTools.toolsLabelKey] == volume)
-        #expect(engine.volumes[volume]?[GateTools.installerLabelKey] == "testrun")
+        #expect(engine.volumes[seal]?[EngineLabels.sealedTools] == volume)
+        #expect(engine.volumes[volume]?[EngineLabels.installer] == "testrun")
         #expect(engine.volumes[volume]?["workflows.owner"] == RunResources.ownerLabel.dropFirst("workflows.owner=".count).description)
         #expect(!engine.runner.argvs().contains(["volume", "rm", "--force", volume]), "the cache outlives the run")
         let sealing = try #require(commands.firstIndex { $0.arguments.prefix(2) == ["volume", "create"] && $0.arguments.last == seal })
@@ -151,7 +151,7 @@ import Testing
         #expect(console.stderr.contains("Installing the gates' tools into a container of the image failed."))
         let removed = engine.runner.argvs().filter { $0.prefix(3) == ["volume", "rm", "--force"] }.map { $0[3] }
         #expect(removed.contains { $0.hasPrefix("workflows-gate-tools-") && $0.hasSuffix("-testrun") })
-        #expect(!engine.volumes.values.contains { $0[GateTools.toolsLabelKey] != nil }, "no seal")
+        #expect(!engine.volumes.values.contains { $0[EngineLabels.sealedTools] != nil }, "no seal")
         #expect(!engine.runner.argvs().contains { $0.first == "run" && $0.contains("--name") && $0.last != GateTools.installScript },
                 "no gate ran")
         // A stopped install's container may still hold the volume: it goes first.
@@ -168,7 +168,7 @@ import Testing
         let key = try tools.cacheKey(imageFacts: "", user: "thenumbers")
         // Another run sealed the same key while this one installed.
         let seal = GateTools.namePrefix + key
-        engine.volumes[seal] = [GateTools.toolsLabelKey: "\(seal)-other"]
+        engine.volumes[seal] = [EngineLabels.sealedTools: "\(seal)-other"]
         engine.volumes["\(seal)-other"] = [:]
         let prepared = try await tools.install(
             into: "\(seal)-r", seal: seal, caches: GateTools.cachesPrefix + key, image: "workflows-assessed:r", python: "python", key: key,

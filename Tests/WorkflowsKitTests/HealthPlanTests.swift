@@ -49,18 +49,18 @@ import Testing
         (["python3", "main.py", "PORT"], false),
     ])
     func portIsSetOnlyWhenTheStartCommandNamesIt(command: [String], named: Bool) throws {
-        let arguments = HealthPlan.portArguments(project: try project(), image: image(ports: ["8080/tcp"], command: command))
+        let arguments = portArguments(project: try project(), image: image(ports: ["8080/tcp"], command: command))
         #expect(arguments == (named ? ["--env", "PORT=8080"] : []))
     }
 
     @Test func portIsLeftToTheImageOrTheProjectWhenEitherSetsIt() throws {
         let command = ["/bin/sh", "-c", "exec python3 main.py --port $PORT"]
-        #expect(HealthPlan.portArguments(
+        #expect(portArguments(
             project: try project(), image: image(ports: ["8080"], entrypoint: command, environment: ["PORT"])).isEmpty)
-        #expect(HealthPlan.portArguments(
+        #expect(portArguments(
             project: try project(environment: ["PORT": "9000"]), image: image(ports: ["8080"], command: command)).isEmpty)
-        #expect(HealthPlan.portArguments(project: try project(), image: image(command: command)).isEmpty, "no EXPOSE, no PORT")
-        #expect(HealthPlan.portArguments(project: try project(), image: image(ports: ["8080"], entrypoint: command)) == ["--env", "PORT=8080"])
+        #expect(portArguments(project: try project(), image: image(command: command)).isEmpty, "no EXPOSE, no PORT")
+        #expect(portArguments(project: try project(), image: image(ports: ["8080"], entrypoint: command)) == ["--env", "PORT=8080"])
     }
 
     @Test func dockersAndPodmansInspectAnswersGiveThePortsTheStartCommandAndTheEnvironment() throws {
@@ -169,4 +169,9 @@ extension HealthPlanTests {
         #expect(console.all.contains("before it had run for 5 s"))
         #expect(console.stdout.contains("app: listening"), "its logs are shown")
     }
+}
+
+/// `--env PORT=N` as `docker run` gets it, or nothing.
+private func portArguments(project: Project, image: ImageConfig) -> [String] {
+    DockerArguments.environment(HealthPlan.portVariables(project: project, image: image))
 }

@@ -251,14 +251,14 @@ import Testing
 extension ProjectTests {
     @Test func aHealthURLBecomesAStdlibProbeThatReplacesTheImagesOwn() throws {
         let project = try load(SampleProjects.srcLayout)
-        let arguments = AssessImageHealth.probeArguments(project, timeout: 45)
+        let arguments = probeArguments(project, timeout: 45)
         let command = try #require(arguments.firstIndex(of: "--health-cmd").map { arguments[$0 + 1] })
         #expect(command.contains("urlopen(\"http://127.0.0.1:8080/health\", timeout=5)"), "\(command)")
         #expect(command.hasPrefix("python3 -c '"))
         #expect(arguments.starts(with: ["--env", "PORT=8080"]))
         #expect(arguments.suffix(2) == ["--health-start-period", "45s"])
         let own = try load(["Dockerfile": "FROM x\n", ".workflows.toml": "[health]\nenvironment = { A = \"1\", B = \"2\" }\n"])
-        #expect(AssessImageHealth.probeArguments(own, timeout: 60) == ["--env", "A=1", "--env", "B=2"])
+        #expect(probeArguments(own, timeout: 60) == ["--env", "A=1", "--env", "B=2"])
     }
 }
 
@@ -276,4 +276,12 @@ extension ProjectTests {
                     "\(file.path) names the embedded app")
         }
     }
+}
+
+/// The health container's `--env` and `--health-*` flags, in the order `docker run` gets them.
+private func probeArguments(_ project: Project, timeout: Double) -> [String] {
+    let run = DockerArguments.run(RunOptions(
+        image: "image", environment: AssessImageHealth.environment(project),
+        healthcheck: AssessImageHealth.healthcheck(project, timeout: timeout)))
+    return Array(run.dropFirst().dropLast())
 }

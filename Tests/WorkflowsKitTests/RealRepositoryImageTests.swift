@@ -16,7 +16,7 @@ import Testing
         let console = try CapturedConsole().console
         let runner = RecordingRunner()
         return AssessImageCode(
-            image: "app:latest", project: project, docker: DockerCLI(executable: "docker", runner: runner, console: console),
+            image: "app:latest", project: project, docker: DockerEngine(executable: "docker", runner: runner, console: console),
             console: console,
             resources: RunResources(
                 runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: runner), runner: runner,
@@ -125,11 +125,11 @@ import Testing
             stride(from: 0, to: arguments.count, by: 2).map { arguments[$0] == "--env" ? arguments[$0 + 1] : "not --env: \(arguments[$0])" }
         }
         for root in ["", "/"] {
-            let environment = variables(AssessImageCode.environment(imagePythonPath: nil, workingDirectory: root))
+            let environment = variables(DockerArguments.environment(AssessImageCode.environment(imagePythonPath: nil, workingDirectory: root)))
             #expect(environment.contains("PYTHONDONTWRITEBYTECODE=1") && environment.contains("PYTHONPYCACHEPREFIX="))
             #expect(!environment.contains { $0.hasPrefix("PYTHONPYCACHEPREFIX=/") || $0.hasPrefix("not --env") })
         }
-        let app = variables(AssessImageCode.environment(imagePythonPath: nil, workingDirectory: "/app"))
+        let app = variables(DockerArguments.environment(AssessImageCode.environment(imagePythonPath: nil, workingDirectory: "/app")))
         #expect(app.contains("PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)") && app.contains("PYTHONDONTWRITEBYTECODE="))
         #expect(app.first == "PYTHONPATH=\(GateTools.folder)/site-packages" && !app.contains { $0.hasPrefix("not --env") })
     }

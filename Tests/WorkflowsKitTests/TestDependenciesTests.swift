@@ -307,7 +307,7 @@ import Testing
         let console = try CapturedConsole().console
         let runner = RecordingRunner { _ in .ok() }
         return GateTools(
-            project: project, docker: DockerCLI(executable: "docker", runner: runner, console: console), console: console,
+            project: project, docker: DockerEngine(executable: "docker", runner: runner, console: console), console: console,
             resources: RunResources(
                 runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: runner), runner: runner,
                 dockerExecutable: "docker"))

@@ -39,20 +39,12 @@ struct ImageConfig: Sendable, Equatable {
         return kind != "NONE" && test.count > 1
     }
 
-    static func inspect(_ image: String, docker: DockerCLI) async throws -> ImageConfig {
-        guard let config = try await find(image, docker: docker) else {
+    static func inspect(_ image: String, docker: any ContainerEngine) async throws -> ImageConfig {
+        guard let config = try await docker.inspectImage(image) else {
             throw WorkflowsError(
                 .input, "The engine has no image \(image).",
                 remedy: "Build it first: 'workflows build_ci_image', or pass --image with an image that exists.")
         }
-        return config
-    }
-
-    /// nil when the engine has no such image.
-    static func find(_ image: String, docker: DockerCLI) async throws -> ImageConfig? {
-        let answer = try await docker.query(["image", "inspect", image])
-        guard answer.succeeded else { return nil }
-        guard let config = try parse(answer.standardOutput).first else { return nil }
         return config
     }
 

@@ -39,9 +39,9 @@ enum PassRecord {
         return gitDirectory.appendingPathComponent("workflows/passed/\(safe).json")
     }
 
-    static func store(imageID: String, image: String, docker: DockerCLI, git: Git, console: Console) async {
+    static func store(imageID: String, image: String, docker: any ContainerEngine, git: Git, console: Console) async {
         // The commit the image was built from is its own label, not whatever HEAD is by now.
-        let labels = (try? await ImageConfig.find(imageID, docker: docker))??.labels ?? [:]
+        let labels = (try? await docker.inspectImage(imageID))??.labels ?? [:]
         guard let file = await file(for: image, git: git), let commit = labels["commit"], commit != "unknown",
             labels["workflows.tree"] == "clean"
         else {

@@ -5,7 +5,7 @@ import Foundation
 struct PublishImage: Sendable {
     var settings: Settings
     var environment: [String: String]
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     var git: Git
     var console: Console
     var resources: RunResources
@@ -34,61 +34,52 @@ struct PublishImage: Sendable {
         try await verifyPassed(imageID: imageID, headCommit: facts?.commit)
 
         let registry = ImageReference.registry(of: repository)
-        let flags = docker.registryFlags(for: registry, podman: await docker.isPodman())
+        let access = await docker.access(to: registry)
         let credentials = settings.registryUser.flatMap { user in settings.registryPassword.map { (user, $0) } }
         if settings.dryRun {
             console.info("Dry run: these commands would run; nothing changes.")
             if let (user, _) = credentials {
-                console.command([settings.docker, "login"] + flags + ["--username", user, "--password-stdin", registry])
+                console.command(docker.commandLine(.login(user: user), access))
             }
             for reference in references {
-                console.command([settings.docker, "tag", imageID, reference])
-                console.command([settings.docker, "push"] + flags + [reference])
+                console.command(docker.commandLine(.tag(source: imageID, target: reference), access))
+                console.command(docker.commandLine(.push(reference), access))
             }
             return
         }
         guard let (user, password) = credentials else {
-            try await push(references, of: imageID, flags: flags)
+            try await push(references, of: imageID, access: access)
             return
         }
         // Logged in for this push only, like docker/login-action; also when a signal ends the run, and when
         // the engine hung during an earlier cleanup: the logout removes a credential, so it always runs.
         let executable = settings.docker
-        let logout: Cancellator.Cleanup = { [console] runner in
-            let command = Command(executable, ["logout", registry])
-            let problem: String?
-            do {
-                let result = try runner.runEssential(command)
-                problem = result.succeeded ? nil : "\(describe(result.termination)): \(result.errorText)"
-            } catch {
-                problem = "\(error)"
-            }
-            if let problem {
+        let logout: Cancellator.Cleanup = { [console, docker] runner in
+            if let problem = docker.cleanup(using: runner).logout(registry) {
                 console.warning(
                     "Could not log out of \(registry) (\(problem)): the login may remain in the CLI's configuration "
                         + "(DOCKER_CONFIG, ~/.docker/config.json). Run '\(executable) logout \(registry)'.")
             }
         }
         try await resources.withCleanup(logout) {
-            try await login(registry: registry, user: user, password: password, flags: flags)
-            try await push(references, of: imageID, flags: flags)
+            try await login(access, user: user, password: password)
+            try await push(references, of: imageID, access: access)
         }
     }
 
     /// Tags the verified image ID (not its name, which another build may have moved) and pushes each tag.
     /// The local tag goes on every path out, a signal mid-push included: it is a cleanup of the run's.
-    private func push(_ references: [String], of imageID: String, flags: [String]) async throws {
+    private func push(_ references: [String], of imageID: String, access: RegistryAccess) async throws {
         var pushed: [String] = []
         var recorded: [PublishReport.PushedReference] = []
         defer { details.record(publish: PublishReport(references: recorded)) }
-        let executable = settings.docker
         for (index, reference) in references.enumerated() {
-            let untag: Cancellator.Cleanup = { runner in
-                _ = try? runner.runBlocking(Command(executable, ["image", "rm", reference]))
+            let untag: Cancellator.Cleanup = { [docker] runner in
+                docker.cleanup(using: runner).remove(.image, [reference], force: false)
             }
             let (result, digest) = try await resources.withCleanup(untag) { [docker] in
-                let tagged = try await docker.run(["tag", imageID, reference])
-                let result = tagged.succeeded ? try await docker.run(["push"] + flags + [reference]) : tagged
+                let tagged = try await docker.tag(imageID, as: reference, output: .live)
+                let result = tagged.succeeded ? try await docker.push(reference, access) : tagged
                 let digest = result.succeeded
                     ? await repoDigest(reference, docker: docker) ?? Self.digest(in: result.outputText) : nil
                 return (result, digest)
@@ -111,18 +102,15 @@ struct PublishImage: Sendable {
     }
 
     /// The registry's digest of what was just pushed, as the engine recorded it.
-    private func repoDigest(_ reference: String, docker: DockerCLI) async -> String? {
-        guard let answer = try? await docker.query(["image", "inspect", "--format", "{{json .RepoDigests}}", reference]),
-            answer.succeeded, let digests = try? JSONDecoder().decode([String].self, from: answer.standardOutput)
-        else { return nil }
+    private func repoDigest(_ reference: String, docker: any ContainerEngine) async -> String? {
+        guard let digests = await docker.repoDigests(of: reference) else { return nil }
         let repository = String(reference[..<(reference.lastIndex(of: ":") ?? reference.endIndex)])
         return digests.first { $0.hasPrefix(repository + "@") }.map { String($0.dropFirst(repository.count + 1)) }
     }
 
-    private func login(registry: String, user: String, password: String, flags: [String]) async throws {
-        let result = try await docker.run(
-            ["login"] + flags + ["--username", user, "--password-stdin", registry], output: .captured,
-            input: Data(password.utf8))
+    private func login(_ access: RegistryAccess, user: String, password: String) async throws {
+        let registry = access.registry
+        let result = try await docker.login(access, user: user, password: password)
         guard result.succeeded else {
             let reason = result.errorText.replacingOccurrences(of: password, with: "***")
             throw WorkflowsError(

@@ -7,7 +7,7 @@ import Foundation
 struct AssessImageCode: Sendable {
     var image: String
     var project: Project
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     var console: Console
     var resources: RunResources
     var details: StepDetails
@@ -29,8 +29,8 @@ struct AssessImageCode: Sendable {
         let contextFolder = resources.temporaryFolder("gates")
         // The ID, under a tag of the run's own: the name may be rebuilt meanwhile, and BuildKit reads a
         // bare `FROM sha256:…` as an image to pull.
-        let assessed = "\(Clean.assessedRepository):\(resources.runID)"
-        let gatesImage = "workflows-gates:\(resources.runID)"
+        let assessed = "\(EngineLabels.assessedRepository):\(resources.runID)"
+        let gatesImage = "\(EngineLabels.gatesRepository):\(resources.runID)"
         try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
             do {
                 try await assess(config, as: assessed, in: gatesImage, staging: contextFolder)
@@ -48,7 +48,7 @@ struct AssessImageCode: Sendable {
     /// gates and records and reports their verdicts.
     private func assess(_ config: ImageConfig, as assessed: String, in gatesImage: String, staging contextFolder: URL) async throws {
         async let cpus = engineCPUs()
-        guard try await docker.run(["tag", config.id, assessed], output: .captured).succeeded else {
+        guard try await docker.tag(config.id, as: assessed, output: .captured).succeeded else {
             throw WorkflowsError(.failed, "Could not tag \(config.id) as \(assessed).")
         }
         // The tools (a short facts run, then reuse or install) while the tests travel into the gates' image.
@@ -56,8 +56,7 @@ struct AssessImageCode: Sendable {
             .prepare(image: assessed, user: config.user, wheels: wheels)
         try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
         // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
-        let build = try await docker.run(
-            ["build", "--force-rm", "--tag", gatesImage, contextFolder.path], output: .captured)
+        let build = try await docker.build(BuildOptions(context: contextFolder.path, tags: [gatesImage], output: .captured))
         guard build.succeeded else {
             console.info(build.outputText)
             console.info(build.errorText)
@@ -108,24 +107,28 @@ struct AssessImageCode: Sendable {
     /// (`gateEnvironment`). pytest's container is kept until its JUnit XML is copied out (`docker cp`, which
     /// works against a remote engine too); the others go with `--rm`.
     static func runGate(
-        _ gate: Gate, in gatesImage: String, tools: GateTools.Prepared, environment: [String], project: Project,
-        docker: DockerCLI, resources: RunResources, imageWorkingDirectory: String = ""
+        _ gate: Gate, in gatesImage: String, tools: GateTools.Prepared, environment: [ContainerVariable], project: Project,
+        docker: any ContainerEngine, resources: RunResources, imageWorkingDirectory: String = ""
     ) async throws -> GateRun {
         let name = "workflows-\(resources.runID)-\(gate.name)"
         let keep = gate == .pytest
         var python = project.arguments(for: gate)
         if keep { python += PytestJUnit.arguments(writingTo: junitPath) + (project.coverage?.arguments(writingTo: coveragePath) ?? []) }
         let folder = project.workingDirectory(of: gate)
-        let workdir = gate == .hadolint ? ["--workdir", Hadolint.imageFolder]
-            : folder == "." ? [] : ["--workdir", Self.folder(folder, in: imageWorkingDirectory)]
         let (variables, byName) = gateEnvironment(tools: environment, project: project.environment(of: gate), isSecret: project.isSecret)
-        let arguments = ["run"] + (keep ? [] : ["--rm"]) + ["--name", name] + resources.labelArguments
-            + ["--mount", "type=volume,source=\(tools.volume),target=\(GateTools.folder),ro"]
-            + ["--mount", "type=volume,source=\(tools.caches),target=\(GateTools.cachesFolder)"]
-            + variables + (keep && project.coverage != nil ? ["--env", "COVERAGE_FILE=\(coverageDataPath)"] : []) + workdir
-            + ["--entrypoint", tools.entrypoint(for: gate), gatesImage] + python
+        let workingDirectory = gate == .hadolint ? Hadolint.imageFolder
+            : folder == "." ? nil : Self.folder(folder, in: imageWorkingDirectory)
+        let options = RunOptions(
+            image: gatesImage, arguments: python, name: name, remove: !keep, labels: resources.labels,
+            mounts: [
+                VolumeMount(tools.volume, at: GateTools.folder, readOnly: true),
+                VolumeMount(tools.caches, at: GateTools.cachesFolder),
+            ],
+            environment: variables + (keep && project.coverage != nil ? [ContainerVariable("COVERAGE_FILE", coverageDataPath)] : []),
+            workingDirectory: workingDirectory, entrypoint: tools.entrypoint(for: gate), namedValues: byName)
         let start = Date()
-        let result = try await docker.run(arguments, echo: false, output: .captured, environment: byName)
+        // Echoed by `ParallelGates`, with the gate's output.
+        let result = try await docker.run(options, echo: .byCaller)
         let seconds = Date().timeIntervalSince(start)
         var junit: Data?
         var coverage: Data?
@@ -134,15 +137,15 @@ struct AssessImageCode: Sendable {
             func take(_ path: String, _ label: String) async -> Data? {
                 let local = resources.temporaryFolder(label)
                 defer { try? FileManager.default.removeItem(at: local) }
-                guard (try? await docker.query(["cp", "\(name):\(path)", local.path]))?.succeeded == true else { return nil }
+                guard (try? await docker.copy(from: name, path: path, to: local.path)) == true else { return nil }
                 return try? Data(contentsOf: local)
             }
             junit = await take(junitPath, "junit")
             if project.coverage != nil { coverage = await take(coveragePath, "coverage") }
-            _ = try? await docker.query(["rm", "--force", "--volumes", name])
+            _ = try? await docker.remove(.container, [name], force: true)
         }
         return GateRun(
-            gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + arguments,
+            gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + DockerArguments.run(options),
             standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
             standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit, coverage: coverage)
     }
@@ -152,14 +155,14 @@ struct AssessImageCode: Sendable {
     /// `PYTEST_ADDOPTS` after ours; the tools' other variables stay ours. A value from `${VAR}` is passed as
     /// `--env NAME`, its value in the CLI's own environment (returned), so that no argument vector holds it.
     static func gateEnvironment(
-        tools: [String], project: [String: String], isSecret: (String) -> Bool
-    ) -> (arguments: [String], byName: [String: String]) {
-        var arguments: [String] = []
+        tools: [ContainerVariable], project: [String: String], isSecret: (String) -> Bool
+    ) -> (variables: [ContainerVariable], byName: [String: String]) {
+        var variables: [ContainerVariable] = []
         var ours: Set<String> = []
-        for argument in tools where argument != "--env" {
-            let name = String(argument.prefix { $0 != "=" })
+        for tool in tools {
+            let name = tool.name
             ours.insert(name)
-            var value = String(argument.dropFirst(name.count + 1))
+            var value = tool.value ?? ""
             if let extra = project[name] {
                 if name == "PYTHONPATH" {
                     value = [String(value.prefix { $0 != ":" }), extra].filter { !$0.isEmpty }.joined(separator: ":")
@@ -167,19 +170,19 @@ struct AssessImageCode: Sendable {
                     value += " " + extra
                 }
             }
-            arguments += ["--env", "\(name)=\(value)"]
+            variables.append(ContainerVariable(name, value))
         }
         var byName: [String: String] = [:]
         for name in project.keys.sorted() where !ours.contains(name) {
             guard let value = project[name] else { continue }
             if isSecret(value) {
                 byName[name] = value
-                arguments += ["--env", name]
+                variables.append(ContainerVariable(name, nil))
             } else {
-                arguments += ["--env", "\(name)=\(value)"]
+                variables.append(ContainerVariable(name, value))
             }
         }
-        return (arguments, byName)
+        return (variables, byName)
     }
 
     /// `folder` (relative to the source root) inside the image, whose working directory holds the source root.
@@ -191,8 +194,7 @@ struct AssessImageCode: Sendable {
 
     /// As many gates at once as the engine has CPUs (at least one).
     private func engineCPUs() async -> Int {
-        let answer = try? await docker.query(["info", "--format", "{{.NCPU}}"])
-        return max(1, Int(answer?.outputText ?? "") ?? ProcessInfo.processInfo.activeProcessorCount)
+        max(1, await docker.cpuCount() ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The derived image's build context: the tests, the gates' configs and a Dockerfile.
@@ -228,7 +230,8 @@ struct AssessImageCode: Sendable {
                 try copy(project.path(file), to: folder.appendingPathComponent("hadolint").appendingPathComponent(file))
             }
         }
-        let dockerfile = Self.dockerfile(image: base, user: user, labels: resources.labels, hadolint: hadolint)
+        let dockerfile = Self.dockerfile(
+            image: base, user: user, labels: resources.labels.map(\.description), hadolint: hadolint)
         try Data(dockerfile.utf8).write(to: folder.appendingPathComponent("Dockerfile"))
     }
 
@@ -251,7 +254,7 @@ struct AssessImageCode: Sendable {
     /// caches in a folder of the container's own. In an image whose working directory is `/` (no `WORKDIR`)
     /// no bytecode at all: CPython cannot name a `PYTHONPYCACHEPREFIX` file for a module at the root (an
     /// `IndexError` on import), and the bytecode cache must never change a verdict.
-    static func environment(imagePythonPath: String?, workingDirectory: String = "") -> [String] {
+    static func environment(imagePythonPath: String?, workingDirectory: String = "") -> [ContainerVariable] {
         let tools = GateTools.folder + "/site-packages"
         let path = [tools, imagePythonPath].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
         let atRoot = workingDirectory.isEmpty || workingDirectory == "/"
@@ -263,7 +266,7 @@ struct AssessImageCode: Sendable {
             "MYPY_CACHE_DIR=\(GateTools.mypyCacheFolder)", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
             "PYTEST_ADDOPTS=-p no:cacheprovider",
         ]
-        return variables.flatMap { ["--env", $0] }
+        return variables.map(ContainerVariable.init(assignment:))
     }
 
     private func copy(_ source: URL, to destination: URL) throws {

@@ -13,7 +13,7 @@ struct AssessImageHealth: Sendable {
     var image: String
     var project: Project
     var timeout: Double
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     var console: Console
     var resources: RunResources
     var details: StepDetails
@@ -31,9 +31,11 @@ struct AssessImageHealth: Sendable {
         return try await resources.withRunCleanup {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
-                ["run", "--detach", "--name", name] + resources.labelArguments + Self.probeArguments(project, timeout: timeout)
-                    + HealthPlan.portArguments(project: project, image: config) + [config.id], output: .captured,
-                environment: Self.secretEnvironment(project))
+                RunOptions(
+                    image: config.id, name: name, detach: true, labels: resources.labels,
+                    environment: Self.environment(project) + HealthPlan.portVariables(project: project, image: config),
+                    healthcheck: Self.healthcheck(project, timeout: timeout), namedValues: Self.secretEnvironment(project)),
+                echo: .now)
             guard started.succeeded else {
                 throw WorkflowsError(
                     .failed, "The engine could not start \(image): \(started.errorText)",
@@ -113,10 +115,7 @@ struct AssessImageHealth: Sendable {
     /// The probe as `docker exec` runs it: the project's, else the image's HEALTHCHECK (`CMD` as an argument
     /// vector, `CMD-SHELL` through `/bin/sh -c`, as the engine runs them).
     static func probeCommand(project: Project, imageHealthcheck: [String]?) -> [String]? {
-        if project.health != nil {
-            let arguments = probeArguments(project, timeout: 1)
-            return arguments.firstIndex(of: "--health-cmd").map { ["/bin/sh", "-c", arguments[$0 + 1]] }
-        }
+        if let health = healthcheck(project, timeout: 1) { return ["/bin/sh", "-c", health.command] }
         guard let test = imageHealthcheck, let kind = test.first, test.count > 1 else { return nil }
         switch kind {
         case "CMD": return Array(test.dropFirst())
@@ -129,7 +128,7 @@ struct AssessImageHealth: Sendable {
     /// logs a probe it had to kill); nil while an earlier probe that timed out still runs (`ProbeSlot`).
     func runProbe(_ name: String, _ probe: [String], timeout: Double) async throws -> ContainerState.HealthState.Probe? {
         let outcome = try await probeSlot.run(timeout: timeout) { [docker] in
-            try await docker.query(["exec", name] + probe)
+            try await docker.exec(in: name, probe)
         }
         let result: ProcessOutput
         switch outcome {
@@ -151,15 +150,19 @@ struct AssessImageHealth: Sendable {
         project.healthEnvironment.filter { project.isSecret($0.value) }
     }
 
-    /// The project's environment, and its probe when it gives one: it replaces the image's own. Failures
-    /// during the start period (the whole wait) do not count, so a slow start is judged at the deadline.
-    static func probeArguments(_ project: Project, timeout: Double) -> [String] {
-        // A value from ${VAR} goes by name, from the CLI's own environment (`secretEnvironment`).
-        var arguments = project.healthEnvironment.keys.sorted().flatMap { key in
+    /// The project's health environment; a value from ${VAR} goes by name, from the CLI's own environment
+    /// (`secretEnvironment`).
+    static func environment(_ project: Project) -> [ContainerVariable] {
+        project.healthEnvironment.keys.sorted().map { key in
             let value = project.healthEnvironment[key] ?? ""
-            return ["--env", project.isSecret(value) ? key : "\(key)=\(value)"]
+            return ContainerVariable(key, project.isSecret(value) ? nil : value)
         }
-        guard let probe = project.health else { return arguments }
+    }
+
+    /// The project's probe when it gives one: it replaces the image's own. Failures during the start
+    /// period (the whole wait) do not count, so a slow start is judged at the deadline.
+    static func healthcheck(_ project: Project, timeout: Double) -> HealthcheckOptions? {
+        guard let probe = project.health else { return nil }
         let command: String
         switch probe {
         case .command(let text):
@@ -173,23 +176,21 @@ struct AssessImageHealth: Sendable {
                 + "sys.exit(0 if urllib.request.urlopen(\(literal), timeout=5).status < 400 else 1)"
             command = "python3 -c " + ShellQuoting.quote(code)
         }
-        arguments += [
-            "--health-cmd", command, "--health-interval", "1s", "--health-timeout", "5s", "--health-retries", "3",
-            "--health-start-period", "\(max(Int(timeout.rounded(.up)), 1))s",
-        ]
-        return arguments
+        return HealthcheckOptions(
+            command: command, interval: 1, timeout: 5, retries: 3, startPeriod: max(Int(timeout.rounded(.up)), 1))
     }
 
     func inspect(_ name: String) async throws -> ContainerState {
-        let answer = try await docker.query(["container", "inspect", "--format", "{{json .State}}", name])
-        guard answer.succeeded else {
+        switch try await docker.containerState(name) {
+        case .state(let state):
+            return state
+        case .missing(let said):
             // An engine that stopped answering is not a container that vanished: say which it was.
             try await docker.requireEngine(while: "the health of \(name) was awaited")
             throw WorkflowsError(
-                .failed, "The container \(name) vanished while its health was awaited: \(answer.errorText)",
+                .failed, "The container \(name) vanished while its health was awaited: \(said)",
                 remedy: "Something else removed it (a prune?); run the step again.")
         }
-        return try ContainerState.parse(answer.standardOutput)
     }
 
     /// Shows the evidence (last probes, the container's logs), then throws.
@@ -205,11 +206,11 @@ struct AssessImageHealth: Sendable {
         console.info("Last health probes of \(name):")
         for line in state.probeReport { console.info(line) }
         console.info("Logs of \(name) (last 100 lines):")
-        var logs = try await docker.run(["logs", "--tail", "100", name], output: .captured)
+        var logs = try await docker.logs(of: name, tail: 100, echo: true)
         // Podman's conmon may not have written yet the log of a container that ended a moment ago.
         for _ in 0..<3 where logs.outputText.isEmpty && logs.errorText.isEmpty {
             try await Task.sleep(nanoseconds: 1_000_000_000)
-            logs = try await docker.query(["logs", "--tail", "100", name])
+            logs = try await docker.logs(of: name, tail: 100, echo: false)
         }
         for text in [logs.outputText, logs.errorText] where !text.isEmpty { console.info(text) }
         if logs.outputText.isEmpty && logs.errorText.isEmpty { console.info("  (the container wrote nothing)") }

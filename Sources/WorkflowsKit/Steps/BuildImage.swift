@@ -5,7 +5,7 @@ struct BuildImage: Sendable {
     var useCache: Bool
     var image: String
     var project: Project
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     var git: Git
     var console: Console
     var resources: RunResources
@@ -37,18 +37,17 @@ struct BuildImage: Sendable {
         var labels = Self.labels(facts: facts, useCache: useCache, created: Date())
         // Which image this build was of, so that `workflows clean --images` finds it once a later build
         // has taken its tag.
-        labels.append((Clean.imageLabelKey, ImageReference.repository(of: image)))
+        labels.append((EngineLabels.image, ImageReference.repository(of: image)))
         // The labels go in one LABEL line at the end of a copy of the Dockerfile: with the legacy builder
         // each --label is a build step of its own (a container each), which cost seconds per build.
         let folder = resources.temporaryFolder("build")
         defer { try? FileManager.default.removeItem(at: folder) }
         let labelled = try Self.stageDockerfile(dockerfile, labels: labels, in: folder)
         let idFile = folder.appendingPathComponent("iid")
-        var arguments = ["build"]
-        if !useCache { arguments.append("--no-cache") }
-        arguments += ["--force-rm", "--tag", image, "--iidfile", idFile.path, "--file", labelled.path, project.context]
         console.info("(\(project.dockerfile) with the build's labels appended in one LABEL line)")
-        let result = try await docker.run(arguments, workingDirectory: project.root.path)
+        let result = try await docker.build(BuildOptions(
+            context: project.context, dockerfile: labelled.path, tags: [image], noCache: !useCache,
+            imageIDFile: idFile.path, workingDirectory: project.root.path))
         guard result.succeeded else {
             let text = (try? String(contentsOf: dockerfile, encoding: .utf8)) ?? ""
             let features = BuildKitFeatures(dockerfile: text)
@@ -126,8 +125,8 @@ struct BuildImage: Sendable {
             labels.append(("org.opencontainers.image.source", source))
         }
         // A dev build, or one of uncommitted changes, must never pass for what quality_pipeline assessed.
-        labels.append(("workflows.build", useCache ? "dev" : "ci"))
-        labels.append(("workflows.tree", facts?.tree.label ?? "unknown"))
+        labels.append((EngineLabels.build, useCache ? "dev" : "ci"))
+        labels.append((EngineLabels.tree, facts?.tree.label ?? "unknown"))
         return labels
     }
 

@@ -6,9 +6,6 @@ import Foundation
 /// the image (`--images`) and the gate tools' caches (`--caches`). It never touches anything without our
 /// labels, nor a live run's. `--dry-run` lists and removes nothing.
 struct Clean: Sendable {
-    static let imageLabelKey = "workflows.image"
-    static let assessedRepository = "workflows-assessed"
-
     /// A step beside another has a scoped run ID (`ID-health`): the run is `ID`.
     static func baseRunID(_ run: String) -> String {
         String(run.split(separator: "-", maxSplits: 1).first ?? Substring(run))
@@ -18,7 +15,7 @@ struct Clean: Sendable {
     var images: Bool
     var caches: Bool
     var dryRun: Bool
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     var console: Console
 
     struct Leftover: Sendable, Equatable {
@@ -29,9 +26,9 @@ struct Clean: Sendable {
 
     func run() async throws {
         try await docker.requireEngine()
-        let containers = try await leftovers(kind: "container", list: ["ps", "--all", "--quiet"])
-        let runImages = try await leftovers(kind: "image", list: ["image", "ls", "--all", "--quiet"])
-        let runVolumes = try await leftovers(kind: "volume", list: ["volume", "ls", "--quiet"])
+        let containers = try await leftovers(.container)
+        let runImages = try await leftovers(.image)
+        let runVolumes = try await leftovers(.volume)
         let installs = try await unsealedInstalls()
         let (dead, alive) = Self.split(containers + runImages + runVolumes + installs)
         for leftover in alive {
@@ -39,72 +36,58 @@ struct Clean: Sendable {
         }
         let deadContainers = containers.filter { dead.contains($0) }.map(\.id)
         let deadImages = runImages.filter { dead.contains($0) }.map(\.id)
-        try await remove("containers of ended runs", deadContainers, with: ["rm", "--force", "--volumes"])
-        try await remove("images of ended runs", deadImages, with: ["image", "rm", "--force"])
+        try await remove("containers of ended runs", deadContainers, .container, force: true)
+        try await remove("images of ended runs", deadImages, .image, force: true)
         try await remove(
-            "volumes of ended runs", (runVolumes + installs).filter { dead.contains($0) }.map(\.id),
-            with: ["volume", "rm", "--force"])
+            "volumes of ended runs", (runVolumes + installs).filter { dead.contains($0) }.map(\.id), .volume, force: true)
         // The run's own tag of the image it assessed carries no label of ours, only the run's ID: it goes
         // when that run is known dead. (A run killed before it labelled anything cannot be known dead.)
         let deadRuns = Set(dead.map { Self.baseRunID($0.run) })
-        let tags = try await ids(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", Self.assessedRepository])
+        let tags = try await docker.list(.image, ListQuery(all: false, tagsOf: EngineLabels.assessedRepository))
         try await remove(
             "tags of ended runs",
             tags.filter { tag in
                 // Podman lists local images as localhost/NAME.
                 let name = tag.hasPrefix("localhost/") ? String(tag.dropFirst("localhost/".count)) : tag
-                return deadRuns.contains(String(name.dropFirst(Self.assessedRepository.count + 1)))
-            }, with: ["image", "rm"])
+                return deadRuns.contains(String(name.dropFirst(EngineLabels.assessedRepository.count + 1)))
+            }, .image, force: false)
         // So are its temporary folders here (a killed run's gates' build context): they carry its ID.
         removeFolders(Self.temporaryFolders(of: deadRuns))
         if images {
             let repository = ImageReference.repository(of: image)
-            let dangling = try await ids([
-                "image", "ls", "--quiet", "--filter", "dangling=true", "--filter", "label=\(Self.imageLabelKey)=\(repository)",
-            ])
-            try await remove("dangling images of earlier builds of \(repository)", dangling, with: ["image", "rm"])
+            let dangling = try await docker.list(
+                .image, ListQuery([.dangling, .label(EngineLabel(EngineLabels.image, repository))], all: false))
+            try await remove("dangling images of earlier builds of \(repository)", dangling, .image, force: false)
         }
         if caches {
             // Images: the tools' caches of earlier versions of workflows.
-            let cached = try await ids(["image", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)"])
+            let cached = try await docker.list(.image, ListQuery([.labelled(EngineLabels.cache)], all: false))
             // Without --force: a cache that a live run's container uses is refused by the engine, and kept.
-            try await remove("gate tools images", cached, with: ["image", "rm"])
-            let volumes = try await ids(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.labelKey)"])
-            try await remove("gate tools volumes (tools, their seals, the shared caches)", volumes, with: ["volume", "rm"])
+            try await remove("gate tools images", cached, .image, force: false)
+            let volumes = try await docker.list(.volume, ListQuery([.labelled(EngineLabels.cache)]))
+            try await remove("gate tools volumes (tools, their seals, the shared caches)", volumes, .volume, force: false)
         }
     }
 
     /// Everything of `kind` that carries a run label, with its run and owner.
-    private func leftovers(kind: String, list: [String]) async throws -> [Leftover] {
-        try await labelled(kind: kind, list: list, runLabel: DockerCLI.runLabelKey)
+    private func leftovers(_ kind: EngineObject) async throws -> [Leftover] {
+        try await labelled(kind, runLabel: EngineLabels.run)
     }
 
     /// The gate tools' installs that no seal names (`GateTools`): their installer's run and owner.
     private func unsealedInstalls() async throws -> [Leftover] {
-        let installs = try await labelled(
-            kind: "volume", list: ["volume", "ls", "--quiet"], runLabel: GateTools.installerLabelKey)
+        let installs = try await labelled(.volume, runLabel: EngineLabels.installer)
         guard !installs.isEmpty else { return [] }
-        let seals = try await ids(["volume", "ls", "--quiet", "--filter", "label=\(GateTools.toolsLabelKey)"])
-        let sealed = seals.isEmpty ? "" : try await docker.query(
-            ["volume", "inspect", "--format", "{{index .Labels \"\(GateTools.toolsLabelKey)\"}}"] + seals
-        ).outputText
-        let named = Set(sealed.split(whereSeparator: \.isNewline).map(String.init))
+        let seals = try await docker.list(.volume, ListQuery([.labelled(EngineLabels.sealedTools)]))
+        let named = Set(try await docker.labels(of: .volume, seals, keys: [EngineLabels.sealedTools]).compactMap(\.values.first))
         return installs.filter { !named.contains($0.id) }
     }
 
     /// Everything of `kind` that carries `runLabel`, with that label's value as its run, and its owner.
-    private func labelled(kind: String, list: [String], runLabel: String) async throws -> [Leftover] {
-        let found = try await ids(list + ["--filter", "label=\(runLabel)"])
-        guard !found.isEmpty else { return [] }
-        // Volumes have a name and top-level labels; containers and images an ID and labels in their config.
-        let (id, labels) = kind == "volume" ? ("{{.Name}}", ".Labels") : ("{{.Id}}", ".Config.Labels")
-        let format = "\(id) {{index \(labels) \"\(runLabel)\"}} {{index \(labels) \"\(DockerCLI.ownerLabelKey)\"}}"
-        let answer = try await docker.query([kind, "inspect", "--format", format] + found)
-        // An item removed meanwhile makes inspect fail for it alone: the others are still answered.
-        return answer.outputText.split(whereSeparator: \.isNewline).compactMap { line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 3 else { return nil }
-            return Leftover(id: fields[0], run: fields[1], owner: fields[2])
+    private func labelled(_ kind: EngineObject, runLabel: String) async throws -> [Leftover] {
+        let found = try await docker.list(kind, ListQuery([.labelled(runLabel)]))
+        return try await docker.labels(of: kind, found, keys: [runLabel, EngineLabels.owner]).map {
+            Leftover(id: $0.id, run: $0.values[0], owner: $0.values[1])
         }
     }
 
@@ -149,17 +132,7 @@ struct Clean: Sendable {
         }
     }
 
-    private func ids(_ arguments: [String]) async throws -> [String] {
-        let answer = try await docker.query(arguments)
-        guard answer.succeeded else {
-            throw WorkflowsError(
-                .failed, "\(docker.name) \(arguments.prefix(2).joined(separator: " ")) failed: \(answer.errorText)")
-        }
-        var seen = Set<String>()
-        return answer.outputText.split(whereSeparator: \.isNewline).map(String.init).filter { seen.insert($0).inserted }
-    }
-
-    private func remove(_ what: String, _ ids: [String], with command: [String]) async throws {
+    private func remove(_ what: String, _ ids: [String], _ kind: EngineObject, force: Bool) async throws {
         guard !ids.isEmpty else {
             console.info("No \(what).")
             return
@@ -169,7 +142,7 @@ struct Clean: Sendable {
             console.info("Would remove \(ids.count) \(what): \(short.joined(separator: " "))")
             return
         }
-        let result = try await docker.run(command + ids, output: .captured)
+        let result = try await docker.remove(kind, ids, force: force)
         if result.succeeded {
             console.success("Removed \(ids.count) \(what).")
         } else {

@@ -13,15 +13,6 @@ import Foundation
 /// installing at once do not write into the same folder (the one that seals second uses the first one's
 /// tools and removes its own).
 struct GateTools: Sendable {
-    static let labelKey = "workflows.cache"
-    static let labelValue = "gate-tools"
-    /// On a seal: the volume that holds the sealed tools.
-    static let toolsLabelKey = "workflows.cache.tools"
-    /// On a seal: `ToolWheels.key`, so that a later build knows there is no need to fetch wheels.
-    static let prefetchLabelKey = "workflows.cache.prefetch"
-    /// On an install's own volume: the run that made it (until sealed, `workflows clean` removes it once
-    /// that run's process is gone).
-    static let installerLabelKey = "workflows.cache.installer"
     static let namePrefix = "workflows-gate-tools-"
     static let cachesPrefix = "workflows-gate-caches-"
     /// Where the gates mount the tools (read-only).
@@ -35,7 +26,7 @@ struct GateTools: Sendable {
     static let format = "2"
 
     var project: Project
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     var console: Console
     var resources: RunResources
 
@@ -82,34 +73,33 @@ struct GateTools: Sendable {
 
     /// The volume a seal names, if the seal exists.
     private func sealedVolume(_ seal: String) async throws -> String? {
-        let answer = try await docker.query(["volume", "inspect", "--format", "{{index .Labels \"\(Self.toolsLabelKey)\"}}", seal])
-        let name = answer.outputText
-        return answer.succeeded && !name.isEmpty && name != "<no value>" ? name : nil
+        let name = try await docker.labels(of: .volume, [seal], keys: [EngineLabels.sealedTools]).first?.values.first ?? ""
+        return name.isEmpty ? nil : name
     }
 
     private func volumesExist(_ names: [String]) async throws -> Bool {
-        try await docker.query(["volume", "inspect", "--format", "{{.Name}}"] + names).succeeded
+        try await docker.volumesExist(names)
     }
 
     func install(
         into volume: String, seal: String, caches: String, image: String, python: String, key: String,
         prefetchKey: String?, wheels: String?
     ) async throws -> Prepared {
-        let cacheLabels = ["--label", "\(Self.labelKey)=\(Self.labelValue)", "--label", "\(Self.labelKey).key=\(key)"]
-        let mine = cacheLabels + ["--label", RunResources.ownerLabel, "--label", "\(Self.installerLabelKey)=\(resources.runID)"]
+        let cacheLabels = [EngineLabels.gateTools, EngineLabel(EngineLabels.cacheKey, key)]
+        let mine = cacheLabels + [RunResources.owner, EngineLabel(EngineLabels.installer, resources.runID)]
         let sealed = OnceFlag()
-        let executable = docker.executable
         // Named, so that a stopped install (a signal, a failed health check beside it) is removed before its
         // volume: PID 1 of a container ignores the SIGTERM its `docker run` passes on, and a volume in use
         // cannot be removed.
         let installer = "workflows-\(resources.runID)-tools"
-        return try await resources.withCleanup({ runner in
+        return try await resources.withCleanup({ [docker] runner in
             guard !sealed.isSet else { return }
-            _ = try? runner.runBlocking(Command(executable, ["rm", "--force", "--volumes", installer]))
-            _ = try? runner.runBlocking(Command(executable, ["volume", "rm", "--force", volume]))
+            let cleanup = docker.cleanup(using: runner)
+            cleanup.remove(.container, [installer])
+            cleanup.remove(.volume, [volume])
         }) {
             for (name, labels) in [(volume, mine), (caches, cacheLabels)] {
-                let created = try await docker.query(["volume", "create"] + labels + [name])
+                let created = try await docker.createVolume(name, labels: labels)
                 // Podman refuses to create an existing volume, Docker returns it: both are fine for the caches.
                 guard created.succeeded || name == caches else {
                     throw WorkflowsError(.failed, "Could not create the volume \(name) for the gates' tools: \(created.errorText)",
@@ -117,14 +107,13 @@ struct GateTools: Sendable {
                 }
             }
             let spec = try installSpec(wheels: wheels)
-            let mounts = [
-                "--mount", "type=volume,source=\(volume),target=\(Self.folder)",
-                "--mount", "type=volume,source=\(caches),target=\(Self.cachesFolder)",
-            ] + (wheels.map { ["--mount", "type=volume,source=\($0),target=\(ToolWheels.folder),ro"] } ?? [])
+            let mounts = [VolumeMount(volume, at: Self.folder), VolumeMount(caches, at: Self.cachesFolder)]
+                + (wheels.map { [VolumeMount($0, at: ToolWheels.folder, readOnly: true)] } ?? [])
             let installed = try await docker.run(
-                ["run", "--rm", "--interactive", "--name", installer, "--user", "root"] + resources.labelArguments + mounts
-                    + ["--entrypoint", python, image, "-c", Self.installScript],
-                echo: false, input: spec)
+                RunOptions(
+                    image: image, arguments: ["-c", Self.installScript], name: installer, remove: true, interactive: true,
+                    user: "root", labels: resources.labels, mounts: mounts, entrypoint: python, input: spec, output: .live),
+                echo: .now)
             guard installed.succeeded else {
                 let requirements = project.testDependencies.entries.isEmpty
                     ? "the gates' tools" : project.testDependencies.entries.joined(separator: ", ")
@@ -133,9 +122,9 @@ struct GateTools: Sendable {
                     remedy: "pip's output is above: check the pins in \(requirements) (they must agree with the "
                         + "image's own packages).")
             }
-            let sealLabels = cacheLabels + ["--label", "\(Self.toolsLabelKey)=\(volume)"]
-                + (prefetchKey.map { ["--label", "\(Self.prefetchLabelKey)=\($0)"] } ?? [])
-            _ = try await docker.query(["volume", "create"] + sealLabels + [seal])
+            let sealLabels = cacheLabels + [EngineLabel(EngineLabels.sealedTools, volume)]
+                + (prefetchKey.map { [EngineLabel(EngineLabels.prefetchKey, $0)] } ?? [])
+            _ = try await docker.createVolume(seal, labels: sealLabels)
             guard let winner = try await sealedVolume(seal) else {
                 throw WorkflowsError(.failed, "Could not seal the gates' tools in \(volume) with the volume \(seal).",
                     remedy: "Check the engine; 'workflows clean --caches' removes half-made tools.")
@@ -211,10 +200,15 @@ struct GateTools: Sendable {
         let travelling = Set(project.tests + project.configFiles.map(\.destination))
         let script = ImagePython.factsScript(expecting: project.sources.filter { !travelling.contains($0) })
         var command = ImagePython.onPath.command
-        var answer = try await docker.query(["run", "--rm"] + resources.labelArguments + ["--entrypoint", command, image, "-c", script])
+        func facts(_ command: String) async throws -> ProcessOutput {
+            try await docker.run(
+                RunOptions(image: image, arguments: ["-c", script], remove: true, labels: resources.labels, entrypoint: command),
+                echo: .now)
+        }
+        var answer = try await facts(command)
         if !answer.succeeded, Self.notFound(answer) {
             command = "python3"
-            answer = try await docker.query(["run", "--rm"] + resources.labelArguments + ["--entrypoint", command, image, "-c", script])
+            answer = try await facts(command)
         }
         guard answer.succeeded else {
             let said = answer.errorText.split(separator: "\n").last.map(String.init) ?? ""

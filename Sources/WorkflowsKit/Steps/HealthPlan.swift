@@ -36,11 +36,11 @@ enum HealthPlan: Sendable, Equatable {
     /// `--env PORT=N` for the health container: only when the image EXPOSEs a TCP port, its ENTRYPOINT or
     /// CMD names `$PORT` or `${PORT}` (as Cloud Run's templates do), and neither its own environment nor
     /// `health.environment` sets `PORT`.
-    static func portArguments(project: Project, image: ImageConfig) -> [String] {
+    static func portVariables(project: Project, image: ImageConfig) -> [ContainerVariable] {
         guard let port = image.exposedTCPPorts.first, namesPort(image.entrypoint + image.command),
             !image.environmentNames.contains("PORT"), project.healthEnvironment["PORT"] == nil
         else { return [] }
-        return ["--env", "PORT=\(port)"]
+        return [ContainerVariable("PORT", "\(port)")]
     }
 
     /// `$PORT`, `${PORT}` or `${PORT:-…}` in the start command's text (not `$PORTS`, not `$$PORT`).

@@ -12,7 +12,7 @@ struct Pipeline: Sendable {
     /// The arguments as given, for the report.
     var commandLine: [String]
 
-    var docker: DockerCLI { DockerCLI(executable: settings.docker, runner: runner, console: console) }
+    var docker: any ContainerEngine { DockerEngine(executable: settings.docker, runner: runner, console: console) }
     var git: Git {
         Git(runner: runner, root: project.root, ignoredPaths: RepositoryPaths.inside(project.root, settings.reportDirectory))
     }
@@ -79,9 +79,9 @@ struct Pipeline: Sendable {
         let wheelsResources = resources.scoped("wheels")
         var wheels: ToolWheels.Prefetch?
         let fetching = OnceFlag()
-        _ = try? await resources.withCleanup({ [executable = settings.docker] runner in
+        _ = try? await resources.withCleanup({ [docker] runner in
             guard fetching.isSet else { return }
-            DockerCLI.removeEverything(labelled: wheelsResources.runLabel, tags: [], executable: executable, runner: runner)
+            docker.cleanup(using: runner).removeEverything(labelled: wheelsResources.runLabel)
         }) {
             var index = 0
             while index < steps.count {
@@ -218,7 +218,7 @@ struct Pipeline: Sendable {
     ) async throws -> String? {
         let console = console ?? self.console
         let resources = resources ?? self.resources
-        let docker = DockerCLI(executable: settings.docker, runner: runner, console: console)
+        let docker = DockerEngine(executable: settings.docker, runner: runner, console: console)
         guard case .action(let action) = step.body else { return nil }
         let host = HostSteps(project: project, runner: runner, console: console, resources: resources, details: details)
         switch action {

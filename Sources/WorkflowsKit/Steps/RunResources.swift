@@ -12,16 +12,15 @@ struct RunResources: Sendable {
     var dockerExecutable: String
 
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
-    var runLabel: String { "\(DockerCLI.runLabelKey)=\(runID)" }
+    var runLabel: EngineLabel { EngineLabels.run(runID) }
 
     /// Which host and process made it: `workflows clean` removes only what a process that is gone made.
-    static let ownerLabel = "\(DockerCLI.ownerLabelKey)=\(RunOwner.current.description)"
+    static let owner = EngineLabels.owner(RunOwner.current)
+    /// `workflows.owner=host/pid`.
+    static var ownerLabel: String { owner.description }
 
     /// Every label a container or image of this run carries.
-    var labels: [String] { [runLabel, Self.ownerLabel] }
-
-    /// `--label L` for each of `labels`.
-    var labelArguments: [String] { labels.flatMap { ["--label", $0] } }
+    var labels: [EngineLabel] { [runLabel, Self.owner] }
 
     /// Resources for a step that runs beside another: its own ID (and so its own label and names), so
     /// that neither step's cleanup removes what the other still uses.
@@ -48,7 +47,7 @@ struct RunResources: Sendable {
         let executable = dockerExecutable
         let label = runLabel
         return try await withCleanup({ runner in
-            DockerCLI.removeEverything(labelled: label, tags: tags, executable: executable, runner: runner)
+            EngineCleanup(executable: executable, runner: runner).removeEverything(labelled: label, tags: tags)
             for folder in folders { try? FileManager.default.removeItem(at: folder) }
         }, body)
     }

@@ -13,7 +13,7 @@ struct ToolWheels: Sendable {
     static let format = "1"
 
     var project: Project
-    var docker: DockerCLI
+    var docker: any ContainerEngine
     /// Scoped to the download (`RUN-wheels`): its container and volume carry that label.
     var resources: RunResources
 
@@ -51,10 +51,8 @@ struct ToolWheels: Sendable {
             else {
                 return Fetched(key: nil, outcome: .skipped)
             }
-            let sealed = try? await docker.query([
-                "volume", "ls", "--quiet", "--filter", "label=\(GateTools.prefetchLabelKey)=\(key)",
-            ])
-            guard let sealed, sealed.succeeded, sealed.outputText.isEmpty, !Task.isCancelled else {
+            let sealed = try? await docker.list(.volume, ListQuery([.label(EngineLabel(EngineLabels.prefetchKey, key))]))
+            guard let sealed, sealed.isEmpty, !Task.isCancelled else {
                 return Fetched(key: key, outcome: .skipped)
             }
             started.raise()
@@ -68,13 +66,14 @@ struct ToolWheels: Sendable {
     private func download(from base: String) async -> Outcome {
         do {
             let spec = try downloadSpec()
-            let created = try await docker.query(["volume", "create"] + resources.labelArguments + [volume])
+            let created = try await docker.createVolume(volume, labels: resources.labels)
             guard created.succeeded else { return .failed("volume create: \(created.errorText)") }
             let answer = try await docker.run(
-                ["run", "--rm", "--interactive", "--user", "root"] + resources.labelArguments
-                    + ["--mount", "type=volume,source=\(volume),target=\(Self.folder)", "--entrypoint", "python3", base,
-                       "-c", Self.downloadScript],
-                echo: false, output: .captured, input: spec)
+                RunOptions(
+                    image: base, arguments: ["-c", Self.downloadScript], remove: true, interactive: true, user: "root",
+                    labels: resources.labels, mounts: [VolumeMount(volume, at: Self.folder)], entrypoint: "python3",
+                    input: spec),
+                echo: .now)
             guard answer.succeeded else {
                 let last = (answer.errorText + "\n" + answer.outputText).split(whereSeparator: \.isNewline).last
                 return .failed(last.map(String.init) ?? "pip download failed")
@@ -133,7 +132,7 @@ struct ToolWheels: Sendable {
 
     /// What the wheels depend on: the base image's ID and the requirement files, or nil when the base image
     /// is unknown (not on the engine, an `ARG` in its name, `scratch`).
-    static func key(project: Project, docker: DockerCLI) async -> String? {
+    static func key(project: Project, docker: any ContainerEngine) async -> String? {
         guard let base = baseImage(project), let id = try? await docker.imageID(base) else { return nil }
         var material = "format \(format)\nbase \(id)\ntools \(project.tools.joined(separator: " "))\n"
             + ToolInputs.keyMaterial(of: project)

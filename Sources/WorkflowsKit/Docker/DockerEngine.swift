@@ -1,0 +1,207 @@
+import Foundation
+
+/// `ContainerEngine` through the `docker` CLI (or Podman's): the argument vectors of `DockerArguments`,
+/// run by `DockerCLI`. What changes something is echoed (`==>> …`, a script shown by its size); queries
+/// are quiet.
+struct DockerEngine: ContainerEngine {
+    var cli: DockerCLI
+
+    init(_ cli: DockerCLI) { self.cli = cli }
+
+    init(executable: String, runner: any ProcessRunning, console: Console) {
+        self.init(DockerCLI(executable: executable, runner: runner, console: console))
+    }
+
+    var name: String { cli.name }
+    var executable: String { cli.executable }
+
+    func requireEngine(while activity: String?) async throws {
+        let answer = try await cli.query(DockerArguments.version())
+        guard answer.succeeded, !answer.outputText.isEmpty else {
+            let detail = answer.errorText.split(separator: "\n").last.map(String.init) ?? "no answer"
+            let what = activity.map { "stopped answering while \($0)" } ?? "does not answer"
+            throw WorkflowsError(
+                .tooling, "The engine behind \(name) \(what) (\(detail)).",
+                remedy: "Start Docker (on this project's Debian machines: scripts/provision.sh), "
+                    + "or point DOCKER_HOST or DOCKER_CONTEXT at an engine that runs.")
+        }
+    }
+
+    func isPodman() async -> Bool {
+        guard let answer = try? await cli.query(DockerArguments.clientVersion()) else { return false }
+        return (answer.outputText + answer.errorText).lowercased().contains("podman")
+    }
+
+    func cpuCount() async -> Int? {
+        guard let answer = try? await cli.query(DockerArguments.cpuCount()), answer.succeeded else { return nil }
+        return Int(answer.outputText)
+    }
+
+    func build(_ options: BuildOptions) async throws -> ProcessOutput {
+        try await change(DockerArguments.build(options), output: options.output, workingDirectory: options.workingDirectory)
+    }
+
+    func inspectImage(_ reference: String) async throws -> ImageConfig? {
+        let answer = try await cli.query(DockerArguments.inspectImage(reference))
+        guard answer.succeeded else { return nil }
+        return try ImageConfig.parse(answer.standardOutput).first
+    }
+
+    func repoDigests(of reference: String) async -> [String]? {
+        guard let answer = try? await cli.query(DockerArguments.repoDigests(reference)), answer.succeeded else { return nil }
+        return try? JSONDecoder().decode([String].self, from: answer.standardOutput)
+    }
+
+    func tag(_ source: String, as target: String, output: Command.Output) async throws -> ProcessOutput {
+        try await change(DockerArguments.tag(source, target), output: output)
+    }
+
+    func access(to registry: String) async -> RegistryAccess {
+        DockerArguments.access(to: registry, podman: await isPodman())
+    }
+
+    func login(_ access: RegistryAccess, user: String, password: String) async throws -> ProcessOutput {
+        try await change(DockerArguments.login(access, user: user), output: .captured, input: Data(password.utf8))
+    }
+
+    func push(_ reference: String, _ access: RegistryAccess) async throws -> ProcessOutput {
+        try await change(DockerArguments.push(reference, access))
+    }
+
+    func commandLine(_ operation: RegistryOperation, _ access: RegistryAccess) -> [String] {
+        switch operation {
+        case .login(let user): return [executable] + DockerArguments.login(access, user: user)
+        case .tag(let source, let target): return [executable] + DockerArguments.tag(source, target)
+        case .push(let reference): return [executable] + DockerArguments.push(reference, access)
+        }
+    }
+
+    func run(_ options: RunOptions, echo: Echo) async throws -> ProcessOutput {
+        let arguments = DockerArguments.run(options)
+        if echo == .now { cli.console.command(Self.shown([executable] + arguments)) }
+        return try await cli.run(
+            arguments, echo: false, output: options.output, input: options.input, environment: options.namedValues)
+    }
+
+    func exec(in container: String, _ command: [String]) async throws -> ProcessOutput {
+        try await cli.query(DockerArguments.exec(container, command))
+    }
+
+    func containerState(_ container: String) async throws -> ContainerInspection {
+        let answer = try await cli.query(DockerArguments.containerState(container))
+        guard answer.succeeded else { return .missing(answer.errorText) }
+        return .state(try ContainerState.parse(answer.standardOutput))
+    }
+
+    func copy(from container: String, path: String, to local: String) async throws -> Bool {
+        try await cli.query(DockerArguments.copy(from: container, path: path, to: local)).succeeded
+    }
+
+    func logs(of container: String, tail: Int, echo: Bool) async throws -> ProcessOutput {
+        try await cli.run(DockerArguments.logs(container, tail: tail), echo: echo, output: .captured)
+    }
+
+    func list(_ kind: EngineObject, _ query: ListQuery) async throws -> [String] {
+        let arguments = DockerArguments.list(kind, query)
+        let answer = try await cli.query(arguments)
+        guard answer.succeeded else {
+            throw WorkflowsError(.failed, "\(name) \(arguments.prefix(2).joined(separator: " ")) failed: \(answer.errorText)")
+        }
+        var seen = Set<String>()
+        return answer.outputText.split(whereSeparator: \.isNewline).map(String.init).filter { seen.insert($0).inserted }
+    }
+
+    func labels(of kind: EngineObject, _ ids: [String], keys: [String]) async throws -> [LabelValues] {
+        guard !ids.isEmpty else { return [] }
+        let answer = try await cli.query(DockerArguments.labels(of: kind, ids, keys: keys))
+        // An item removed meanwhile makes inspect fail for it alone: the others are still answered.
+        return answer.outputText.split(whereSeparator: \.isNewline).compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == keys.count + 1 else { return nil }
+            return LabelValues(id: fields[0], values: fields.dropFirst().map { $0 == "<no value>" ? "" : $0 })
+        }
+    }
+
+    func remove(_ kind: EngineObject, _ ids: [String], force: Bool) async throws -> ProcessOutput {
+        try await change(DockerArguments.remove(kind, ids, force: force), output: .captured)
+    }
+
+    func prune(_ kind: EngineObject, _ filters: [EngineFilter]) async throws -> ProcessOutput {
+        try await change(DockerArguments.prune(kind, filters), output: .captured)
+    }
+
+    func createVolume(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
+        try await change(DockerArguments.createVolume(name, labels: labels), output: .captured)
+    }
+
+    func volumesExist(_ names: [String]) async throws -> Bool {
+        try await cli.query(DockerArguments.volumesExist(names)).succeeded
+    }
+
+    func createNetwork(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
+        try await change(DockerArguments.createNetwork(name, labels: labels), output: .captured)
+    }
+
+    func cleanup(using runner: any ProcessRunning) -> EngineCleanup {
+        EngineCleanup(executable: executable, runner: runner)
+    }
+
+    /// Runs a command that changes something, echoed.
+    private func change(
+        _ arguments: [String], output: Command.Output = .live, input: Data? = nil, workingDirectory: String? = nil
+    ) async throws -> ProcessOutput {
+        cli.console.command(Self.shown([executable] + arguments))
+        return try await cli.run(arguments, echo: false, output: output, input: input, workingDirectory: workingDirectory)
+    }
+
+    /// The command line as echoed: an argument of several lines (a script for `python -c`) is shown by its
+    /// size, so that the log keeps one line per command.
+    static func shown(_ argv: [String]) -> [String] {
+        argv.map { argument in
+            let lines = argument.split(separator: "\n", omittingEmptySubsequences: false).count
+            return lines > 1 ? "<script of \(lines) lines>" : argument
+        }
+    }
+}
+
+/// The engine's removals for cleanups, which run outside Swift concurrency (a signal may be ending the
+/// run) with the cleanups' own runner; quiet and best effort.
+struct EngineCleanup: Sendable {
+    var executable: String
+    var runner: any ProcessRunning
+
+    func remove(_ kind: EngineObject, _ ids: [String], force: Bool = true) {
+        guard !ids.isEmpty else { return }
+        _ = try? runner.runBlocking(Command(executable, DockerArguments.remove(kind, ids, force: force)))
+    }
+
+    /// Logs out of `registry` even when the cleanups' runner gave up on the engine (it removes a
+    /// credential): nil when it did, else what went wrong.
+    func logout(_ registry: String) -> String? {
+        do {
+            let result = try runner.runEssential(Command(executable, DockerArguments.logout(registry)))
+            return result.succeeded ? nil : "\(describe(result.termination)): \(result.errorText)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Removes the containers, images, volumes and networks that carry `label`, then the temporary `tags`.
+    /// Sweeps again after removing a container: another may have been starting during the sweep.
+    func removeEverything(labelled label: EngineLabel, tags: [String] = []) {
+        let filter = ListQuery([.label(label)])
+        for _ in 0..<3 {
+            var removedContainers = false
+            for kind in EngineObject.allCases {
+                let list = Command(executable, DockerArguments.list(kind, filter))
+                guard let answer = try? runner.runBlocking(list), answer.succeeded else { continue }
+                let ids = Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init)))
+                guard !ids.isEmpty else { continue }
+                remove(kind, ids.sorted())
+                if kind == .container { removedContainers = true }
+            }
+            if !removedContainers { break }
+        }
+        if !tags.isEmpty { remove(.image, tags, force: false) }
+    }
+}
