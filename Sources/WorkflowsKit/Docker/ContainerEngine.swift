@@ -95,7 +95,7 @@ struct ListQuery: Sendable, Equatable {
     /// Images: also intermediate ones (an interrupted legacy build's labelled layers hold their parents);
     /// containers: also stopped ones. Ignored for volumes and networks.
     var all = true
-    /// Images: only this repository's, listed as `REPOSITORY:TAG` instead of by ID.
+    /// Images: only this repository's, listed as `REPOSITORY:TAG` instead of by ID (Podman's `localhost/` left out).
     var tagsOf: String?
 
     init(_ filters: [EngineFilter] = [], all: Bool = true, tagsOf: String? = nil) {

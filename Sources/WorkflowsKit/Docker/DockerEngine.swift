@@ -108,7 +108,10 @@ struct DockerEngine: ContainerEngine {
             throw WorkflowsError(.failed, "\(name) \(arguments.prefix(2).joined(separator: " ")) failed: \(answer.errorText)")
         }
         var seen = Set<String>()
-        return answer.outputText.split(whereSeparator: \.isNewline).map(String.init).filter { seen.insert($0).inserted }
+        return answer.outputText.split(whereSeparator: \.isNewline).map { line in
+            // Podman lists local images as localhost/NAME.
+            query.tagsOf != nil && line.hasPrefix("localhost/") ? String(line.dropFirst("localhost/".count)) : String(line)
+        }.filter { seen.insert($0).inserted }
     }
 
     func labels(of kind: EngineObject, _ ids: [String], keys: [String]) async throws -> [LabelValues] {

@@ -46,11 +46,8 @@ struct Clean: Sendable {
         let tags = try await docker.list(.image, ListQuery(all: false, tagsOf: EngineLabels.assessedRepository))
         try await remove(
             "tags of ended runs",
-            tags.filter { tag in
-                // Podman lists local images as localhost/NAME.
-                let name = tag.hasPrefix("localhost/") ? String(tag.dropFirst("localhost/".count)) : tag
-                return deadRuns.contains(String(name.dropFirst(EngineLabels.assessedRepository.count + 1)))
-            }, .image, force: false)
+            tags.filter { deadRuns.contains(String($0.dropFirst(EngineLabels.assessedRepository.count + 1))) },
+            .image, force: false)
         // So are its temporary folders here (a killed run's gates' build context): they carry its ID.
         removeFolders(Self.temporaryFolders(of: deadRuns))
         if images {
