@@ -88,9 +88,6 @@ final class FakeEngine: @unchecked Sendable {
             return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")
         case "image" where arguments.dropFirst().first == "inspect":
             guard imageExists else { return .fail(1, stderr: "Error: No such image: x") }
-            if arguments.last?.hasPrefix("workflows-gate-tools:") == true, !toolsCached {
-                return .fail(1, stderr: "Error: No such image: \(arguments.last ?? "")")
-            }
             if arguments.count == 3 {
                 let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
                 let labels = #"{"commit":"\#(Self.commit)","workflows.tree":"\#(treeLabel)"}"#

@@ -47,7 +47,7 @@ struct OptionSpec: Sendable {
         flag: "--images", variable: nil, value: .flag,
         help: "clean: also the dangling images of earlier builds of the image")
     static let cleanCaches = OptionSpec(
-        flag: "--caches", variable: nil, value: .flag, help: "clean: also the gate tools' cached images")
+        flag: "--caches", variable: nil, value: .flag, help: "clean: also the gate tools' volumes (tools, seals, shared caches)")
     static let allowUnverifiedImage = OptionSpec(
         flag: "--allow-unverified-image", variable: nil, value: .flag,
         help: "publish_image: push even an image that did not pass quality_pipeline for HEAD")

@@ -87,11 +87,6 @@ final class Cancellator: @unchecked Sendable {
         }
     }
 
-    /// Forgets a cleanup that has not started. One that is running stays registered until it has finished.
-    func unregister(_ token: Int) {
-        condition.withLock { entries.removeAll { $0.token == token && $0.phase == .pending } }
-    }
-
     /// On the signal thread.
     private func received(signal number: Int32) {
         // A second signal ends the process at once, by the first one, which decided how it ends.

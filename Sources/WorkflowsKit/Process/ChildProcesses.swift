@@ -42,16 +42,6 @@ final class ChildProcesses: @unchecked Sendable {
     func signalAll(_ signal: Int32) {
         for child in lock.withLock({ Array(children.values) }) { child.signal(signal) }
     }
-
-    /// Waits, polling, until no child runs; false at the deadline.
-    func waitUntilNoneRun(seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !running.isEmpty {
-            if Date() >= deadline { return false }
-            usleep(20_000)
-        }
-        return true
-    }
 }
 
 /// One started child as the signalling side sees it. Signals go through its pidfd where there is one, so

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `assess_image_code`: every gate inside containers of the image, as the image's own user, several at
-/// once. The tools come from a cached image of their own (`GateTools`); the tests and configs reach the
+/// once. The tools come from a sealed volume of their own (`GateTools`); the tests and configs reach the
 /// engine as a build context (a derived image), never as bind mounts, so the step works as well against a
 /// remote engine (`DOCKER_HOST=ssh://…`).
 struct AssessImageCode: Sendable {

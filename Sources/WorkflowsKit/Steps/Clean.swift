@@ -57,10 +57,7 @@ struct Clean: Sendable {
             try await remove("dangling images of earlier builds of \(repository)", dangling, .image, force: false)
         }
         if caches {
-            // Images: the tools' caches of earlier versions of workflows.
-            let cached = try await docker.list(.image, ListQuery([.labelled(EngineLabels.cache)], all: false))
-            // Without --force: a cache that a live run's container uses is refused by the engine, and kept.
-            try await remove("gate tools images", cached, .image, force: false)
+            // Without --force: a volume that a live run's container uses is refused by the engine, and kept.
             let volumes = try await docker.list(.volume, ListQuery([.labelled(EngineLabels.cache)]))
             try await remove("gate tools volumes (tools, their seals, the shared caches)", volumes, .volume, force: false)
         }
