@@ -262,3 +262,30 @@ extension ProcessOutput {
         return copy
     }
 }
+
+extension PipelineRunTests {
+    /// git's facts serve the whole run (the preflight, the build's labels, publish's tags, the report).
+    @Test func gitsFactsAreAskedOncePerRun() async throws {
+        let engine = try engine()
+        let (status, console) = try await runWorkflows(
+            ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
+            runner: engine.runner, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        #expect(engine.runner.argvs("git").filter { $0 == ["rev-parse", "--verify", "HEAD"] }.count == 1)
+        #expect(engine.runner.argvs("git").filter { $0.first == "status" }.count == 1)
+    }
+
+    /// style_code rewrites the checkout: a build after it is labelled with the tree it really built.
+    @Test func aBuildAfterStyleCodeAsksGitAgain() async throws {
+        let engine = try engine()
+        let runner = RecordingRunner { command in
+            if command.executable == Project.hostPython { engine.dirty = true }
+            return engine.runner.runBlockingAnswer(command)
+        }
+        let (status, console) = try await runWorkflows(["style_code", "build_ci_image"], runner: runner, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        #expect(runner.argvs("git").filter { $0.first == "status" }.count == 2)
+        #expect(engine.builtDockerfile.contains("\"workflows.tree\"=\"dirty\""), "\(engine.builtDockerfile)")
+        #expect(console.stderr.contains("uncommitted changes"))
+    }
+}

@@ -7,12 +7,13 @@ struct PublishImage: Sendable {
     var environment: [String: String]
     var docker: any ContainerEngine
     var git: Git
+    /// git's facts of the checkout (nil outside one), asked once for the run.
+    var facts: Git.Facts?
     var console: Console
     var resources: RunResources
     var details: StepDetails
 
     func run() async throws {
-        let facts = await git.facts()
         let repository = try Self.repository(settings: settings, environment: environment, origin: facts?.origin)
         let ref = Self.ref(environment: environment, facts: facts)
         let knownTags = await git.tags()

@@ -6,7 +6,8 @@ struct BuildImage: Sendable {
     var image: String
     var project: Project
     var docker: any ContainerEngine
-    var git: Git
+    /// git's facts of the checkout (nil outside one), asked once for the run.
+    var facts: Git.Facts?
     var console: Console
     var resources: RunResources
 
@@ -15,7 +16,6 @@ struct BuildImage: Sendable {
         let dockerfile = project.path(project.dockerfile)
         if let missing = MissingDockerfile(project: project) { throw missing.error }
         try await docker.requireEngine()
-        let facts = await git.facts()
         if facts == nil {
             console.warning(
                 "\(project.root.path) is not a git repository (or git is missing): the image's commit, branch "

@@ -17,30 +17,24 @@ struct Pipeline: Sendable {
         Git(runner: runner, root: project.root, ignoredPaths: RepositoryPaths.inside(project.root, settings.reportDirectory))
     }
 
-    struct Outcome: Sendable, Equatable {
-        enum Verdict: String, Sendable { case passed, failed, skipped }
-        var step: String
-        var verdict: Verdict
-        var seconds: Double
-    }
-
     func run(_ requested: [StepDefinition]) async -> Int32 {
         let catalog = StepCatalog.steps(for: project)
         let steps = requested.flatMap { StepCatalog.expand($0, in: catalog) }
-        if let (step, error) = await preflight(steps) {
-            report(error, in: step)
-            return error.exitCode
-        }
         if steps.count == 1, steps[0].body == .action(.showProject) {
             ShowProject(project: project, settings: settings, console: console).run()
             return ExitCode.success
         }
+        // Asked once, now: the steps, the preflight and the report use these; after a signal nothing new
+        // is started, and the report still needs them.
+        let facts = await git.facts()
+        if let (step, error) = preflight(steps, origin: facts?.origin) {
+            report(error, in: step)
+            return error.exitCode
+        }
         warnOfUnpinnedTools(steps)
         let reporting = RunReporting(directory: settings.reportDirectory, environment: environment, console: console)
         let runStart = Date()
-        // Asked now: after a signal, nothing new is started, and the report still needs it.
-        let facts = await git.facts()
-        var outcomes: [Outcome] = []
+        // Every step's result, in order: the summary, the pass record and the report are made of these.
         let stepReports = StepReports()
         // The reports are written once, on the way out, or by the unwind limit if a signal's cleanup
         // outlasts it: a report whatever the end.
@@ -52,7 +46,6 @@ struct Pipeline: Sendable {
                 startedAt: RunReport.timestamp(runStart), durationSeconds: Date().timeIntervalSince(runStart),
                 outcome: RunReport.outcome(of: steps, interruptedBy: signal), interruptedBy: signal, steps: steps))
         }
-        var passed: [(step: String, imageID: String?)] = []
         var recorded = false
         var failed = false
         /// Keeps a step's verdict; records at once an image that passed the whole pipeline, so that a
@@ -60,16 +53,14 @@ struct Pipeline: Sendable {
         func record(_ outcome: StepOutcome) async {
             stepReports.append(outcome.report(interrupted: resources.isCancelling))
             switch outcome.result {
-            case .success(let imageID):
-                outcomes.append(Outcome(step: outcome.step.name, verdict: .passed, seconds: outcome.seconds))
-                passed.append((outcome.step.name, imageID))
+            case .success:
+                let passed = stepReports.all.filter { $0.verdict == .passed }.map { (step: $0.name, imageID: $0.imageID) }
                 if !recorded, !resources.isCancelling, let imageID = PassRecord.passedImage(passed) {
                     await PassRecord.store(
                         imageID: imageID, image: settings.image, docker: docker, git: git, console: console)
                     recorded = true
                 }
             case .failure(let error):
-                outcomes.append(Outcome(step: outcome.step.name, verdict: .failed, seconds: outcome.seconds))
                 report(error, in: outcome.step.name)
                 failed = true
             }
@@ -79,6 +70,9 @@ struct Pipeline: Sendable {
         let wheelsResources = resources.scoped("wheels")
         var wheels: ToolWheels.Prefetch?
         let fetching = OnceFlag()
+        // What the steps are told of the checkout: the run's facts, asked again only after a step that
+        // rewrites it (style_code), so that a build after it is labelled with the tree it really built.
+        var checkout = facts
         _ = try? await resources.withCleanup({ [docker] runner in
             guard fetching.isSet else { return }
             docker.cleanup(using: runner).removeEverything(labelled: wheelsResources.runLabel)
@@ -88,7 +82,6 @@ struct Pipeline: Sendable {
                 let step = steps[index]
                 index += 1
                 guard !resources.isCancelling, !failed else {
-                    outcomes.append(Outcome(step: step.name, verdict: .skipped, seconds: 0))
                     stepReports.append(StepReport(
                         name: step.name, verdict: .skipped, startedAt: RunReport.timestamp(runStart), durationSeconds: 0))
                     continue
@@ -98,7 +91,7 @@ struct Pipeline: Sendable {
                 {
                     let health = steps[index]
                     index += 1
-                    for outcome in await runBeside(code: step, health: health, wheels: wheels, reporting: reporting) {
+                    for outcome in await runBeside(code: step, health: health, wheels: wheels, facts: checkout, reporting: reporting) {
                         await record(outcome)
                     }
                     continue
@@ -112,16 +105,17 @@ struct Pipeline: Sendable {
                 reporting.begin(step.name)
                 console.stepHeader(step.name)
                 let outcome = await StepOutcome.of(step) { [wheels] details in
-                    try await perform(step, details: details, wheels: wheels)
+                    try await perform(step, details: details, facts: checkout, wheels: wheels)
                 }
                 reporting.end(step.name)
                 await record(outcome)
+                if step.body == .action(.styleCode) { checkout = await git.facts() }
             }
             // A build that failed leaves the download nothing to do.
             wheels?.task.cancel()
             _ = await wheels?.fetched()
         }
-        printSummary(outcomes)
+        printSummary(stepReports.all)
         await Cancellator.offConcurrency { resources.cancellator.sayLastWords() }
         return failed ? ExitCode.failure : ExitCode.success
     }
@@ -130,7 +124,7 @@ struct Pipeline: Sendable {
     /// image is there and is judged while the gates run. A health failure stops the gates at once; both
     /// verdicts are reported, the health step's words after the gates'.
     private func runBeside(
-        code: StepDefinition, health: StepDefinition, wheels: ToolWheels.Prefetch?, reporting: RunReporting
+        code: StepDefinition, health: StepDefinition, wheels: ToolWheels.Prefetch?, facts: Git.Facts?, reporting: RunReporting
     ) async -> [StepOutcome]
     {
         reporting.begin(code.name)
@@ -140,11 +134,12 @@ struct Pipeline: Sendable {
         let healthResources = resources.scoped("health")
         let outcomes = await withTaskGroup(of: (Int, StepOutcome).self) { group in
             group.addTask {
-                (0, await StepOutcome.of(code) { details in try await perform(code, details: details, wheels: wheels) })
+                (0, await StepOutcome.of(code) { details in try await perform(code, details: details, facts: facts, wheels: wheels) })
             }
             group.addTask {
                 let outcome = await StepOutcome.of(health) { details in
-                    try await perform(health, details: details, console: healthConsole, resources: healthResources)
+                    try await perform(
+                        health, details: details, facts: facts, console: healthConsole, resources: healthResources)
                 }
                 return (1, outcome)
             }
@@ -174,13 +169,12 @@ struct Pipeline: Sendable {
 
     /// What can be known wrong before anything runs, and the step it stops: a Dockerfile that a build
     /// needs and that is not there; where publish_image would push.
-    private func preflight(_ steps: [StepDefinition]) async -> (String, WorkflowsError)? {
+    private func preflight(_ steps: [StepDefinition], origin: String?) -> (String, WorkflowsError)? {
         let build = steps.first { if case .action(.buildImage) = $0.body { true } else { false } }
         if let build, let missing = MissingDockerfile(project: project) {
             return (build.name, missing.error)
         }
         guard steps.contains(where: { $0.body == .action(.publishImage) }) else { return nil }
-        let origin = await git.facts()?.origin
         do {
             _ = try PublishImage.repository(settings: settings, environment: environment, origin: origin)
             return nil
@@ -211,9 +205,10 @@ struct Pipeline: Sendable {
     }
 
     /// Runs one step; the image steps return the ID of the image they built or assessed. A step beside
-    /// another gets a console and resources of its own.
+    /// another gets a console and resources of its own. `facts`: git's, asked once for the run.
     private func perform(
-        _ step: StepDefinition, details: StepDetails, console: Console? = nil, resources: RunResources? = nil,
+        _ step: StepDefinition, details: StepDetails, facts: Git.Facts?, console: Console? = nil,
+        resources: RunResources? = nil,
         wheels: ToolWheels.Prefetch? = nil
     ) async throws -> String? {
         let console = console ?? self.console
@@ -227,7 +222,7 @@ struct Pipeline: Sendable {
         case .hostGates: try await host.runGates(project.gates)
         case .buildImage(let useCache):
             return try await BuildImage(
-                useCache: useCache, image: settings.image, project: project, docker: docker, git: git,
+                useCache: useCache, image: settings.image, project: project, docker: docker, facts: facts,
                 console: console, resources: resources
             ).run()
         case .assessImageCode:
@@ -244,7 +239,7 @@ struct Pipeline: Sendable {
         case .runApp: try await host.runApp()
         case .publishImage:
             try await PublishImage(
-                settings: settings, environment: environment, docker: docker, git: git, console: console,
+                settings: settings, environment: environment, docker: docker, git: git, facts: facts, console: console,
                 resources: resources, details: details
             ).run()
         case .showProject: ShowProject(project: project, settings: settings, console: console).run()
@@ -268,19 +263,19 @@ struct Pipeline: Sendable {
         }
     }
 
-    private func printSummary(_ outcomes: [Outcome]) {
+    private func printSummary(_ steps: [StepReport]) {
         // An interrupted run has no verdicts: the signal's cleanup speaks, and decides the exit status.
         guard !resources.isCancelling else { return }
-        let width = (outcomes.map(\.step.count).max() ?? 0) + 2
+        let width = (steps.map(\.name.count).max() ?? 0) + 2
         console.info("\nSummary:")
-        for outcome in outcomes {
+        for step in steps {
             let line =
-                "  " + outcome.step.padding(toLength: width, withPad: " ", startingAt: 0)
-                + outcome.verdict.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-                + (outcome.verdict == .skipped ? "" : Seconds.format(outcome.seconds))
-            switch outcome.verdict {
+                "  " + step.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + step.verdict.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                + (step.verdict == .skipped ? "" : Seconds.format(step.durationSeconds))
+            switch step.verdict {
             case .passed: console.success(line)
-            case .failed: console.failure(line)
+            case .failed, .interrupted: console.failure(line)
             case .skipped: console.info(line)
             }
         }
