@@ -100,6 +100,8 @@ extension EngineTests {
                 "::error file=greeter/core.py,line=16,title=mypy return-value::Incompatible return value type (got \"str\", expected \"int\")\n",
                 "::error file=Dockerfile,line=2,title=hadolint DL4000::MAINTAINER is deprecated\n",
                 "::error file=tests/test_core.py,line=",
+                // Under .hadolint.yaml's failure-threshold (warning): reported, not failing.
+                "::warning file=Dockerfile,line=7,title=hadolint DL3066::Non-numeric user-id may not be resolvable by host system\n",
             ] {
                 #expect(github.stdout.contains(annotation), "\(annotation) in \(github.stdout)")
             }
@@ -115,6 +117,7 @@ extension EngineTests {
                 "##vso[task.logissue type=error;sourcepath=greeter/core.py;linenumber=16;code=return-value]mypy: ",
                 "##vso[task.logissue type=error;sourcepath=Dockerfile;linenumber=2;code=DL4000]hadolint: MAINTAINER is deprecated\n",
                 "##vso[task.logissue type=error;sourcepath=tests/test_core.py;linenumber=",
+                "##vso[task.logissue type=warning;sourcepath=Dockerfile;linenumber=7;code=DL3066]hadolint: ",
                 "##vso[task.uploadsummary]\(staging.path)/workflows-report/summary.md\n",
             ] {
                 #expect(azure.stdout.contains(issue), "\(issue) in \(azure.stdout)")
@@ -174,7 +177,9 @@ extension EngineTests {
             let xml = try String(contentsOf: junit, encoding: .utf8)
             for testCase in [
                 "<testcase classname=\"flake8\" name=\"greeter/core.py:1:1 F401\"", "<testcase classname=\"mypy\" name=\"greeter/core.py:16 return-value\"",
-                "<testcase classname=\"hadolint\" name=\"Dockerfile:2 DL4000\"", "<testcase classname=\"tests.test_core\" name=\"test_shouts\"",
+                "<testcase classname=\"hadolint\" name=\"Dockerfile:2 DL4000\" time=\"0.000\"><failure ",
+                "<testcase classname=\"hadolint\" name=\"Dockerfile:7 DL3066\" time=\"0.000\"><system-out>",
+                "<testcase classname=\"tests.test_core\" name=\"test_shouts\"",
             ] {
                 #expect(xml.contains(testCase), "\(testCase) in \(xml)", sourceLocation: sourceLocation)
             }

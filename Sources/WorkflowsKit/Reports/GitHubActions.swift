@@ -84,7 +84,7 @@ enum GitHubActions {
     static func errors(for gate: GateReport, in step: String) -> [String] {
         var lines = gate.findings.map { finding in
             let title = [gate.name, finding.code].compactMap { $0 }.joined(separator: " ")
-            return gate.verdict == .passed
+            return !gate.fails(finding)
                 ? warning(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title)
                 : error(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title)
         }

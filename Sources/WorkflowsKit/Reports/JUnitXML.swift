@@ -105,7 +105,7 @@ enum JUnitXML {
             let position = finding.file + (finding.line.map { ":\($0)" } ?? "") + (finding.column.map { ":\($0)" } ?? "")
             let name = position + " " + (finding.code ?? finding.message)
             // A finding under the tool's failure threshold (hadolint's style) did not fail its gate: it passes.
-            guard gate.verdict != .passed else {
+            guard gate.fails(finding) else {
                 return Case(classname: gate.name, name: name, time: 0, result: nil, systemOut: position + ": " + summary)
             }
             return Case(

@@ -165,11 +165,21 @@ struct GateReport: Codable, Sendable, Equatable {
     var coverage: CoverageReport? = nil
     /// The tool's version the project pins (`26.10.1`); absent when nothing pins it.
     var toolVersion: String? = nil
+    /// hadolint's `failure-threshold`, when it set one: findings below it did not fail the gate.
+    var failureThreshold: String? = nil
     /// The Cobertura XML with repository paths, for the report folder's `coverage.xml`; not in report.json.
     var coverageXML: String? = nil
 
     enum CodingKeys: String, CodingKey {
-        case name, verdict, durationSeconds, command, output, findings, tests, counts, coverage, toolVersion
+        case name, verdict, durationSeconds, command, output, findings, tests, counts, coverage, toolVersion, failureThreshold
+    }
+
+    /// Whether the finding failed the gate: every finding of a gate that did not pass, except those below
+    /// a grading tool's failure threshold (hadolint's `info` under `failure-threshold: warning`).
+    func fails(_ finding: Finding) -> Bool {
+        guard verdict != .passed else { return false }
+        guard let level = finding.level else { return true }
+        return Hadolint.fails(level: level, threshold: failureThreshold)
     }
 }
 

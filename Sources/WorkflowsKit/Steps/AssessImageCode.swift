@@ -89,6 +89,7 @@ struct AssessImageCode: Sendable {
                 workingDirectory: inRoot ? Hadolint.imageFolder : Self.folder(project.workingDirectory(of: run.gate), in: config.workingDirectory),
                 repositoryRoot: project.root)
             report.toolVersion = project.toolVersion(of: run.gate)
+            if run.gate == .hadolint { report.failureThreshold = project.hadolintThreshold }
             return report
         }
         details.record(gates: reports)

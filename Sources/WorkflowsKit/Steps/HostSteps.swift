@@ -41,6 +41,7 @@ struct HostSteps: Sendable {
                 sourceRoot: $0.gate == .hadolint ? "." : project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
                 workingDirectory: Self.folder(of: $0.gate, in: folder, project: project).path)
             report.toolVersion = project.toolVersion(of: $0.gate)
+            if $0.gate == .hadolint { report.failureThreshold = project.hadolintThreshold }
             return report
         })
         try GateVerdicts.report(runs, where: "on the host", console: console)
