@@ -37,9 +37,9 @@ import Testing
         let grandchild = try #require(ProcessLifecycleTests.pid(in: pidFile))
         defer { kill(grandchild, SIGKILL) }
         #expect(output.termination == .exited(0))
-        // The exit is seen at once through a pidfd, within a 0.1 s poll without one: 5 s is far above
-        // either and far below the grandchild's 300.
-        #expect(elapsed < 5, "\(elapsed) s")
+        // The exit is seen at once through a pidfd, within a 0.1 s poll without one: 60 s is far above
+        // either (5 s was once exceeded at a load of 12) and far below the grandchild's 300.
+        #expect(elapsed < 60, "\(elapsed) s")
         let child = try #require(Int32(output.outputText.replacingOccurrences(of: "child=", with: "")))
         try await waitUntil { !DescriptorTable.isZombieChild(child) }
         #expect(DescriptorTable.isAlive(grandchild), "nothing is signalled once the child has exited")
