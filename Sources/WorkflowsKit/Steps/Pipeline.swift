@@ -77,39 +77,33 @@ struct Pipeline: Sendable {
             guard fetching.isSet else { return }
             docker.cleanup(using: runner).removeEverything(labelled: wheelsResources.runLabel)
         }) {
-            var index = 0
-            while index < steps.count {
-                let step = steps[index]
-                index += 1
+            for scheduled in StepSchedule.of(steps) {
                 guard !resources.isCancelling, !failed else {
-                    stepReports.append(StepReport(
-                        name: step.name, verdict: .skipped, startedAt: RunReport.timestamp(runStart), durationSeconds: 0))
-                    continue
-                }
-                if step.body == .action(.assessImageCode), index < steps.count,
-                    steps[index].body == .action(.assessImageHealth)
-                {
-                    let health = steps[index]
-                    index += 1
-                    for outcome in await runBeside(code: step, health: health, wheels: wheels, facts: checkout, reporting: reporting) {
-                        await record(outcome)
+                    for step in scheduled.steps {
+                        stepReports.append(StepReport(
+                            name: step.name, verdict: .skipped, startedAt: RunReport.timestamp(runStart), durationSeconds: 0))
                     }
                     continue
                 }
-                if case .action(.buildImage) = step.body, wheels == nil,
-                    steps[index...].contains(where: { $0.body == .action(.assessImageCode) })
-                {
-                    wheels = ToolWheels(project: project, docker: docker, resources: wheelsResources)
-                        .start(marking: fetching)
+                switch scheduled {
+                case .beside(let code, let health):
+                    for outcome in await runBeside(code: code, health: health, wheels: wheels, facts: checkout, reporting: reporting) {
+                        await record(outcome)
+                    }
+                case .alone(let step, let fetchesWheels):
+                    if fetchesWheels {
+                        wheels = ToolWheels(project: project, docker: docker, resources: wheelsResources)
+                            .start(marking: fetching)
+                    }
+                    reporting.begin(step.name)
+                    console.stepHeader(step.name)
+                    let outcome = await StepOutcome.of(step) { [wheels] details in
+                        try await perform(step, details: details, facts: checkout, wheels: wheels)
+                    }
+                    reporting.end(step.name)
+                    await record(outcome)
+                    if step.body == .action(.styleCode) { checkout = await git.facts() }
                 }
-                reporting.begin(step.name)
-                console.stepHeader(step.name)
-                let outcome = await StepOutcome.of(step) { [wheels] details in
-                    try await perform(step, details: details, facts: checkout, wheels: wheels)
-                }
-                reporting.end(step.name)
-                await record(outcome)
-                if step.body == .action(.styleCode) { checkout = await git.facts() }
             }
             // A build that failed leaves the download nothing to do.
             wheels?.task.cancel()
