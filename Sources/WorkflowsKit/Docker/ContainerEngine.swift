@@ -56,6 +56,8 @@ protocol ContainerEngine: Sendable {
     /// True when every one of `names` exists.
     func volumesExist(_ names: [String]) async throws -> Bool
     func createNetwork(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput
+    /// Joins a running container to `network`, reachable there as `alias` (a shared service).
+    func connect(_ container: String, to network: String, alias: String) async throws -> ProcessOutput
 
     /// The same engine for cleanups, which run outside Swift concurrency with the cleanups' own runner.
     func cleanup(using runner: any ProcessRunning) -> EngineCleanup

@@ -153,4 +153,7 @@ enum DockerArguments {
     static func createNetwork(_ name: String, labels: [EngineLabel]) -> [String] {
         ["network", "create"] + self.labels(labels) + [name]
     }
+    static func connect(_ container: String, to network: String, alias: String) -> [String] {
+        ["network", "connect", "--alias", alias, network, container]
+    }
 }

@@ -145,6 +145,10 @@ struct DockerEngine: ContainerEngine {
         try await change(DockerArguments.createNetwork(name, labels: labels), output: .captured)
     }
 
+    func connect(_ container: String, to network: String, alias: String) async throws -> ProcessOutput {
+        try await change(DockerArguments.connect(container, to: network, alias: alias), output: .captured)
+    }
+
     func cleanup(using runner: any ProcessRunning) -> EngineCleanup {
         EngineCleanup(executable: executable, runner: runner)
     }

@@ -117,6 +117,8 @@ struct StepReport: Codable, Sendable, Equatable {
     var health: HealthReport?
     /// For `publish_image`.
     var publish: PublishReport?
+    /// The services the step's containers used (`[tool.workflows.services]`).
+    var services: [ServiceReport]?
 }
 
 /// One quality gate's run.
@@ -238,6 +240,19 @@ struct HealthReport: Codable, Sendable, Equatable {
     var status: String
     /// The engine's last probes, oldest first.
     var lastProbes: [Probe]
+}
+
+/// A service a step's containers used, and how long it took from `docker run` to healthy.
+struct ServiceReport: Codable, Sendable, Equatable {
+    var name: String
+    /// `image postgres:16` or `build FOLDER`.
+    var image: String
+    /// How it was judged healthy: `its health command`, `its image's HEALTHCHECK`, `TCP on its port 5432`, ...
+    var probe: String
+    var secondsToHealthy: Double?
+    var status: String
+    /// One instance for the gates and the health container.
+    var shared: Bool
 }
 
 /// What `publish_image` pushed.

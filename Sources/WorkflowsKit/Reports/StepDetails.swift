@@ -8,12 +8,15 @@ final class StepDetails: @unchecked Sendable {
     private var gateReports: [GateReport]?
     private var healthReport: HealthReport?
     private var publishReport: PublishReport?
+    private var serviceReports: [ServiceReport]?
 
     var gates: [GateReport]? { lock.withLock { gateReports } }
     var health: HealthReport? { lock.withLock { healthReport } }
     var publish: PublishReport? { lock.withLock { publishReport } }
+    var services: [ServiceReport]? { lock.withLock { serviceReports } }
 
     func record(gates: [GateReport]) { lock.withLock { gateReports = gates } }
     func record(health: HealthReport) { lock.withLock { healthReport = health } }
     func record(publish: PublishReport) { lock.withLock { publishReport = publish } }
+    func record(services: [ServiceReport]) { lock.withLock { serviceReports = services } }
 }

@@ -52,7 +52,9 @@ enum StepSummary {
         var lines: [String] = []
         let gates = step.gates ?? []
         let pushed = step.publish?.references ?? []
-        guard !gates.isEmpty || step.health != nil || !pushed.isEmpty || step.message != nil else { return [] }
+        let services = step.services ?? []
+        guard !gates.isEmpty || step.health != nil || !pushed.isEmpty || step.message != nil || !services.isEmpty
+        else { return [] }
         lines += ["", "#### " + code(step.name), ""]
         if let message = step.message {
             lines += ["```text", message.replacingOccurrences(of: "```", with: "'''"), "```", ""]
@@ -71,6 +73,16 @@ enum StepSummary {
             for coverage in gates.compactMap(\.coverage) {
                 lines += ["", escape(coverage.sentence) + " (`coverage.xml`)"]
             }
+        }
+        if !services.isEmpty {
+            lines += ["| Service | Image | Healthy after | Judged by |", "| --- | --- | ---: | --- |"]
+            for service in services {
+                lines.append(row([
+                    code(service.name) + (service.shared ? " (shared)" : ""), escape(service.image),
+                    service.secondsToHealthy.map { Seconds.format($0) } ?? escape(service.status), escape(service.probe),
+                ]))
+            }
+            lines.append("")
         }
         if let health = step.health {
             lines.append(

@@ -13,6 +13,8 @@ struct AssessImageCode: Sendable {
     var details: StepDetails
     /// The wheels being fetched beside the build, when the pipeline started that.
     var wheels: ToolWheels.Prefetch? = nil
+    /// The network of the step's services, which every gate's container joins; nil without services.
+    var network: String? = nil
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -71,7 +73,7 @@ struct AssessImageCode: Sendable {
         ).run(project.gates) { [docker, resources, project] gate in
             try await Self.runGate(
                 gate, in: gatesImage, tools: tools, environment: environment, project: project, docker: docker,
-                resources: resources, imageWorkingDirectory: config.workingDirectory)
+                resources: resources, imageWorkingDirectory: config.workingDirectory, network: network)
         }
         let reports = record(runs, config)
         if let coverage = reports.lazy.compactMap(\.coverage).first { console.info(coverage.sentence) }
@@ -109,7 +111,7 @@ struct AssessImageCode: Sendable {
     /// works against a remote engine too); the others go with `--rm`.
     static func runGate(
         _ gate: Gate, in gatesImage: String, tools: GateTools.Prepared, environment: [ContainerVariable], project: Project,
-        docker: any ContainerEngine, resources: RunResources, imageWorkingDirectory: String = ""
+        docker: any ContainerEngine, resources: RunResources, imageWorkingDirectory: String = "", network: String? = nil
     ) async throws -> GateRun {
         let name = "workflows-\(resources.runID)-\(gate.name)"
         let keep = gate == .pytest
@@ -126,7 +128,7 @@ struct AssessImageCode: Sendable {
                 VolumeMount(tools.caches, at: GateTools.cachesFolder),
             ],
             environment: variables + (keep && project.coverage != nil ? [ContainerVariable("COVERAGE_FILE", coverageDataPath)] : []),
-            workingDirectory: workingDirectory, entrypoint: tools.entrypoint(for: gate), namedValues: byName)
+            workingDirectory: workingDirectory, entrypoint: tools.entrypoint(for: gate), network: network, namedValues: byName)
         let start = Date()
         // Echoed by `ParallelGates`, with the gate's output.
         let result = try await docker.run(options, echo: .byCaller)

@@ -21,6 +21,8 @@ struct AssessImageHealth: Sendable {
     var aliveSeconds: Double = HealthPlan.aliveSeconds
     /// The probe in flight, if any: at most one at a time.
     var probeSlot = ProbeSlot()
+    /// The network of the step's services, which the container joins; nil without services.
+    var network: String? = nil
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -34,7 +36,8 @@ struct AssessImageHealth: Sendable {
                 RunOptions(
                     image: config.id, name: name, detach: true, labels: resources.labels,
                     environment: Self.environment(project) + HealthPlan.portVariables(project: project, image: config),
-                    healthcheck: Self.healthcheck(project, timeout: timeout), namedValues: Self.secretEnvironment(project)),
+                    healthcheck: Self.healthcheck(project, timeout: timeout), network: network,
+                    namedValues: Self.secretEnvironment(project)),
                 echo: .now)
             guard started.succeeded else {
                 throw WorkflowsError(
@@ -203,17 +206,7 @@ struct AssessImageHealth: Sendable {
     func fail(_ what: String, _ state: ContainerState, _ name: String) async throws -> Never {
         record(state, seconds: nil, probes: state.health?.log ?? [])
         console.failure("\(image) \(what).")
-        console.info("Last health probes of \(name):")
-        for line in state.probeReport { console.info(line) }
-        console.info("Logs of \(name) (last 100 lines):")
-        var logs = try await docker.logs(of: name, tail: 100, echo: true)
-        // Podman's conmon may not have written yet the log of a container that ended a moment ago.
-        for _ in 0..<3 where logs.outputText.isEmpty && logs.errorText.isEmpty {
-            try await Task.sleep(nanoseconds: 1_000_000_000)
-            logs = try await docker.logs(of: name, tail: 100, echo: false)
-        }
-        for text in [logs.outputText, logs.errorText] where !text.isEmpty { console.info(text) }
-        if logs.outputText.isEmpty && logs.errorText.isEmpty { console.info("  (the container wrote nothing)") }
+        try await HealthEvidence.show(container: name, state: state, docker: docker, console: console)
         throw WorkflowsError(
             .failed, "The image is not healthy: it \(what).",
             remedy: "The probes' output and the logs are above. Try it by hand: \(docker.name) run --rm -it "

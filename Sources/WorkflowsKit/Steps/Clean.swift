@@ -29,8 +29,9 @@ struct Clean: Sendable {
         let containers = try await leftovers(.container)
         let runImages = try await leftovers(.image)
         let runVolumes = try await leftovers(.volume)
+        let runNetworks = try await leftovers(.network)
         let installs = try await unsealedInstalls()
-        let (dead, alive) = Self.split(containers + runImages + runVolumes + installs)
+        let (dead, alive) = Self.split(containers + runImages + runVolumes + runNetworks + installs)
         for leftover in alive {
             console.info("Kept: \(leftover.id.prefix(12)) of run \(leftover.run), whose process \(leftover.owner) is alive.")
         }
@@ -40,14 +41,18 @@ struct Clean: Sendable {
         try await remove("images of ended runs", deadImages, .image, force: true)
         try await remove(
             "volumes of ended runs", (runVolumes + installs).filter { dead.contains($0) }.map(\.id), .volume, force: true)
+        // The services' networks, once their containers are gone.
+        try await remove("networks of ended runs", runNetworks.filter { dead.contains($0) }.map(\.id), .network, force: false)
         // The run's own tag of the image it assessed carries no label of ours, only the run's ID: it goes
         // when that run is known dead. (A run killed before it labelled anything cannot be known dead.)
         let deadRuns = Set(dead.map { Self.baseRunID($0.run) })
-        let tags = try await docker.list(.image, ListQuery(all: false, tagsOf: EngineLabels.assessedRepository))
-        try await remove(
-            "tags of ended runs",
-            tags.filter { deadRuns.contains(String($0.dropFirst(EngineLabels.assessedRepository.count + 1))) },
-            .image, force: false)
+        var tags: [String] = []
+        for repository in [EngineLabels.assessedRepository, RunServices.builtRepository] {
+            tags += try await docker.list(.image, ListQuery(all: false, tagsOf: repository)).filter {
+                deadRuns.contains(Self.baseRunID(String($0.dropFirst(repository.count + 1))))
+            }
+        }
+        try await remove("tags of ended runs", tags, .image, force: false)
         // So are its temporary folders here (a killed run's gates' build context): they carry its ID.
         removeFolders(Self.temporaryFolders(of: deadRuns))
         if images {

@@ -17,6 +17,7 @@ struct HostSteps: Sendable {
             details.record(gates: [])
             return
         }
+        if let note = RunServices.hostSideNote(project) { console.info(note) }
         let folder = try sourceFolder()
         let runs = try await ParallelGates(
             limit: ProcessInfo.processInfo.activeProcessorCount, console: console, cancellator: resources.cancellator

@@ -73,7 +73,13 @@ struct Pipeline: Sendable {
         // What the steps are told of the checkout: the run's facts, asked again only after a step that
         // rewrites it (style_code), so that a build after it is labelled with the tree it really built.
         var checkout = facts
+        // The services of the steps that start containers: each such step's own network and containers.
+        let scopes = RunServices.Scope.allCases.filter { scope in
+            steps.contains { $0.body == .action(scope == .gates ? .assessImageCode : .assessImageHealth) }
+        }
+        let services = RunServices(project: project, scopes: scopes, docker: docker, console: console, resources: resources)
         _ = try? await resources.withCleanup({ [docker] runner in
+            services?.cleanup(using: runner)
             guard fetching.isSet else { return }
             docker.cleanup(using: runner).removeEverything(labelled: wheelsResources.runLabel)
         }) {
@@ -87,7 +93,9 @@ struct Pipeline: Sendable {
                 }
                 switch scheduled {
                 case .beside(let code, let health):
-                    for outcome in await runBeside(code: code, health: health, wheels: wheels, facts: checkout, reporting: reporting) {
+                    for outcome in await runBeside(
+                        code: code, health: health, wheels: wheels, facts: checkout, services: services, reporting: reporting)
+                    {
                         await record(outcome)
                     }
                 case .alone(let step, let fetchesWheels):
@@ -95,10 +103,12 @@ struct Pipeline: Sendable {
                         wheels = ToolWheels(project: project, docker: docker, resources: wheelsResources)
                             .start(marking: fetching)
                     }
+                    // The services start while the image builds: they are awaited when a step needs them.
+                    if case .action(.buildImage) = step.body, let services { await services.start() }
                     reporting.begin(step.name)
                     console.stepHeader(step.name)
                     let outcome = await StepOutcome.of(step) { [wheels] details in
-                        try await perform(step, details: details, facts: checkout, wheels: wheels)
+                        try await perform(step, details: details, facts: checkout, wheels: wheels, services: services)
                     }
                     reporting.end(step.name)
                     await record(outcome)
@@ -118,7 +128,8 @@ struct Pipeline: Sendable {
     /// image is there and is judged while the gates run. A health failure stops the gates at once; both
     /// verdicts are reported, the health step's words after the gates'.
     private func runBeside(
-        code: StepDefinition, health: StepDefinition, wheels: ToolWheels.Prefetch?, facts: Git.Facts?, reporting: RunReporting
+        code: StepDefinition, health: StepDefinition, wheels: ToolWheels.Prefetch?, facts: Git.Facts?,
+        services: RunServices?, reporting: RunReporting
     ) async -> [StepOutcome]
     {
         reporting.begin(code.name)
@@ -128,12 +139,15 @@ struct Pipeline: Sendable {
         let healthResources = resources.scoped("health")
         let outcomes = await withTaskGroup(of: (Int, StepOutcome).self) { group in
             group.addTask {
-                (0, await StepOutcome.of(code) { details in try await perform(code, details: details, facts: facts, wheels: wheels) })
+                (0, await StepOutcome.of(code) { details in
+                    try await perform(code, details: details, facts: facts, wheels: wheels, services: services)
+                })
             }
             group.addTask {
                 let outcome = await StepOutcome.of(health) { details in
                     try await perform(
-                        health, details: details, facts: facts, console: healthConsole, resources: healthResources)
+                        health, details: details, facts: facts, console: healthConsole, resources: healthResources,
+                        services: services)
                 }
                 return (1, outcome)
             }
@@ -203,7 +217,7 @@ struct Pipeline: Sendable {
     private func perform(
         _ step: StepDefinition, details: StepDetails, facts: Git.Facts?, console: Console? = nil,
         resources: RunResources? = nil,
-        wheels: ToolWheels.Prefetch? = nil
+        wheels: ToolWheels.Prefetch? = nil, services: RunServices? = nil
     ) async throws -> String? {
         let console = console ?? self.console
         let resources = resources ?? self.resources
@@ -220,14 +234,16 @@ struct Pipeline: Sendable {
                 console: console, resources: resources
             ).run()
         case .assessImageCode:
+            let network = try await awaitServices(services, .gates, console: console, details: details)
             return try await AssessImageCode(
                 image: settings.image, project: project, docker: docker, console: console, resources: resources,
-                details: details, wheels: wheels
+                details: details, wheels: wheels, network: network
             ).run()
         case .assessImageHealth:
+            let network = try await awaitServices(services, .health, console: console, details: details)
             return try await AssessImageHealth(
                 image: settings.image, project: project, timeout: settings.healthTimeoutSeconds, docker: docker,
-                console: console, resources: resources, details: details
+                console: console, resources: resources, details: details, network: network
             ).run()
         case .installAllPackages: try await host.installAllPackages()
         case .runApp: try await host.runApp()
@@ -244,6 +260,19 @@ struct Pipeline: Sendable {
             ).run()
         }
         return nil
+    }
+
+    /// The step's services, healthy (recorded for the report); the network its containers join, nil without
+    /// services.
+    private func awaitServices(
+        _ services: RunServices?, _ scope: RunServices.Scope, console: Console, details: StepDetails
+    ) async throws -> String? {
+        guard let services else { return nil }
+        // Their TCP probe runs in the project's image: it must exist first.
+        _ = try await ImageConfig.inspect(settings.image, docker: docker)
+        let (network, reports) = try await services.ready(scope, probeImage: settings.image, console: console)
+        details.record(services: reports)
+        return network
     }
 
     private func report(_ error: Error, in step: String) {
@@ -307,7 +336,7 @@ struct StepOutcome: Sendable {
     func report(interrupted: Bool) -> StepReport {
         var report = StepReport(
             name: step.name, verdict: .passed, startedAt: RunReport.timestamp(start), durationSeconds: seconds,
-            gates: details.gates, health: details.health, publish: details.publish)
+            gates: details.gates, health: details.health, publish: details.publish, services: details.services)
         switch result {
         case .success(let imageID):
             report.imageID = imageID

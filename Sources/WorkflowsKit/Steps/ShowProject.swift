@@ -29,7 +29,7 @@ struct ShowProject: Sendable {
              settings.healthTimeoutSeconds == project.healthTimeoutSeconds
                 ? origin("health.timeout") : "--health-timeout or WORKFLOWS_HEALTH_TIMEOUT"),
             ("environment", list(Self.assignments(project.environment)), origin("environment")),
-        ] + gateRows
+        ] + gateRows + serviceRows
         let keyWidth = (rows.map(\.0.count).max() ?? 0) + 2
         let valueWidth = min((rows.map(\.1.count).max() ?? 0) + 2, 48)
         for (key, value, origin) in rows {
@@ -78,7 +78,34 @@ struct ShowProject: Sendable {
             console.info("Pinned in no test requirement, so installed at their latest version: "
                 + project.unpinnedTools.joined(separator: ", "))
         }
+        if !project.services.isEmpty {
+            console.info(
+                "Services start for assess_image_code and assess_image_health, each step on a network of its own (a shared "
+                    + "service joins both), reachable by their names; host-side steps start none.")
+        }
         for note in project.notes { console.info("Note: " + note + ".") }
+    }
+
+    /// `services.NAME` and its keys.
+    private var serviceRows: [(String, String, String)] {
+        project.services.flatMap { service -> [(String, String, String)] in
+            let key = "services.\(service.name)"
+            let sourceKey: String
+            switch service.source {
+            case .image: sourceKey = key + ".image"
+            case .build: sourceKey = key + ".build"
+            }
+            var rows = [(key, service.sourceText, origin(sourceKey))]
+            if !service.environment.isEmpty {
+                rows.append((key + ".environment", list(Self.assignments(service.environment)), origin(key + ".environment")))
+            }
+            rows.append((key + ".health", service.health.map { "command " + $0 }
+                ?? "the image's HEALTHCHECK, else TCP to its EXPOSEd port", origin(key + ".health")))
+            rows.append((key + ".health-timeout", Seconds.format(service.healthTimeoutSeconds),
+                         project.origins[key + ".health-timeout"] ?? "default"))
+            if service.shared { rows.append((key + ".shared", "true", origin(key + ".shared"))) }
+            return rows
+        }
     }
 
     /// `gate.NAME.args`, `.working-directory`, `.environment` of the gates that have them.
