@@ -245,9 +245,13 @@ enum Harness {
     static func leftovers(of run: Run) async throws -> [String] {
         guard let id = runID(of: run) else { return [] }
         var found: [String] = []
-        // The run's own label, and those of the steps beside it (health) and of the wheels' download.
-        for label in [id, "\(id)-health", "\(id)-wheels"].map({ "label=workflows.run=\($0)" }) {
-            for list in [["ps", "--all", "--quiet"], ["image", "ls", "--all", "--quiet"], ["volume", "ls", "--quiet"]] {
+        // The run's own label, and those of the steps beside it (health), of the wheels' download and of
+        // the services (their containers and networks).
+        for label in [id, "\(id)-health", "\(id)-wheels", "\(id)-services"].map({ "label=workflows.run=\($0)" }) {
+            for list in [
+                ["ps", "--all", "--quiet"], ["image", "ls", "--all", "--quiet"], ["volume", "ls", "--quiet"],
+                ["network", "ls", "--quiet"],
+            ] {
                 found += try await docker(list + ["--filter", label]).split(separator: "\n").map(String.init)
             }
         }

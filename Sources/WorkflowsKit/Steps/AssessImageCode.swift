@@ -13,8 +13,9 @@ struct AssessImageCode: Sendable {
     var details: StepDetails
     /// The wheels being fetched beside the build, when the pipeline started that.
     var wheels: ToolWheels.Prefetch? = nil
-    /// The network of the step's services, which every gate's container joins; nil without services.
-    var network: String? = nil
+    /// Waits for the step's services (while the tools install and the tests travel, they start) and
+    /// returns their network, which every gate's container joins; nil without services.
+    var services: (@Sendable () async throws -> String?)? = nil
 
     /// Returns the ID of the image it assessed.
     func run() async throws -> String {
@@ -67,10 +68,11 @@ struct AssessImageCode: Sendable {
                 remedy: "The build's output is above.")
         }
         let tools = try await preparing
+        let network = try await services?() ?? nil
         let environment = Self.environment(imagePythonPath: config.pythonPath, workingDirectory: config.workingDirectory)
         let runs = try await ParallelGates(
             limit: await cpus, console: console, cancellator: resources.cancellator
-        ).run(project.gates) { [docker, resources, project] gate in
+        ).run(project.gates) { [docker, resources, project, network] gate in
             try await Self.runGate(
                 gate, in: gatesImage, tools: tools, environment: environment, project: project, docker: docker,
                 resources: resources, imageWorkingDirectory: config.workingDirectory, network: network)

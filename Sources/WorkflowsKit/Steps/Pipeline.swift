@@ -234,10 +234,13 @@ struct Pipeline: Sendable {
                 console: console, resources: resources
             ).run()
         case .assessImageCode:
-            let network = try await awaitServices(services, .gates, console: console, details: details)
+            var awaiting: (@Sendable () async throws -> String?)?
+            if let services {
+                awaiting = { [self] in try await awaitServices(services, .gates, console: console, details: details) }
+            }
             return try await AssessImageCode(
                 image: settings.image, project: project, docker: docker, console: console, resources: resources,
-                details: details, wheels: wheels, network: network
+                details: details, wheels: wheels, services: awaiting
             ).run()
         case .assessImageHealth:
             let network = try await awaitServices(services, .health, console: console, details: details)

@@ -1,22 +1,29 @@
 import os
 import uuid
+from collections.abc import Iterator
 
 import psycopg
+import pytest
 import redis
 
 from visits.store import Store
 
 
-def connect() -> Store:
-    return Store.connect(os.environ["DATABASE_URL"], os.environ["REDIS_URL"])
+@pytest.fixture
+def connections() -> Iterator[tuple[psycopg.Connection, redis.Redis]]:
+    database = psycopg.connect(os.environ["DATABASE_URL"], connect_timeout=5)
+    cache = redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=5)
+    yield database, cache
+    database.close()
+    cache.close()
 
 
-def test_each_visit_is_a_row_in_postgres_and_a_count_in_redis() -> None:
+def test_each_visit_is_a_row_in_postgres_and_a_count_in_redis(connections) -> None:
+    store = Store(*connections)
     page = f"/pages/{uuid.uuid4()}"
-    with connect() as store:
-        assert store.visit(page) == 1
-        assert store.visit(page) == 2
-        assert store.recorded(page) == 2
+    assert store.visit(page) == 1
+    assert store.visit(page) == 2
+    assert store.recorded(page) == 2
     # Read back on connections of their own: the writes were committed, not just cached.
     with psycopg.connect(os.environ["DATABASE_URL"]) as database:
         row = database.execute("SELECT count(*) FROM visits WHERE page = %s", (page,)).fetchone()
@@ -24,9 +31,9 @@ def test_each_visit_is_a_row_in_postgres_and_a_count_in_redis() -> None:
     assert redis.Redis.from_url(os.environ["REDIS_URL"]).get(f"visits:{page}") == b"2"
 
 
-def test_pages_are_counted_apart() -> None:
+def test_pages_are_counted_apart(connections) -> None:
+    store = Store(*connections)
     first, second = f"/a/{uuid.uuid4()}", f"/b/{uuid.uuid4()}"
-    with connect() as store:
-        store.visit(first)
-        assert store.visit(second) == 1
-        assert store.recorded(first) == 1
+    store.visit(first)
+    assert store.visit(second) == 1
+    assert store.recorded(first) == 1

@@ -1,9 +1,12 @@
-"""Visits: a row each in Postgres (the record), a counter per page in Redis (the fast count)."""
+"""Visits: a row each in Postgres (the record), a counter per page in Redis (the fast count).
+
+The store takes the connections it is given (a DB-API connection with the `%s` paramstyle, such as
+psycopg's, and a Redis client), so that it runs on the standard library alone.
+"""
 
 from __future__ import annotations
 
-import psycopg
-import redis
+from typing import Any, Protocol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS visits (
@@ -14,38 +17,36 @@ CREATE TABLE IF NOT EXISTS visits (
 """
 
 
+class Database(Protocol):
+    def cursor(self) -> Any: ...
+
+    def commit(self) -> None: ...
+
+
+class Counter(Protocol):
+    def incr(self, name: str) -> int: ...
+
+
 class Store:
     """Writes each visit to both, and reads the counts back."""
 
-    def __init__(self, database: psycopg.Connection, cache: redis.Redis) -> None:
+    def __init__(self, database: Database, cache: Counter) -> None:
         self.database = database
         self.cache = cache
-
-    @classmethod
-    def connect(cls, database_url: str, redis_url: str) -> Store:
-        database = psycopg.connect(database_url, connect_timeout=5)
-        database.execute(SCHEMA)
+        with database.cursor() as cursor:
+            cursor.execute(SCHEMA)
         database.commit()
-        return cls(database, redis.Redis.from_url(redis_url, socket_connect_timeout=5))
 
     def visit(self, page: str) -> int:
         """Records a visit of `page`; returns its count so far."""
-        self.database.execute("INSERT INTO visits (page) VALUES (%s)", (page,))
+        with self.database.cursor() as cursor:
+            cursor.execute("INSERT INTO visits (page) VALUES (%s)", (page,))
         self.database.commit()
         return int(self.cache.incr(f"visits:{page}"))
 
     def recorded(self, page: str) -> int:
         """The visits of `page` that Postgres holds."""
-        query = "SELECT count(*) FROM visits WHERE page = %s"
-        row = self.database.execute(query, (page,)).fetchone()
+        with self.database.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM visits WHERE page = %s", (page,))
+            row = cursor.fetchone()
         return int(row[0]) if row else 0
-
-    def close(self) -> None:
-        self.database.close()
-        self.cache.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
