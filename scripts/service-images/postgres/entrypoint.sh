@@ -1,33 +1,31 @@
 #!/bin/sh
-# As the official image's entrypoint, in short: a first start initialises the cluster (superuser
-# POSTGRES_USER with POSTGRES_PASSWORD, database POSTGRES_DB), then the server runs as `postgres` on
-# every address. Until it does, nothing listens on TCP or on the usual socket (no early "ready").
+# As the official image's entrypoint, in short: a first start gives the cluster (made when the image was
+# built) the superuser POSTGRES_USER with POSTGRES_PASSWORD and the database POSTGRES_DB, in single-user
+# mode (no listener yet, so no early "ready"); then the server runs as `postgres` on every address.
 set -eu
 user=${POSTGRES_USER:-postgres}
 database=${POSTGRES_DB:-$user}
 as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
-mkdir -p "$PGDATA" /var/run/postgresql
-chown postgres:postgres "$PGDATA" /var/run/postgresql
-chmod 700 "$PGDATA"
-if [ ! -s "$PGDATA/PG_VERSION" ]; then
-  if [ -n "${POSTGRES_PASSWORD:-}" ]; then method=scram-sha-256; else method=trust; fi
-  if [ "$method" = trust ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != trust ]; then
+if [ "$1" = postgres ] && [ ! -e "$PGDATA/.configured" ]; then
+  if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != trust ]; then
     echo "postgres-entrypoint: POSTGRES_PASSWORD is not set; set it, or POSTGRES_HOST_AUTH_METHOD=trust" >&2
     exit 1
   fi
-  password=$(mktemp)
-  printf '%s\n' "${POSTGRES_PASSWORD:-}" >"$password"
-  chown postgres "$password"
-  as_postgres initdb --username="$user" --pwfile="$password" --auth-local=trust --auth-host="$method" >/dev/null
-  rm -f "$password"
-  echo "host all all all $method" >>"$PGDATA/pg_hba.conf"
-  if [ "$database" != postgres ]; then
-    mkdir -p /tmp/init && chown postgres /tmp/init
-    as_postgres pg_ctl --silent --wait --options "-c listen_addresses='' -c unix_socket_directories=/tmp/init" start
-    as_postgres createdb --host=/tmp/init --username="$user" "$database"
-    as_postgres pg_ctl --silent --wait stop
+  if [ "${POSTGRES_HOST_AUTH_METHOD:-}" = trust ]; then
+    sed -i 's/scram-sha-256$/trust/' "$PGDATA/pg_hba.conf"
   fi
-  echo "postgres-entrypoint: initialised $PGDATA (user $user, database $database)"
+  literal() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
+  identifier() { printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')"; }
+  {
+    if [ "$user" = postgres ]; then
+      echo "ALTER USER postgres PASSWORD $(literal "${POSTGRES_PASSWORD:-}");"
+    else
+      echo "CREATE USER $(identifier "$user") SUPERUSER PASSWORD $(literal "${POSTGRES_PASSWORD:-}");"
+    fi
+    [ "$database" = postgres ] || echo "CREATE DATABASE $(identifier "$database") OWNER $(identifier "$user");"
+  } | as_postgres postgres --single -D "$PGDATA" postgres >/dev/null
+  touch "$PGDATA/.configured"
+  echo "postgres-entrypoint: user $user, database $database"
 fi
 [ "$1" = postgres ] && exec setpriv --reuid=postgres --regid=postgres --init-groups "$@" -c listen_addresses='*'
 exec "$@"
