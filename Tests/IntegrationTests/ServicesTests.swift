@@ -131,6 +131,25 @@ extension EngineTests {
             #expect(Harness.runID(of: run) == nil, "nothing ran: \(run.stdout)")
         }
 
+        /// A network that a killed run left (its owner process is gone) goes with `workflows clean`.
+        @Test func cleanRemovesTheNetworksOfEndedRuns() async throws {
+            try await Harness.requireEngine()
+            let run = Harness.uniqueName("deadrun").replacingOccurrences(of: "-", with: "")
+            let network = "workflows-\(run)-services-gates"
+            let owner = RunOwner(host: ProcessInfo.processInfo.hostName, pid: 999_999).description
+            try await Harness.docker(
+                "network", "create", "--label", "workflows.run=\(run)-services", "--label", "workflows.owner=\(owner)", network)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(Harness.uniqueName("workflows-it-clean"))
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let cleaned = try await Harness.workflows(["clean"], in: folder)
+            #expect(cleaned.status == 0, "\(cleaned.all)")
+            #expect(cleaned.stdout.contains("networks of ended runs"), "\(cleaned.stdout)")
+            let left = try await Harness.docker("network", "ls", "--quiet", "--filter", "name=\(network)")
+            #expect(left.isEmpty, "\(cleaned.all)")
+            if !left.isEmpty { _ = try? await Harness.docker("network", "rm", network) }
+        }
+
         /// The Postgres and Redis sample on Podman: aliases need the DNS that provisioning gives its networks.
         @Test func theSamplePassesOnPodman() async throws {
             let answer = try await Harness.runner.run(Command("podman", ["image", "exists", "workflows-test/postgres:15"]))

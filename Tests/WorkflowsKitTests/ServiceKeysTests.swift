@@ -24,19 +24,26 @@ import Testing
 
     static let variables = ["SERVICE_TEST_PASSWORD": "pw-7731"]
 
-    func repository(_ pyproject: String = ServiceKeysTests.projectFile) throws -> URL {
-        try FakeRepository("workflows-unit-services", files: [
+    /// The project of a throwaway repository holding `pyproject`.
+    func load(_ pyproject: String = ServiceKeysTests.projectFile, variables: [String: String] = [:]) throws -> Project {
+        let repository = try FakeRepository("workflows-unit-services", files: files(pyproject))
+        defer { repository.delete() }
+        return try ProjectLoader.load(root: repository.root, variables: variables)
+    }
+
+    func files(_ pyproject: String) -> [String: String] {
+        [
             "pyproject.toml": pyproject,
             "Dockerfile": "FROM python:3.11-slim\n",
             "services/cache/Dockerfile": "FROM workflows-test/redis:7\n",
             "services/empty/README": "no Dockerfile here\n",
             "app/__init__.py": "",
             "tests/test_app.py": "def test_x():\n    pass\n",
-        ]).root
+        ]
     }
 
     @Test func theServicesAreReadSortedWithTheirOriginsAndSecrets() throws {
-        let project = try ProjectLoader.load(root: try repository(), variables: Self.variables)
+        let project = try load(variables: Self.variables)
         #expect(project.services == [
             Service(name: "cache", source: .build("services/cache"), shared: true),
             Service(
@@ -55,15 +62,14 @@ import Testing
     }
 
     @Test func noServicesTableMeansNoServices() throws {
-        let project = try ProjectLoader.load(root: try repository("[tool.workflows]\ngates = [\"pytest\"]\n"))
+        let project = try load("[tool.workflows]\ngates = [\"pytest\"]\n")
         #expect(project.services.isEmpty)
         #expect(!project.origins.keys.contains { $0.hasPrefix("services.") })
     }
 
     @Test func aDefaultTimeoutAndAPinnedDigestAreAccepted() throws {
         let digest = String(repeating: "ab", count: 32)
-        let project = try ProjectLoader.load(root: try repository(
-            "[tool.workflows.services.db]\nimage = \"127.0.0.1:45000/lib/postgres:15@sha256:\(digest)\"\n"))
+        let project = try load("[tool.workflows.services.db]\nimage = \"127.0.0.1:45000/lib/postgres:15@sha256:\(digest)\"\n")
         let db = try #require(project.services.first)
         #expect(db.source == .image("127.0.0.1:45000/lib/postgres:15@sha256:\(digest)"))
         #expect(db.healthTimeoutSeconds == Service.defaultHealthTimeoutSeconds && db.health == nil && !db.shared)
@@ -101,7 +107,7 @@ import Testing
     ])
     func aWrongKeyIsAUsageErrorAtItsPlace(pyproject: String, message: String) throws {
         let error = try #require(throws: WorkflowsError.self) {
-            try ProjectLoader.load(root: try repository(pyproject), variables: Self.variables)
+            try load(pyproject, variables: Self.variables)
         }
         #expect(error.exitCode == 64)
         #expect(error.message.contains(message), "\(error.message)")
@@ -109,21 +115,68 @@ import Testing
 
     @Test func anInvalidImageFromAVariableIsNamedMasked() throws {
         let error = try #require(throws: WorkflowsError.self) {
-            try ProjectLoader.load(
-                root: try repository("[tool.workflows.services.db]\nimage = \"${SERVICE_TEST_PASSWORD}/X\"\n"),
-                variables: Self.variables)
+            try load("[tool.workflows.services.db]\nimage = \"${SERVICE_TEST_PASSWORD}/X\"\n", variables: Self.variables)
         }
         #expect(!error.message.contains("pw-7731"), "\(error.message)")
         #expect(error.message.contains("'***'"), "\(error.message)")
     }
 
     @Test func theKeysWorkAtTheTopLevelOfWorkflowsToml() throws {
-        let root = try FakeRepository("workflows-unit-services-toml", files: [
+        let repository = try FakeRepository("workflows-unit-services-toml", files: [
             "workflows.toml": "[services.cache]\nimage = \"workflows-test/redis:7\"\n",
             "Dockerfile": "FROM python:3.11-slim\n",
-        ]).root
-        let project = try ProjectLoader.load(root: root)
+        ])
+        defer { repository.delete() }
+        let project = try ProjectLoader.load(root: repository.root)
         #expect(project.services.map(\.name) == ["cache"])
         #expect(project.origins["services.cache.image"] == "workflows.toml:2")
+    }
+}
+
+/// What the run does with the keys, without an engine: the argument vectors and the report.
+@Suite struct ServiceRunTests {
+    @Test func aSharedServiceJoinsTheOtherStepsNetworkUnderItsName() {
+        #expect(DockerArguments.connect("c1", to: "n2", alias: "db") == ["network", "connect", "--alias", "db", "n2", "c1"])
+    }
+
+    @Test func aServiceRunsDetachedOnTheNetworkUnderItsNameWithItsSecretsByName() {
+        let service = Service(
+            name: "db", source: .image("workflows-test/postgres:15"),
+            environment: ["POSTGRES_PASSWORD": "pw-1", "POSTGRES_DB": "app"], health: "pg_isready -U postgres",
+            healthTimeoutSeconds: 30)
+        let options = RunOptions(
+            image: "workflows-test/postgres:15", name: "workflows-r-services-gates-db", detach: true,
+            environment: RunServices.environment(service) { $0 == "pw-1" },
+            healthcheck: RunServices.healthcheck(service), network: "workflows-r-services-gates", networkAlias: "db")
+        let argv = DockerArguments.run(options)
+        #expect(argv.joined(separator: " ").contains(
+            "--env POSTGRES_DB=app --env POSTGRES_PASSWORD --network workflows-r-services-gates --network-alias db "
+                + "--health-cmd pg_isready -U postgres --health-interval 1s --health-timeout 5s --health-retries 3 "
+                + "--health-start-period 30s workflows-test/postgres:15"), "\(argv)")
+        #expect(!argv.contains { $0.contains("pw-1") })
+        #expect(RunServices.healthcheck(Service(name: "cache", source: .image("redis"))) == nil, "the image's own, else TCP")
+    }
+
+    @Test func aHealthcheckTestIsRunAsTheEngineRunsIt() {
+        #expect(ServiceHealth.command(of: ["CMD", "redis-cli", "ping"]) == ["redis-cli", "ping"])
+        #expect(ServiceHealth.command(of: ["CMD-SHELL", "pg_isready"]) == ["/bin/sh", "-c", "pg_isready"])
+        #expect(ServiceHealth.command(of: ["NONE"]) == nil)
+    }
+
+    @Test func theReportAndTheSummaryListEachServiceWithItsTimeToHealthy() throws {
+        let services = [
+            ServiceReport(name: "cache", image: "image redis:7", probe: "TCP on its port 6379", secondsToHealthy: 1.5, status: "healthy", shared: true),
+            ServiceReport(name: "db", image: "image postgres:16", probe: "its health command", secondsToHealthy: 4.25, status: "healthy", shared: false),
+        ]
+        let report = RunReport(
+            runID: "r", commandLine: ["assess_image_code"], git: nil, startedAt: "2026-12-02T15:00:00Z", durationSeconds: 9,
+            outcome: .passed, interruptedBy: nil,
+            steps: [StepReport(name: "assess_image_code", verdict: .passed, startedAt: "2026-12-02T15:00:00Z", durationSeconds: 9, services: services)])
+        let summary = StepSummary.markdown(report)
+        #expect(summary.contains("| Service | Image | Healthy after | Judged by |"), "\(summary)")
+        #expect(summary.contains("| `cache` (shared) | image redis:7 | 1.5s | TCP on its port 6379 |"), "\(summary)")
+        #expect(summary.contains("| `db` | image postgres:16 | 4.2s | its health command |") || summary.contains("| `db` | image postgres:16 | 4.3s | its health command |"), "\(summary)")
+        let decoded = try JSONDecoder().decode(RunReport.self, from: JSONEncoder().encode(report))
+        #expect(decoded.steps.first?.services == services)
     }
 }
