@@ -205,9 +205,10 @@ extension ImageStepsTests {
 extension ImageStepsTests {
     /// Seen on a loaded CI machine: our first probe timed out before Docker ran its own, and the empty log
     /// was taken for "the engine runs none". The engine's verdict is awaited until its first probe is overdue.
+    /// (A 30 s timeout puts "overdue" at 33 s, far past the five polls even when parallel tests starve them.)
     @Test func aFailingProbeOfOursBeforeTheEnginesFirstIsNotTakenForAnEngineThatRunsNone() async throws {
         let engine = FakeEngine()
-        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":1000000000,"Timeout":2000000000,"Retries":1}"#
+        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":1000000000,"Timeout":30000000000,"Retries":1}"#
         let noLogYet = FakeEngine.state("running", health: "starting", probe: "")
             .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")
         engine.states = Array(repeating: noLogYet, count: 4)
