@@ -67,6 +67,8 @@ struct Project: Sendable, Equatable {
     var toolVersions: [String: String] = [:]
     /// hadolint's configuration at the repository root (`.hadolint.yaml`), which the hadolint gate reads.
     var hadolintConfig: String? = nil
+    /// `[build]`: build arguments, target, platform and secrets.
+    var build = BuildInputs()
 
     /// hadolint's `failure-threshold` (its arguments', else its configuration's): findings below it are
     /// reported without failing the gate. Nil: hadolint's default, `info`.

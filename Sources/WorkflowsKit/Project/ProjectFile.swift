@@ -32,6 +32,8 @@ struct ProjectFile: Sendable, Equatable {
     var gateSettings: [Gate: GateValues] = [:]
     /// `services.NAME`: containers beside the image's (`ServiceValues`).
     var services: [ServiceValues] = []
+    /// `[build]`: build arguments, target, platform and secrets (`BuildInputs.swift`).
+    var build: BuildValues?
     /// What `${VAR}` put into the values above: hidden wherever workflows prints or reports.
     var secrets: [String] = []
 
@@ -45,7 +47,7 @@ struct ProjectFile: Sendable, Equatable {
     static let candidates = ["workflows.toml", ".workflows.toml", "pyproject.toml"]
     static let topLevelKeys = [
         "image", "dockerfile", "context", "source-root", "sources", "tests", "test-requirements", "gates", "health",
-        "environment", "gate", "services",
+        "environment", "gate", "services", "build",
     ]
     static let gateKeys = ["args", "working-directory", "environment"]
     static let healthKeys = ["url", "command", "environment", "timeout"]
@@ -130,6 +132,9 @@ struct ProjectFile: Sendable, Equatable {
             }
         }
         result.services = try ServiceValues.decode(reader)
+        result.build = try reader.table("build").map {
+            try BuildValues(KeyReader(table: $0, file: file, prefix: prefix + "build.", secrets: secrets))
+        }
         result.secrets = secrets.values
         return result
     }
@@ -158,8 +163,13 @@ final class SecretCollector {
                     file: file, position: position, "'\(key)' has '\(text)', which is not ${NAME} (write $$ for a literal $)")
             }
         }
-        for secret in expanded.secrets where !values.contains(secret) { values.append(secret) }
+        hide(expanded.secrets)
         return expanded.value
+    }
+
+    /// Values to mask that came otherwise (a build secret's variable).
+    func hide(_ secrets: [String]) {
+        for secret in secrets where !secret.isEmpty && !values.contains(secret) { values.append(secret) }
     }
 }
 

@@ -259,6 +259,10 @@ enum ProjectLoader {
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
         project.services = try ServiceValues.resolve(
             file?.services ?? [], file: file?.file ?? "", root: root, origins: &project.origins)
+        let build = try BuildInputs.resolve(
+            file?.build, root: root, dockerfile: dockerfile, file: file?.file ?? "", origins: &project.origins)
+        project.build = build.inputs
+        project.secrets += build.secretValues.filter { !project.secrets.contains($0) }
         if gates.contains(.pytest) {
             project.coverage = PytestCoverage.detect(
                 requirements: requirements, testRequirements: requirementFiles, configs: configs, sources: sources, tests: tests)
