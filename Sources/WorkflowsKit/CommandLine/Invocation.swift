@@ -91,7 +91,7 @@ enum Invocation: Sendable, Equatable {
         if flags.contains(OptionSpec.allowUnverifiedImage.flag), !publishes {
             throw usage("option '\(OptionSpec.allowUnverifiedImage.flag)' is for publish_image, which is not among the steps.")
         }
-        for flag in [OptionSpec.cleanImages.flag, OptionSpec.cleanCaches.flag] where flags.contains(flag) && !cleans {
+        for flag in [OptionSpec.cleanImages.flag, OptionSpec.cleanCaches.flag, OptionSpec.cleanBuildCache.flag] where flags.contains(flag) && !cleans {
             throw usage("option '\(flag)' is for clean, which is not among the steps.")
         }
         let user = environment["WORKFLOWS_REGISTRY_USER"].flatMap { $0.isEmpty ? nil : $0 }
@@ -113,7 +113,8 @@ enum Invocation: Sendable, Equatable {
             registryPassword: password,
             reportDirectory: value(.reportDirectory)?.text ?? defaultReportDirectory(environment),
             cleanImages: flags.contains(OptionSpec.cleanImages.flag),
-            cleanCaches: flags.contains(OptionSpec.cleanCaches.flag)
+            cleanCaches: flags.contains(OptionSpec.cleanCaches.flag),
+            cleanBuildCache: flags.contains(OptionSpec.cleanBuildCache.flag)
         )
         return .run(steps: steps, settings: settings)
     }

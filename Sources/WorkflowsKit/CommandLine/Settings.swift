@@ -15,6 +15,8 @@ struct Settings: Sendable, Equatable {
     var cleanImages: Bool = false
     /// `clean --caches`: also the gate tools' caches.
     var cleanCaches: Bool = false
+    /// `clean --build-cache`: also the engine's build cache (BuildKit's), shared with the user's own builds.
+    var cleanBuildCache: Bool = false
 
     static let defaultLatestBranches = ["main", "master"]
 }
@@ -48,12 +50,15 @@ struct OptionSpec: Sendable {
         help: "clean: also the dangling images of earlier builds of the image")
     static let cleanCaches = OptionSpec(
         flag: "--caches", variable: nil, value: .flag, help: "clean: also the gate tools' volumes (tools, seals, shared caches)")
+    static let cleanBuildCache = OptionSpec(
+        flag: "--build-cache", variable: nil, value: .flag,
+        help: "clean: also the engine's build cache (BuildKit's; shared with your other builds)")
     static let allowUnverifiedImage = OptionSpec(
         flag: "--allow-unverified-image", variable: nil, value: .flag,
         help: "publish_image: push even an image that did not pass quality_pipeline for HEAD")
 
     static let all: [OptionSpec] = [
         image, healthTimeout, publishRepository, reportDirectory, dryRun, allowUnverifiedImage, cleanImages,
-        cleanCaches,
+        cleanCaches, cleanBuildCache,
     ]
 }

@@ -75,7 +75,7 @@ enum StepCatalog {
                 body: .action(.runApp)),
             StepDefinition(
                 name: "clean", group: "project",
-                summary: "remove what ended runs left on the engine; --images: old builds, --caches: gate tools",
+                summary: "remove what ended runs left on the engine; --images: old builds, --caches: gate tools, --build-cache",
                 body: .action(.clean)),
             StepDefinition(
                 name: "show_project", group: "project",

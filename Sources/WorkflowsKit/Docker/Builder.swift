@@ -1,0 +1,75 @@
+import Foundation
+
+/// Which builder an engine's `build` uses, as the CLI decides it: what a Dockerfile and the project's
+/// `build` keys may ask of it.
+enum Builder: String, Sendable, Equatable {
+    /// Docker's BuildKit (the buildx plugin): secrets, cache mounts, heredocs, targets.
+    case buildKit = "BuildKit"
+    /// Docker's legacy builder: no secrets, no `RUN --mount`.
+    case legacy = "the legacy builder"
+    /// Podman's (Buildah): secrets, cache mounts and targets too.
+    case podman = "Podman's builder"
+
+    /// The Docker CLI builds with BuildKit when its buildx plugin answers `docker buildx version` and
+    /// `DOCKER_BUILDKIT` is not `0` (Docker 23 and later; before, `DOCKER_BUILDKIT=1` chose it too, with
+    /// the plugin installed).
+    static func detect(podman: Bool, buildxAnswers: Bool, environment: [String: String]) -> Builder {
+        if podman { return .podman }
+        return buildxAnswers && environment["DOCKER_BUILDKIT"] != "0" ? .buildKit : .legacy
+    }
+
+    /// What the project asks that only BuildKit (or Podman) builds, for a message: its `build.secrets`,
+    /// and the Dockerfile's `RUN --mount` lines (which the legacy builder always refuses). Empty: nothing.
+    static func needs(project: Project, dockerfile: String) -> [String] {
+        var needs: [String] = []
+        if !project.build.secrets.isEmpty {
+            let origin = project.origins["build.secrets"].map { " (\($0))" } ?? ""
+            needs.append("build.secrets\(origin): " + project.build.secrets.keys.sorted().joined(separator: ", "))
+        }
+        let mounts = BuildKitFeatures(dockerfile: dockerfile).uses.filter { $0.feature == "RUN --mount" }
+        if !mounts.isEmpty {
+            needs.append("RUN --mount at " + mounts.map { "\(project.dockerfile):\($0.line)" }.joined(separator: ", "))
+        }
+        return needs
+    }
+
+    /// The failure of a build that needs BuildKit on the legacy builder, before anything runs.
+    static func legacyError(needs: [String], image: String) -> WorkflowsError {
+        WorkflowsError(
+            .tooling,
+            "Building \(image) needs BuildKit (\(needs.joined(separator: "; "))), but the engine's CLI builds with "
+                + "the legacy builder, which has no build secrets and no RUN --mount. Nothing was built.",
+            remedy: "Enable BuildKit: install the buildx plugin (Debian and Ubuntu: docker-buildx or "
+                + "docker-buildx-plugin; Docker 23 and later then build with BuildKit by default) and leave "
+                + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder); or use "
+                + "Podman (WORKFLOWS_DOCKER=podman).")
+    }
+}
+
+/// The images a build made that its output names, so that the build can remove the untagged ones it
+/// leaves: the legacy builder's last image of each earlier stage of a multi-stage build, and a failed
+/// build's last layers. Images from the cache and a stage's base (`FROM`) are not the build's own.
+enum BuildLeftovers {
+    /// Short (12-hex) IDs, in order. The legacy builder prints `Step N/M : INSTRUCTION …`, then ` ---> Using
+    /// cache` for a cached step, and ` ---> ID` for the step's image; Podman `STEP N/M: INSTRUCTION …`,
+    /// `--> Using cache ID` and `--> ID`. BuildKit makes no image per step, and prints none of these.
+    static func imagesMade(by output: String) -> [String] {
+        var made: [String] = []
+        var instruction = ""
+        var cached = false
+        for raw in output.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if let step = line.range(of: #"^(Step|STEP) \d+/\d+ ?: ?"#, options: .regularExpression) {
+                instruction = String(line[step.upperBound...].prefix { $0 != " " }).uppercased()
+                cached = false
+            } else if line.hasPrefix("---> Using cache") || line.hasPrefix("--> Using cache") {
+                cached = true
+            } else if let id = line.range(of: #"^-{2,3}> [0-9a-f]{11,64}$"#, options: .regularExpression) {
+                let hex = line[id].drop { $0 != " " }.dropFirst()
+                if instruction != "FROM", !cached { made.append(String(hex.prefix(12))) }
+                instruction = ""
+            }
+        }
+        return made
+    }
+}
