@@ -76,3 +76,133 @@ import Testing
         #expect(BuildLeftovers.imagesMade(by: buildKit).isEmpty)
     }
 }
+
+/// The build keys on their way to the CLI, the stop before a legacy build, the builds' leftovers and
+/// `clean --build-cache`, against the fake engine.
+extension BuilderTests {
+    static let stages = """
+        FROM python:3.11-slim AS builder
+        ARG UV_VERSION
+        RUN --mount=type=secret,id=index_token cat /run/secrets/index_token >/dev/null
+
+        FROM python:3.11-slim AS runtime
+        COPY --from=builder /app /app
+        CMD ["python3", "-m", "app"]
+
+        # Kept for working in a container.
+        FROM runtime AS dev
+        RUN pip install debugpy
+
+        """
+
+    func repository(build: String) throws -> URL {
+        try FakeRepository("workflows-unit-builder", files: [
+            "pyproject.toml": "[tool.workflows]\ngates = []\n\n" + build,
+            "Dockerfile": Self.stages,
+            "secrets/netrc": "machine example login u password netrc-pw-1\n",
+        ]).root
+    }
+
+    static let buildKeys = """
+        [tool.workflows.build]
+        args = { UV_VERSION = "0.13.9", INDEX_URL = "https://u:${BUILD_TEST_PASSWORD}@pypi.example/simple" }
+        target = "runtime"
+        platform = "linux/amd64"
+
+        [tool.workflows.build.secrets]
+        index_token = { env = "BUILD_TEST_TOKEN" }
+        netrc = { file = "secrets/netrc" }
+
+        """
+
+    static let variables = ["BUILD_TEST_PASSWORD": "pw-secret-1", "BUILD_TEST_TOKEN": "tok-secret-2"]
+
+    @Test func theArgumentVectorHasTheCLIsDocumentedBuildFlags() {
+        var options = BuildOptions(context: ".", dockerfile: "/tmp/Dockerfile", tags: ["app:1"], noCache: true)
+        options.arguments = [ContainerVariable("A", "1"), ContainerVariable("TOKEN", nil)]
+        options.target = "runtime"
+        options.platform = "linux/arm64/v8"
+        options.secrets = [BuildSecret("pip", .environment("PIP_TOKEN")), BuildSecret("netrc", .file("/home/u/.netrc"))]
+        #expect(DockerArguments.build(options) == [
+            "build", "--no-cache", "--force-rm", "--tag", "app:1", "--file", "/tmp/Dockerfile",
+            "--build-arg", "A=1", "--build-arg", "TOKEN", "--target", "runtime", "--platform", "linux/arm64/v8",
+            "--secret", "id=pip,env=PIP_TOKEN", "--secret", "id=netrc,src=/home/u/.netrc", ".",
+        ])
+        #expect(DockerArguments.pruneBuildCache() == ["builder", "prune", "--force"])
+        #expect(DockerArguments.buildxVersion() == ["buildx", "version"])
+    }
+
+    @Test func onBuildKitTheKeysReachTheBuildAndNoSecretValueIsInTheArgumentVector() async throws {
+        let engine = FakeEngine()
+        engine.buildxAnswers = true
+        let root = try repository(build: Self.buildKeys)
+        let (status, console) = try await runWorkflows(
+            ["build_ci_image"], environment: Self.variables, runner: engine.runner, root: root)
+        #expect(status == 0, "\(console.all)")
+        let build = try #require(engine.runner.commands.first { $0.arguments.first == "build" })
+        let argv = build.arguments
+        #expect(argv.contains("UV_VERSION=0.13.9"))
+        #expect(argv.contains("INDEX_URL") && build.environment["INDEX_URL"] == "https://u:pw-secret-1@pypi.example/simple",
+                "a value from ${VAR} goes by name: \(argv)")
+        #expect(Array(argv.drop { $0 != "--target" }.prefix(4)) == ["--target", "runtime", "--platform", "linux/amd64"])
+        #expect(argv.contains("id=index_token,env=BUILD_TEST_TOKEN"))
+        #expect(argv.contains("id=netrc,src=\(root.appendingPathComponent("secrets/netrc").path)"))
+        for secret in ["pw-secret-1", "tok-secret-2", "netrc-pw-1"] {
+            #expect(!argv.joined(separator: " ").contains(secret) && !console.all.contains(secret), "\(secret) shown")
+        }
+        // The labels end the target stage, before the stage after it.
+        let lines = engine.builtDockerfile.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let label = try #require(lines.firstIndex { $0.hasPrefix("LABEL ") }, "\(engine.builtDockerfile)")
+        #expect(lines[label + 1] == "FROM runtime AS dev" && lines[label - 1] == "# Kept for working in a container.")
+        #expect(lines.filter { $0.hasPrefix("LABEL ") }.count == 1)
+        #expect(console.stdout.contains("at the end of its stage runtime"))
+    }
+
+    @Test func onTheLegacyBuilderSecretsStopEveryStepBeforeAnythingRuns() async throws {
+        let engine = FakeEngine()
+        let (status, console) = try await runWorkflows(
+            ["assess_code", "build_ci_image"], environment: Self.variables, runner: engine.runner,
+            root: try repository(build: Self.buildKeys))
+        #expect(status == 1)
+        #expect(console.stderr.contains("build_ci_image: Building numbers-api:latest needs BuildKit")
+            || console.stderr.contains("needs BuildKit (build.secrets (pyproject.toml:9): index_token, netrc; RUN --mount at Dockerfile:3)"),
+            "\(console.stderr)")
+        #expect(console.stderr.contains("DOCKER_BUILDKIT"))
+        #expect(!engine.runner.commands.contains { $0.arguments.first == "build" || $0.executable == Project.hostPython },
+                "nothing ran: \(engine.runner.argvs())")
+        // DOCKER_BUILDKIT=0 is the legacy builder too; Podman builds it.
+        engine.buildxAnswers = true
+        let forced = try await runWorkflows(
+            ["build_ci_image"], environment: Self.variables.merging(["DOCKER_BUILDKIT": "0"]) { $1 }, runner: engine.runner,
+            root: try repository(build: Self.buildKeys))
+        #expect(forced.status == 1 && forced.console.stderr.contains("needs BuildKit"))
+        let legacy = FakeEngine()
+        let plain = try await runWorkflows(
+            ["build_ci_image"], runner: legacy.runner, root: try repository(build: "[tool.workflows.build]\ntarget = \"runtime\"\n"))
+        #expect(plain.status == 1 && plain.console.stderr.contains("RUN --mount at Dockerfile:3"), "a RUN --mount alone stops it too")
+    }
+
+    @Test func aCIBuildAndAFailedBuildRemoveTheUntaggedImagesTheyMadeADevBuildKeepsThem() async throws {
+        func run(_ step: String, fails: Bool = false) async throws -> [[String]] {
+            let engine = FakeEngine()
+            engine.buildOutput = Self.legacyOutput
+            engine.buildFails = fails
+            engine.danglingImages = ["20818aa898fc", "f00dfeedbeef"]
+            _ = try await runWorkflows([step], runner: engine.runner, root: try NumbersAPIShape.make())
+            return engine.runner.argvs().filter { $0.starts(with: ["image", "rm"]) }
+        }
+        #expect(try await run("build_ci_image") == [["image", "rm", "20818aa898fc"]], "not another build's dangling image")
+        #expect(try await run("build_dev_image") == [], "a dev build keeps them: they are its cache")
+        #expect(try await run("build_dev_image", fails: true) == [["image", "rm", "20818aa898fc"]])
+    }
+
+    @Test func cleanPrunesTheBuildCacheOnlyWhenAsked() async throws {
+        let engine = FakeEngine()
+        _ = try await runWorkflows(["clean"], runner: engine.runner, root: try NumbersAPIShape.make())
+        #expect(!engine.runner.argvs().contains { $0.first == "builder" })
+        let (status, console) = try await runWorkflows(["clean", "--build-cache"], runner: engine.runner, root: try NumbersAPIShape.make())
+        #expect(status == 0, "\(console.all)")
+        #expect(engine.runner.argvs().contains(["builder", "prune", "--force"]))
+        #expect(console.stdout.contains("Pruned the engine's build cache (Total:"))
+    }
+}

@@ -46,6 +46,13 @@ final class FakeEngine: @unchecked Sendable {
     var volumes: [String: [String: String]] = [:]
     /// Whether `pip install` of the gates' tools fails.
     var toolsInstallFails = false
+    /// Whether the buildx plugin answers (the CLI then builds with BuildKit).
+    var buildxAnswers = false
+    /// What `build` prints (the legacy builder's steps, for the images it made), and whether it fails.
+    var buildOutput = ""
+    var buildFails = false
+    /// What `image ls --filter dangling=true` lists.
+    var danglingImages: [String] = []
     private var polls = 0
 
     static func state(_ status: String, health: String?, exitCode: Int = 0, probe: String = "probe said no") -> String {
@@ -84,6 +91,14 @@ final class FakeEngine: @unchecked Sendable {
         switch verb {
         case "--version":
             return .ok("Docker version 28.2.2, build e6534b4")
+        case "buildx" where arguments.dropFirst().first == "version":
+            return buildxAnswers ? .ok("github.com/docker/buildx 0.13.1") : .fail(1, stderr: "docker: 'buildx' is not a docker command.")
+        case "builder" where arguments.dropFirst().first == "prune":
+            return .ok("Deleted build cache objects:\nabc\nTotal:\t120.3MB")
+        case "build":
+            return buildFails ? .fail(1, stderr: buildOutput) : .ok(buildOutput)
+        case "image" where arguments.contains("dangling=true") && !arguments.contains { $0.hasPrefix("label=") }:
+            return .ok(danglingImages.joined(separator: "\n"))
         case "version":
             return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")
         case "image" where arguments.dropFirst().first == "inspect":
@@ -128,7 +143,7 @@ final class FakeEngine: @unchecked Sendable {
         case "push":
             let tag = arguments.last?.split(separator: ":").last ?? ""
             return .ok("\(tag): digest: sha256:\(String(repeating: "b", count: 64)) size: 1570")
-        case "build", "tag", "rm", "rmi", "cp", "info", "run", "logout", "stop", "kill", "network", "top":
+        case "tag", "rm", "rmi", "cp", "info", "run", "logout", "stop", "kill", "network", "top":
             return .ok()
         default:
             // A command this fake does not model fails, so that no test passes on one the real CLI would reject.

@@ -19,6 +19,8 @@ protocol ContainerEngine: Sendable {
     func isPodman() async -> Bool
     /// The engine's CPUs, nil when it does not say.
     func cpuCount() async -> Int?
+    /// Which builder `build` uses, as the CLI decides it in `environment` (`DOCKER_BUILDKIT`).
+    func builder(environment: [String: String]) async -> Builder
 
     // Images
     func build(_ options: BuildOptions) async throws -> ProcessOutput
@@ -50,6 +52,9 @@ protocol ContainerEngine: Sendable {
     func labels(of kind: EngineObject, _ ids: [String], keys: [String]) async throws -> [LabelValues]
     func remove(_ kind: EngineObject, _ ids: [String], force: Bool) async throws -> ProcessOutput
     func prune(_ kind: EngineObject, _ filters: [EngineFilter]) async throws -> ProcessOutput
+    /// Prunes the engine's build cache (BuildKit's, `RUN --mount=type=cache` folders included), which the
+    /// user's own builds share.
+    func pruneBuildCache() async throws -> ProcessOutput
 
     // Volumes and networks
     func createVolume(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput
@@ -199,6 +204,28 @@ struct BuildOptions: Sendable, Equatable {
     var imageIDFile: String?
     var workingDirectory: String?
     var output: Command.Output = .live
+    /// `--build-arg`: a nil value goes by name (`--build-arg NAME`), from `namedValues`: a secret.
+    var arguments: [ContainerVariable] = []
+    /// `--target`: the stage to build.
+    var target: String?
+    /// `--platform`.
+    var platform: String?
+    /// `--secret`: BuildKit and Podman only.
+    var secrets: [BuildSecret] = []
+    /// The values of arguments passed by name, added to the CLI's environment.
+    var namedValues: [String: String] = [:]
+}
+
+/// A build secret: its name (`RUN --mount=type=secret,id=NAME`) and where the CLI reads its value.
+struct BuildSecret: Sendable, Equatable {
+    var id: String
+    /// An environment variable of the CLI's (`env=`), or an absolute file path (`src=`).
+    var source: BuildInputs.SecretSource
+
+    init(_ id: String, _ source: BuildInputs.SecretSource) {
+        self.id = id
+        self.source = source
+    }
 }
 
 /// How to speak to a registry: Podman verifies TLS even for one on loopback, which Docker lets speak

@@ -16,8 +16,24 @@ enum DockerArguments {
         for tag in options.tags { arguments += ["--tag", tag] }
         if let file = options.imageIDFile { arguments += ["--iidfile", file] }
         if let dockerfile = options.dockerfile { arguments += ["--file", dockerfile] }
+        for argument in options.arguments {
+            arguments += ["--build-arg", argument.value.map { "\(argument.name)=\($0)" } ?? argument.name]
+        }
+        if let target = options.target { arguments += ["--target", target] }
+        if let platform = options.platform { arguments += ["--platform", platform] }
+        for secret in options.secrets {
+            switch secret.source {
+            case .environment(let variable): arguments += ["--secret", "id=\(secret.id),env=\(variable)"]
+            case .file(let path): arguments += ["--secret", "id=\(secret.id),src=\(path)"]
+            }
+        }
         return arguments + [options.context]
     }
+
+    /// Answers only where the buildx plugin is installed (`DOCKER_CONFIG`'s or the system's cli-plugins).
+    static func buildxVersion() -> [String] { ["buildx", "version"] }
+    /// Without `--all`: the cache that no image or running build uses.
+    static func pruneBuildCache() -> [String] { ["builder", "prune", "--force"] }
 
     /// The whole JSON answer: no `--format` template, which differs between Docker and Podman and fails on
     /// an image without a `HEALTHCHECK` (`ImageConfig.parse`).

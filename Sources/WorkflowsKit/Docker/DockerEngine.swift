@@ -38,7 +38,19 @@ struct DockerEngine: ContainerEngine {
     }
 
     func build(_ options: BuildOptions) async throws -> ProcessOutput {
-        try await change(DockerArguments.build(options), output: options.output, workingDirectory: options.workingDirectory)
+        try await change(
+            DockerArguments.build(options), output: options.output, workingDirectory: options.workingDirectory,
+            environment: options.namedValues)
+    }
+
+    func builder(environment: [String: String]) async -> Builder {
+        if await isPodman() { return .podman }
+        let buildx = try? await cli.query(DockerArguments.buildxVersion())
+        return Builder.detect(podman: false, buildxAnswers: buildx?.succeeded == true, environment: environment)
+    }
+
+    func pruneBuildCache() async throws -> ProcessOutput {
+        try await change(DockerArguments.pruneBuildCache(), output: .captured)
     }
 
     func inspectImage(_ reference: String) async throws -> ImageConfig? {
@@ -155,10 +167,12 @@ struct DockerEngine: ContainerEngine {
 
     /// Runs a command that changes something, echoed.
     private func change(
-        _ arguments: [String], output: Command.Output = .live, input: Data? = nil, workingDirectory: String? = nil
+        _ arguments: [String], output: Command.Output = .live, input: Data? = nil, workingDirectory: String? = nil,
+        environment: [String: String] = [:]
     ) async throws -> ProcessOutput {
         cli.console.command(Self.shown([executable] + arguments))
-        return try await cli.run(arguments, echo: false, output: output, input: input, workingDirectory: workingDirectory)
+        return try await cli.run(
+            arguments, echo: false, output: output, input: input, workingDirectory: workingDirectory, environment: environment)
     }
 
     /// The command line as echoed: an argument of several lines (a script for `python -c`) is shown by its

@@ -42,12 +42,38 @@ struct BuildImage: Sendable {
         // each --label is a build step of its own (a container each), which cost seconds per build.
         let folder = resources.temporaryFolder("build")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let labelled = try Self.stageDockerfile(dockerfile, labels: labels, in: folder)
+        let inputs = project.build
+        let labelled = try Self.stageDockerfile(dockerfile, labels: labels, target: inputs.target, in: folder)
         let idFile = folder.appendingPathComponent("iid")
-        console.info("(\(project.dockerfile) with the build's labels appended in one LABEL line)")
-        let result = try await docker.build(BuildOptions(
+        console.info("(\(project.dockerfile) with the build's labels in one LABEL line at the end of "
+            + (inputs.target.map { "its stage \($0)" } ?? "it") + ")")
+        var options = BuildOptions(
             context: project.context, dockerfile: labelled.path, tags: [image], noCache: !useCache,
-            imageIDFile: idFile.path, workingDirectory: project.root.path))
+            imageIDFile: idFile.path, workingDirectory: project.root.path)
+        options.target = inputs.target
+        options.platform = inputs.platform
+        // A value from ${VAR} goes by name, in the CLI's environment, never in the argument vector.
+        for name in inputs.arguments.keys.sorted() {
+            let value = inputs.arguments[name] ?? ""
+            if project.isSecret(value) {
+                options.arguments.append(ContainerVariable(name, nil))
+                options.namedValues[name] = value
+            } else {
+                options.arguments.append(ContainerVariable(name, value))
+            }
+        }
+        options.secrets = inputs.secrets.keys.sorted().map { name in
+            switch inputs.secrets[name] {
+            case .file(let path)?: return BuildSecret(name, .file(path.hasPrefix("/") ? path : project.path(path).path))
+            case .environment(let variable)?: return BuildSecret(name, .environment(variable))
+            case nil: return BuildSecret(name, .environment(name))
+            }
+        }
+        let result = try await docker.build(options)
+        // build_ci_image never reuses the untagged images its build left (a multi-stage build's earlier
+        // stages, on the legacy builder), and a failed build's last layers serve nobody: they go.
+        // build_dev_image keeps them as its layer cache.
+        if !useCache || !result.succeeded { await removeUntaggedImages(madeBy: result) }
         guard result.succeeded else {
             let text = (try? String(contentsOf: dockerfile, encoding: .utf8)) ?? ""
             let features = BuildKitFeatures(dockerfile: text)
@@ -66,9 +92,27 @@ struct BuildImage: Sendable {
         return id
     }
 
-    /// Writes the Dockerfile with `labels` in one LABEL line appended (for its last stage: the image), and
-    /// its own `.dockerignore` beside it when it has one (BuildKit reads `Dockerfile.dockerignore`).
-    static func stageDockerfile(_ dockerfile: URL, labels: [(String, String)], in folder: URL) throws -> URL {
+    /// Removes the untagged images that `result`'s output names as made by this build (`BuildLeftovers`);
+    /// another build's on the same engine are not named there, and stay. Best effort: a failure is said.
+    private func removeUntaggedImages(madeBy result: ProcessOutput) async {
+        let made = BuildLeftovers.imagesMade(by: result.outputText + "\n" + result.errorText)
+        guard !made.isEmpty, let dangling = try? await docker.list(.image, ListQuery([.dangling], all: false)) else { return }
+        let leftovers = dangling.filter { id in
+            let bare = id.replacingOccurrences(of: "sha256:", with: "")
+            return made.contains { bare.hasPrefix($0) }
+        }
+        guard !leftovers.isEmpty else { return }
+        console.info("Removing the untagged images this build left (earlier stages, or a failed build's last layers):")
+        let removed = try? await docker.remove(.image, leftovers, force: false)
+        if removed?.succeeded != true {
+            console.warning("Some untagged images of this build were kept: \(removed?.errorText ?? "the engine was not asked")")
+        }
+    }
+
+    /// Writes the Dockerfile with `labels` in one LABEL line at the end of the stage that is built (`target`,
+    /// else the last: the image), and its own `.dockerignore` beside it when it has one (BuildKit reads
+    /// `Dockerfile.dockerignore`).
+    static func stageDockerfile(_ dockerfile: URL, labels: [(String, String)], target: String? = nil, in folder: URL) throws -> URL {
         let text: String
         do {
             text = try String(contentsOf: dockerfile, encoding: .utf8)
@@ -78,7 +122,7 @@ struct BuildImage: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let copy = folder.appendingPathComponent("Dockerfile")
-            try Data(labelledDockerfile(text, labels: labels).utf8).write(to: copy)
+            try Data(labelledDockerfile(text, labels: labels, target: target).utf8).write(to: copy)
             let ignore = URL(fileURLWithPath: dockerfile.path + ".dockerignore")
             if FileManager.default.fileExists(atPath: ignore.path) {
                 try FileManager.default.copyItem(at: ignore, to: folder.appendingPathComponent("Dockerfile.dockerignore"))
@@ -91,9 +135,10 @@ struct BuildImage: Sendable {
         }
     }
 
-    /// `text` with `LABEL "k"="v" …` appended. Values are quoted, with `"`, `$` and the Dockerfile's escape
-    /// character (`\`, or the backtick of `# escape=`) escaped, so that nothing in a branch name expands.
-    static func labelledDockerfile(_ text: String, labels: [(String, String)]) -> String {
+    /// `text` with `LABEL "k"="v" …` at the end of the stage `target` (before the next stage's `FROM`), else
+    /// appended. Values are quoted, with `"`, `$` and the Dockerfile's escape character (`\`, or the backtick
+    /// of `# escape=`) escaped, so that nothing in a branch name expands.
+    static func labelledDockerfile(_ text: String, labels: [(String, String)], target: String? = nil) -> String {
         let directives = text.split(separator: "\n", omittingEmptySubsequences: false).prefix { $0.hasPrefix("#") }
         let escape: Character = directives.contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "#escape=`" }
             ? "`" : "\\"
@@ -106,7 +151,31 @@ struct BuildImage: Sendable {
             return result + "\""
         }
         let line = "LABEL " + labels.map { "\(quoted($0.0))=\(quoted($0.1))" }.joined(separator: " ")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let target, let next = nextStage(after: target, in: lines, escape: escape) {
+            lines.insert(line, at: next)
+            return lines.joined(separator: "\n")
+        }
         return text + (text.hasSuffix("\n") ? "" : "\n") + line + "\n"
+    }
+
+    /// The line index of the `FROM` that begins the stage after the stage `target`; nil when that is the last.
+    static func nextStage(after target: String, in lines: [String], escape: Character) -> Int? {
+        var continued = false
+        var inTarget = false
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#") { continue }
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if !continued, words.first?.uppercased() == "FROM" {
+                if inTarget { return index }
+                let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
+                inTarget = operands.count == 3 && operands[operands.startIndex + 1].uppercased() == "AS"
+                    && operands.last?.lowercased() == target.lowercased()
+            }
+            continued = line.last == escape
+        }
+        return nil
     }
 
     /// Labels in a fixed order: the original's three, then the OCI ones, then which kind of build it was.

@@ -3,7 +3,8 @@ import Foundation
 /// `clean`: removes what runs that are no longer alive left on the engine (containers and images with a
 /// `workflows.run` label whose `workflows.owner` process is gone, with those runs' temporary tags) and in
 /// this host's temporary folder (their folders), and on request the dangling images of earlier builds of
-/// the image (`--images`) and the gate tools' caches (`--caches`). It never touches anything without our
+/// the image (`--images`), the gate tools' caches (`--caches`) and the engine's build cache (`--build-cache`,
+/// which the user's own builds share: only when asked). Otherwise it never touches anything without our
 /// labels, nor a live run's. `--dry-run` lists and removes nothing.
 struct Clean: Sendable {
     /// A step beside another has a scoped run ID (`ID-health`): the run is `ID`.
@@ -14,6 +15,7 @@ struct Clean: Sendable {
     var image: String
     var images: Bool
     var caches: Bool
+    var buildCache: Bool = false
     var dryRun: Bool
     var docker: any ContainerEngine
     var console: Console
@@ -65,6 +67,28 @@ struct Clean: Sendable {
             // Without --force: a volume that a live run's container uses is refused by the engine, and kept.
             let volumes = try await docker.list(.volume, ListQuery([.labelled(EngineLabels.cache)]))
             try await remove("gate tools volumes (tools, their seals, the shared caches)", volumes, .volume, force: false)
+        }
+        if buildCache { try await pruneBuildCache() }
+    }
+
+    /// BuildKit's cache (and the legacy builder's, which the same command prunes), `RUN --mount=type=cache`
+    /// folders included; what an image or a running build uses stays. Podman keeps its layer cache as
+    /// images: `--images` removes the dangling ones of this image's builds.
+    private func pruneBuildCache() async throws {
+        if await docker.isPodman() {
+            console.info("No build cache to prune: Podman keeps its build's layers as images (clean --images removes the dangling ones).")
+            return
+        }
+        if dryRun {
+            console.info("Would prune the engine's build cache (\(docker.name) builder prune --force; shared with your other builds).")
+            return
+        }
+        let result = try await docker.pruneBuildCache()
+        if result.succeeded {
+            let total = result.outputText.split(whereSeparator: \.isNewline).last { $0.hasPrefix("Total") }
+            console.success("Pruned the engine's build cache" + (total.map { " (\($0))" } ?? "") + ".")
+        } else {
+            console.warning("The build cache was not pruned: \(result.errorText)")
         }
     }
 

@@ -31,6 +31,10 @@ struct Pipeline: Sendable {
             report(error, in: step)
             return error.exitCode
         }
+        if let (step, error) = await builderPreflight(steps) {
+            report(error, in: step)
+            return error.exitCode
+        }
         warnOfUnpinnedTools(steps)
         let reporting = RunReporting(directory: settings.reportDirectory, environment: environment, console: console)
         let runStart = Date()
@@ -193,6 +197,18 @@ struct Pipeline: Sendable {
         }
     }
 
+    /// A build that needs BuildKit (`build.secrets`, `RUN --mount`) stops before anything runs when the
+    /// engine's CLI builds with the legacy builder: never a silent skip, never a half-run pipeline.
+    private func builderPreflight(_ steps: [StepDefinition]) async -> (String, WorkflowsError)? {
+        guard let build = steps.first(where: { if case .action(.buildImage) = $0.body { true } else { false } }) else {
+            return nil
+        }
+        let dockerfile = (try? String(contentsOf: project.path(project.dockerfile), encoding: .utf8)) ?? ""
+        let needs = Builder.needs(project: project, dockerfile: dockerfile)
+        guard !needs.isEmpty, await docker.builder(environment: environment) == .legacy else { return nil }
+        return (build.name, Builder.legacyError(needs: needs, image: settings.image))
+    }
+
     /// The run says once which gate tools no test requirement (or pre-commit hook) pins, which installer pins
     /// it leaves out, and the loader's notes.
     private func warnOfUnpinnedTools(_ steps: [StepDefinition]) {
@@ -259,7 +275,7 @@ struct Pipeline: Sendable {
         case .clean:
             try await Clean(
                 image: settings.image, images: settings.cleanImages, caches: settings.cleanCaches,
-                dryRun: settings.dryRun, docker: docker, console: console
+                buildCache: settings.cleanBuildCache, dryRun: settings.dryRun, docker: docker, console: console
             ).run()
         }
         return nil

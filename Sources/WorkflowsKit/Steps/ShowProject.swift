@@ -29,7 +29,7 @@ struct ShowProject: Sendable {
              settings.healthTimeoutSeconds == project.healthTimeoutSeconds
                 ? origin("health.timeout") : "--health-timeout or WORKFLOWS_HEALTH_TIMEOUT"),
             ("environment", list(Self.assignments(project.environment)), origin("environment")),
-        ] + gateRows + serviceRows
+        ] + gateRows + buildRows + serviceRows
         let keyWidth = (rows.map(\.0.count).max() ?? 0) + 2
         let valueWidth = min((rows.map(\.1.count).max() ?? 0) + 2, 48)
         for (key, value, origin) in rows {
@@ -128,6 +128,29 @@ struct ShowProject: Sendable {
             }
             return rows
         }
+    }
+
+    /// `build.args`, `.target`, `.platform`, `.secrets` when the project sets them; secrets by name and
+    /// source, never by value.
+    private var buildRows: [(String, String, String)] {
+        let build = project.build
+        var rows: [(String, String, String)] = []
+        if !build.arguments.isEmpty {
+            rows.append(("build.args", list(Self.assignments(build.arguments)), origin("build.args")))
+        }
+        if let target = build.target { rows.append(("build.target", target, origin("build.target"))) }
+        if let platform = build.platform { rows.append(("build.platform", platform, origin("build.platform"))) }
+        if !build.secrets.isEmpty {
+            let secrets = build.secrets.keys.sorted().map { name -> String in
+                switch build.secrets[name] {
+                case .environment(let variable)?: return "\(name) (env \(variable))"
+                case .file(let path)?: return "\(name) (file \(path))"
+                case nil: return name
+                }
+            }
+            rows.append(("build.secrets", list(secrets), origin("build.secrets")))
+        }
+        return rows
     }
 
     static func assignments(_ environment: [String: String]) -> [String] {
