@@ -138,8 +138,10 @@ extension EngineTests {
                 ["build_dev_image", "--image", image], in: repository.root, environment: ["DOCKER_BUILDKIT": "0"])
             await Harness.removeImage(image)
             #expect(run.status == 1, "\(run.all)")
-            #expect(run.stderr.contains("Dockerfile needs BuildKit (RUN --mount at Dockerfile:2), and the engine built \(image) "
-                + "with the legacy builder"), "\(run.stderr)")
+            // Known before the build (the CLI's builder is asked first), so nothing is built.
+            #expect(run.stderr.contains("Building \(image) needs BuildKit (RUN --mount at Dockerfile:2), but the engine's CLI "
+                + "builds with the legacy builder"), "\(run.stderr)")
+            #expect(run.stderr.contains("Nothing was built."))
             #expect(run.stderr.contains("install the buildx plugin"))
             #expect(!run.stderr.contains("fix the Dockerfile"))
             #expect(try await Harness.docker("image", "ls", "--quiet", image).isEmpty)

@@ -61,13 +61,13 @@ extension EngineTests {
 
         @Test func shellTextAsAStepIsAUsageErrorAndRunsNothing() async throws {
             let folder = try await Harness.appCopy()
-            let before = Set(try await Harness.docker("image", "ls", "--quiet", "--all").split(separator: "\n"))
             let run = try await Harness.workflows(["build_ci_image; touch x"], in: folder)
             #expect(run.status == 64)
             #expect(run.stderr.contains("unknown step 'build_ci_image; touch x'"))
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x").path))
-            let after = Set(try await Harness.docker("image", "ls", "--quiet", "--all").split(separator: "\n"))
-            #expect(after.isSubset(of: before), "an image was created")
+            // Every command that changes something is echoed with ==>>; the engine's own image list cannot
+            // tell, since the other test processes build images on it meanwhile.
+            #expect(!run.all.contains("==>>"), "an engine command ran: \(run.all)")
         }
 
         @Test func helpIsOnStdoutAndExitsZero() async throws {
