@@ -277,6 +277,31 @@ fetch_buildkit_engine() {
   rm -rf "$a"
 }
 
+# Whether the PID in file $1 is a live process whose command line mentions $2 (a PID can be reused).
+pid_file_names() {
+  local pid
+  [ -f "$1" ] && pid=$(cat "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
+# A BuildKit dockerd that ended without its managed containerd, or a /run kept from an earlier boot, leaves
+# pid files behind. dockerd trusts a live PID in its containerd's pid file, even one the system has since
+# given to another process, and then waits 15 s for a socket that never comes and exits (CI, stop 23).
+clear_stale_buildkit_state() {
+  if ! pid_file_names /run/docker-bk.pid "$bk_socket"; then rm -f /run/docker-bk.pid; fi
+  [ -f /run/docker-bk.pid ] && return 0   # its dockerd lives: its containerd is its own business
+  local pidfile=/run/docker-bk/containerd/containerd.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if pid_file_names "$pidfile" /run/docker-bk/containerd; then
+    say "stopping the BuildKit engine's containerd (PID $pid) that outlived its dockerd"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  fi
+  rm -f "$pidfile"
+}
+
 start_buildkit_engine() {
   bk_engine_answers && return 0
   [ "$(id -u)" -eq 0 ] || fail "the BuildKit engine at $bk_socket does not answer; start it as root (scripts/provision.sh --buildkit)"
@@ -290,7 +315,7 @@ start_buildkit_engine() {
   iptables -C FORWARD -i wfbr0 -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 -i wfbr0 -j ACCEPT
   iptables -C FORWARD -o wfbr0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null \
     || iptables -I FORWARD 1 -o wfbr0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-  if [ -f /run/docker-bk.pid ] && ! kill -0 "$(cat /run/docker-bk.pid)" 2>/dev/null; then rm -f /run/docker-bk.pid; fi
+  clear_stale_buildkit_state
   mkdir -p /var/lib/docker-bk /run/docker-bk
   say "starting the BuildKit engine on $bk_socket (log: $state/dockerd-buildkit.log)"
   # iptables and IP masquerading stay the host engine's: two dockerds must never both manage its chains.
