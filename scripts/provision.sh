@@ -59,6 +59,22 @@ apt_install() {
 
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
+# A dockerd that died uncleanly (a stopped session, a killed CI job, a /run kept from an earlier boot) leaves
+# pid files behind: its own and its managed containerd's. dockerd trusts a live PID in them even when the
+# system has since given it to another process: it then refuses to start, or waits 15 s for a containerd
+# socket that never comes and exits (CI, stop 23). $1: dockerd's pid file; $2: its exec root.
+clear_stale_pid_files() {
+  pid_file_names "$1" dockerd || rm -f "$1"
+  pid_file_names "$2/containerd/containerd.pid" containerd || rm -f "$2/containerd/containerd.pid"
+}
+
+# Whether the PID in file $1 is a live process whose command line mentions $2.
+pid_file_names() {
+  local pid
+  [ -f "$1" ] && pid=$(cat "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
+    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
 ensure_engine() {
   command -v docker >/dev/null || apt_install docker.io
   engine_answers && return 0
@@ -68,10 +84,7 @@ ensure_engine() {
   command -v dockerd >/dev/null || apt_install docker.io
   # Debian's package pulls these in as recommendations only; the engine needs them here.
   apt_install containerd runc iptables
-  # A dockerd that died uncleanly (a stopped session, a killed CI job) leaves its pid file behind.
-  if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
-    rm -f /var/run/docker.pid
-  fi
+  clear_stale_pid_files /var/run/docker.pid /var/run/docker
   say "starting dockerd in the background (log: $state/dockerd.log)"
   nohup dockerd >"$state/dockerd.log" 2>&1 &
   echo $! >"$state/dockerd.pid"
@@ -277,31 +290,6 @@ fetch_buildkit_engine() {
   rm -rf "$a"
 }
 
-# Whether the PID in file $1 is a live process whose command line mentions $2 (a PID can be reused).
-pid_file_names() {
-  local pid
-  [ -f "$1" ] && pid=$(cat "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null \
-    && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
-}
-
-# A BuildKit dockerd that ended without its managed containerd, or a /run kept from an earlier boot, leaves
-# pid files behind. dockerd trusts a live PID in its containerd's pid file, even one the system has since
-# given to another process, and then waits 15 s for a socket that never comes and exits (CI, stop 23).
-clear_stale_buildkit_state() {
-  if ! pid_file_names /run/docker-bk.pid "$bk_socket"; then rm -f /run/docker-bk.pid; fi
-  [ -f /run/docker-bk.pid ] && return 0   # its dockerd lives: its containerd is its own business
-  local pidfile=/run/docker-bk/containerd/containerd.pid pid
-  [ -f "$pidfile" ] || return 0
-  pid=$(cat "$pidfile")
-  if pid_file_names "$pidfile" /run/docker-bk/containerd; then
-    say "stopping the BuildKit engine's containerd (PID $pid) that outlived its dockerd"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 10); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-  fi
-  rm -f "$pidfile"
-}
-
 start_buildkit_engine() {
   bk_engine_answers && return 0
   [ "$(id -u)" -eq 0 ] || fail "the BuildKit engine at $bk_socket does not answer; start it as root (scripts/provision.sh --buildkit)"
@@ -315,7 +303,7 @@ start_buildkit_engine() {
   iptables -C FORWARD -i wfbr0 -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 -i wfbr0 -j ACCEPT
   iptables -C FORWARD -o wfbr0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT 2>/dev/null \
     || iptables -I FORWARD 1 -o wfbr0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-  clear_stale_buildkit_state
+  clear_stale_pid_files /run/docker-bk.pid /run/docker-bk
   mkdir -p /var/lib/docker-bk /run/docker-bk
   say "starting the BuildKit engine on $bk_socket (log: $state/dockerd-buildkit.log)"
   # iptables and IP masquerading stay the host engine's: two dockerds must never both manage its chains.
