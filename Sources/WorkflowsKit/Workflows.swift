@@ -1,5 +1,8 @@
 import Foundation
 
+/// The engine the steps use, echoing to the console given.
+typealias EngineMaker = @Sendable (Console) -> any ContainerEngine
+
 /// The program: find and validate the project, validate the command line, then run the steps and choose
 /// the exit status.
 public enum Workflows {
@@ -40,10 +43,12 @@ public enum Workflows {
         }
     }
 
-    /// Everything but the process-wide setup, so that tests can inject a fake runner and a captured console.
+    /// Everything but the process-wide setup, so that tests can inject a fake runner, a fake engine
+    /// (`engine`: the engine for a console; by default `DockerEngine` over `runner`) and a captured console.
     static func run(
         arguments: [String], environment: [String: String], runner: any ProcessRunning, console: Console,
-        cancellator: Cancellator, currentFolder: URL, runID: String = RunResources.makeRunID()
+        cancellator: Cancellator, currentFolder: URL, runID: String = RunResources.makeRunID(),
+        engine: EngineMaker? = nil
     ) async -> Int32 {
         let wantsHelp = arguments.contains { ["help", "-h", "--help"].contains($0) }
         /// Prints the error, then the usage when no step was named, else what to do; returns the exit status.
@@ -94,11 +99,14 @@ public enum Workflows {
             console.info("workflows \(version)")
             return ExitCode.success
         case .run(let steps, let settings):
+            let makeEngine: EngineMaker = engine ?? { [executable = settings.docker] console in
+                DockerEngine(executable: executable, runner: runner, console: console)
+            }
             let resources = RunResources(
-                runID: runID, cancellator: cancellator, runner: runner, dockerExecutable: settings.docker)
+                runID: runID, cancellator: cancellator, runner: runner, engine: makeEngine(console))
             let pipeline = Pipeline(
                 project: project, settings: settings, environment: environment, runner: runner, console: console,
-                resources: resources, commandLine: arguments)
+                resources: resources, commandLine: arguments, makeEngine: makeEngine)
             return await pipeline.run(steps)
         }
     }

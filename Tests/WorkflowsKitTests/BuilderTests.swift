@@ -133,7 +133,7 @@ extension BuilderTests {
     }
 
     @Test func onBuildKitTheKeysReachTheBuildAndNoSecretValueIsInTheArgumentVector() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.buildxAnswers = true
         let root = try repository(build: Self.buildKeys)
         let (status, console) = try await runWorkflows(
@@ -159,7 +159,7 @@ extension BuilderTests {
     }
 
     @Test func onTheLegacyBuilderSecretsStopEveryStepBeforeAnythingRuns() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let (status, console) = try await runWorkflows(
             ["assess_code", "build_ci_image"], environment: Self.variables, runner: engine.runner,
             root: try repository(build: Self.buildKeys))
@@ -176,7 +176,7 @@ extension BuilderTests {
             ["build_ci_image"], environment: Self.variables.merging(["DOCKER_BUILDKIT": "0"]) { $1 }, runner: engine.runner,
             root: try repository(build: Self.buildKeys))
         #expect(forced.status == 1 && forced.console.stderr.contains("needs BuildKit"))
-        let legacy = FakeEngine()
+        let legacy = ScriptedDockerCLI()
         let plain = try await runWorkflows(
             ["build_ci_image"], runner: legacy.runner, root: try repository(build: "[tool.workflows.build]\ntarget = \"runtime\"\n"))
         #expect(plain.status == 1 && plain.console.stderr.contains("RUN --mount at Dockerfile:3"), "a RUN --mount alone stops it too")
@@ -184,7 +184,7 @@ extension BuilderTests {
 
     @Test func aCIBuildAndAFailedBuildRemoveTheUntaggedImagesTheyMadeADevBuildKeepsThem() async throws {
         func run(_ step: String, fails: Bool = false) async throws -> [[String]] {
-            let engine = FakeEngine()
+            let engine = ScriptedDockerCLI()
             engine.buildOutput = Self.legacyOutput
             engine.buildFails = fails
             engine.danglingImages = ["20818aa898fc", "f00dfeedbeef"]
@@ -197,7 +197,7 @@ extension BuilderTests {
     }
 
     @Test func cleanPrunesTheBuildCacheOnlyWhenAsked() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         _ = try await runWorkflows(["clean"], runner: engine.runner, root: try NumbersAPIShape.make())
         #expect(!engine.runner.argvs().contains { $0.first == "builder" })
         let (status, console) = try await runWorkflows(["clean", "--build-cache"], runner: engine.runner, root: try NumbersAPIShape.make())

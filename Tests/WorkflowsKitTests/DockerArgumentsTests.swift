@@ -136,7 +136,7 @@ import Testing
         let runner = RecordingRunner { command in
             command.arguments.contains("--quiet") ? .ok(command.arguments[0] == "ps" ? "c1" : "") : .ok()
         }
-        EngineCleanup(executable: "docker", runner: runner).removeEverything(labelled: run, tags: ["workflows-assessed:r1"])
+        DockerCleanup(executable: "docker", runner: runner).removeEverything(labelled: run, tags: ["workflows-assessed:r1"])
         let filter = ["--filter", "label=workflows.run=r1"]
         #expect(runner.argvs() == [
             ["ps", "--all", "--quiet"] + filter, ["rm", "--force", "--volumes", "c1"],

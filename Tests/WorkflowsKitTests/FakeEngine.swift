@@ -3,215 +3,736 @@ import Testing
 
 @testable import WorkflowsKit
 
-/// A scripted docker engine and git checkout behind the recording runner, for driving steps in unit tests.
-final class FakeEngine: @unchecked Sendable {
-    static let commit = "0123456789abcdef0123456789abcdef01234567"
+/// A container engine in memory for the unit tests: `ContainerEngine` itself, with the engine's state
+/// (images with their config, containers with their state and health, volumes, networks, what registries
+/// hold). It refuses what the real engine refuses, with the CLI's words (an unknown container removed
+/// without force, a missing network joined, an image that does not exist run, a network created twice), and
+/// can be made to fail as the real CLI fails (`buildFailure`, a registry's `refusal`, a wrong password,
+/// `vanish`). An operation it does not model throws `NotModelled` and records an issue, so that no test
+/// passes on what it cannot tell. The argument vectors are `DockerArgumentsTests`' business.
+final class FakeEngine: ContainerEngine, @unchecked Sendable {
+    /// The ID of the app's image, `numbers-api:latest`, there from the start.
     static let imageID = "sha256:" + String(repeating: "a", count: 64)
-    static let healthcheck = #"{"Test":["CMD","python","-c","probe"]}"#
+    static let appImage = "numbers-api:latest"
+    static let healthcheck = ImageConfig.Healthcheck(test: ["CMD", "python", "-c", "probe"])
+
+    struct Image: Sendable {
+        var tags: Set<String>
+        /// `config.id` is the image's ID.
+        var config: ImageConfig
+        var dockerfile: String?
+    }
+
+    struct Container: Sendable {
+        var id: String
+        var name: String?
+        var options: RunOptions
+        /// The image's ID.
+        var image: String
+        var labels: [String: String]
+        /// Network name → aliases.
+        var networks: [String: [String]]
+        var state: ContainerState
+        /// What `containerState` answers, poll by poll; the last repeats. Empty: `state`.
+        var script: [ContainerState]
+        var polls = 0
+        /// Removed from the engine after this many polls (`vanish`).
+        var vanishesAfter: Int?
+        var logs: String
+    }
+
+    /// A registry: open (any login, any push) unless it has a password.
+    struct Registry: Sendable {
+        var user: String?
+        var password: String?
+        /// Every push fails with this, as a registry that stops answering (`received unexpected HTTP status: 500`).
+        var refusal: String?
+        /// Reference → the digest pushed.
+        var pushed: [String: String] = [:]
+        var loggedIn = false
+
+        init(user: String? = nil, password: String? = nil, refusal: String? = nil) {
+            self.user = user
+            self.password = password
+            self.refusal = refusal
+        }
+    }
+
+    /// An operation that changes something, as the steps asked for it.
+    enum Change: Sendable, Equatable {
+        case build(BuildOptions, dockerfile: String)
+        case run(RunOptions)
+        case tag(String, String)
+        case login(String, user: String, password: String)
+        case push(String)
+        case logout(String)
+        case remove(EngineObject, [String], force: Bool)
+        case createVolume(String, [EngineLabel])
+        case createNetwork(String, [EngineLabel])
+        case connect(String, network: String, alias: String)
+        case pruneBuildCache
+    }
+
+    struct NotModelled: Error, CustomStringConvertible {
+        var description: String
+    }
 
     private let lock = NSLock()
+    private var images: [String: Image] = [:]
+    private var containers: [String: Container] = [:]
+    private var volumeLabels: [String: [String: String]] = [:]
+    private var networkLabels: [String: [String: String]] = [:]
+    private var registryState: [String: Registry] = [:]
+    private var changeLog: [Change] = []
+    private var execLog: [(container: String, command: [String])] = []
+    private var counter = 0
+    private var scripts: [String: [ContainerState]] = [:]
+    private var vanishing: [String: Int] = [:]
+
+    // What a test sets.
     var engineAnswers = true
-    var imageExists = true
-    var healthcheckJSON: String = FakeEngine.healthcheck
-    var user = "thenumbers"
-    /// `docker container inspect` answers, one per poll; the last repeats.
-    var states: [String] = [FakeEngine.state("running", health: "healthy")]
-    var failingCommands: Set<String> = []
+    var podman = false
+    var builderKind: Builder = .legacy
+    var cpus: Int? = 2
+    /// What every `build` prints; with `buildFailure`, the build fails with it and makes nothing.
+    var buildOutput = ""
+    var buildFailure: ProcessOutput?
+    /// The config of a base image a build pulls (any `FROM` that the engine does not have).
+    var pulledConfig = ImageConfig(id: "", user: "", workingDirectory: "/", healthcheck: nil, labels: [:])
+    /// What a container that is not detached does (its program's exit and output); nil: `ok()`.
+    var program: (@Sendable (RunOptions) -> ProcessOutput?)?
+    /// What `exec` answers, one per exec, the last repeating; empty: `probe`.
+    var execAnswers: [ProcessOutput] = []
+    var probe: ProcessOutput = .fail(1, stderr: "connection refused")
+    /// Files `copy` finds: container name → path → contents.
+    var containerFiles: [String: [String: Data]] = [:]
+
+    /// The engine with the app's image, `numbers-api:latest` (ID `imageID`), built from a clean tree at
+    /// `FakeGit.commit`, with a HEALTHCHECK; `configure` changes it.
+    init(appImage: Bool = true) {
+        guard appImage else { return }
+        images[Self.imageID] = Image(
+            tags: [Self.appImage],
+            config: ImageConfig(
+                id: Self.imageID, user: "thenumbers", workingDirectory: "/home/app", healthcheck: Self.healthcheck,
+                labels: ["commit": FakeGit.commit, EngineLabels.tree: "clean"]))
+    }
+
+    // MARK: What a test arranges and reads
+
+    /// Adds an image (or replaces the one of that ID) under `tags`.
+    @discardableResult
+    func addImage(_ tags: [String], _ config: ImageConfig) -> String {
+        lock.withLock {
+            for tag in tags { untag(tag) }
+            images[config.id] = Image(tags: Set(tags), config: config)
+        }
+        return config.id
+    }
+
+    /// Changes the config of the image `reference` names.
+    func configure(_ reference: String = FakeEngine.appImage, _ change: (inout ImageConfig) -> Void) {
+        lock.withLock {
+            guard let id = resolveImage(reference) else {
+                Issue.record("FakeEngine has no image \(reference) to configure")
+                return
+            }
+            change(&images[id]!.config)
+            images[id]!.config.id = id
+        }
+    }
+
+    func image(_ reference: String) -> Image? { lock.withLock { resolveImage(reference).flatMap { images[$0] } } }
+
+    /// What `containerState` answers for the container that `run` will name `name`, poll by poll.
+    func script(_ name: String, _ states: [ContainerState]) { lock.withLock { scripts[name] = states } }
+
+    /// The container `name` is removed (by someone else) after `polls` answers of `containerState`.
+    func vanish(_ name: String, afterPolls polls: Int) { lock.withLock { vanishing[name] = polls } }
+
+    func container(_ name: String) -> Container? { lock.withLock { resolveContainer(name).flatMap { containers[$0] } } }
+    var containerNames: [String] { lock.withLock { containers.values.compactMap(\.name).sorted() } }
+    var volumes: [String: [String: String]] {
+        get { lock.withLock { volumeLabels } }
+        set { lock.withLock { volumeLabels = newValue } }
+    }
+    var networks: [String: [String: String]] { lock.withLock { networkLabels } }
+    var imageTags: Set<String> { lock.withLock { Set(images.values.flatMap(\.tags)) } }
+
+    func registry(_ host: String) -> Registry? { lock.withLock { registryState[host] } }
+    func setRegistry(_ host: String, _ registry: Registry) { lock.withLock { registryState[host] = registry } }
+
+    var changes: [Change] { lock.withLock { changeLog } }
+    var runs: [RunOptions] { changes.compactMap { if case .run(let options) = $0 { options } else { nil } } }
+    var builds: [(options: BuildOptions, dockerfile: String)] {
+        changes.compactMap { if case .build(let options, let dockerfile) = $0 { (options, dockerfile) } else { nil } }
+    }
+    var pushes: [String] { changes.compactMap { if case .push(let reference) = $0 { reference } else { nil } } }
+    var tagged: [(source: String, target: String)] {
+        changes.compactMap { if case .tag(let source, let target) = $0 { (source, target) } else { nil } }
+    }
+    var removals: [(kind: EngineObject, ids: [String], force: Bool)] {
+        changes.compactMap { if case .remove(let kind, let ids, let force) = $0 { (kind, ids, force) } else { nil } }
+    }
+    var execs: [(container: String, command: [String])] { lock.withLock { execLog } }
+
+    /// The digest a push of the image `id` gets.
+    static func digest(of id: String) -> String { "sha256:" + SHA256.hex(Data(id.utf8)) }
+
+    static func state(
+        _ status: String, health: String?, exitCode: Int = 0, probes: [ContainerState.HealthState.Probe]? = nil
+    ) -> ContainerState {
+        ContainerState(
+            status: status, exitCode: exitCode, oomKilled: false,
+            health: health.map { ContainerState.HealthState(status: $0, log: probes) })
+    }
+
+    static func probe(_ output: String, exitCode: Int = 1) -> ContainerState.HealthState.Probe {
+        .init(exitCode: exitCode, output: output)
+    }
+
+    // MARK: ContainerEngine
+
+    var name: String { "docker" }
+    var executable: String { "docker" }
+
+    func requireEngine(while activity: String?) async throws {
+        guard lock.withLock({ engineAnswers }) else {
+            let what = activity.map { "stopped answering while \($0)" } ?? "does not answer"
+            throw WorkflowsError(.tooling, "The engine behind docker \(what) (Cannot connect to the Docker daemon).")
+        }
+    }
+
+    func isPodman() async -> Bool { lock.withLock { podman } }
+    func cpuCount() async -> Int? { lock.withLock { cpus } }
+    func builder(environment: [String: String]) async -> Builder { lock.withLock { builderKind } }
+
+    func build(_ options: BuildOptions) async throws -> ProcessOutput {
+        let base = options.workingDirectory.map { URL(fileURLWithPath: $0) }
+        let context = URL(fileURLWithPath: options.context, relativeTo: base)
+        let path = options.dockerfile.map { URL(fileURLWithPath: $0, relativeTo: base) }
+            ?? context.appendingPathComponent("Dockerfile")
+        let dockerfile = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
+        let made: Result<ProcessOutput, NotModelled> = lock.withLock {
+            changeLog.append(.build(options, dockerfile: dockerfile))
+            guard FileManager.default.fileExists(atPath: context.path) else {
+                return .success(.fail(1, stderr: "unable to prepare context: path \"\(options.context)\" not found"))
+            }
+            guard !dockerfile.isEmpty else {
+                return .success(.fail(1, stderr: "unable to prepare context: unable to evaluate symlinks in Dockerfile path: no such file"))
+            }
+            if let buildFailure { return .success(buildFailure) }
+            guard let from = DockerfileStages.finalBase(of: dockerfile) else {
+                return .failure(notModelled("a build of a Dockerfile whose base the fake cannot read:\n\(dockerfile)"))
+            }
+            var config = resolveImage(from).flatMap { images[$0]?.config } ?? pulledConfig
+            Self.apply(dockerfile, to: &config)
+            config.id = nextID()
+            for tag in options.tags { untag(tag) }
+            images[config.id] = Image(tags: Set(options.tags), config: config, dockerfile: dockerfile)
+            if let file = options.imageIDFile { try? Data(config.id.utf8).write(to: URL(fileURLWithPath: file)) }
+            return .success(.ok(buildOutput))
+        }
+        return try made.get()
+    }
+
+    func inspectImage(_ reference: String) async throws -> ImageConfig? {
+        lock.withLock { resolveImage(reference).flatMap { images[$0]?.config } }
+    }
+
+    func repoDigests(of reference: String) async -> [String]? {
+        lock.withLock {
+            guard let id = resolveImage(reference) else { return nil }
+            var digests: [String] = []
+            for registry in registryState.values {
+                for (pushed, digest) in registry.pushed where digest == Self.digest(of: id) {
+                    let repository = String(pushed[..<(pushed.lastIndex(of: ":") ?? pushed.endIndex)])
+                    let entry = repository + "@" + digest
+                    if !digests.contains(entry) { digests.append(entry) }
+                }
+            }
+            return digests
+        }
+    }
+
+    func tag(_ source: String, as target: String, output: Command.Output) async throws -> ProcessOutput {
+        lock.withLock {
+            changeLog.append(.tag(source, target))
+            guard let id = resolveImage(source) else { return .fail(1, stderr: "Error response from daemon: No such image: \(source)") }
+            untag(target)
+            images[id]?.tags.insert(target)
+            return .ok()
+        }
+    }
+
+    func access(to registry: String) async -> RegistryAccess { RegistryAccess(registry) }
+
+    func login(_ access: RegistryAccess, user: String, password: String) async throws -> ProcessOutput {
+        lock.withLock {
+            changeLog.append(.login(access.registry, user: user, password: password))
+            var registry = registryState[access.registry] ?? Registry()
+            if let expected = registry.password, registry.user != user || expected != password {
+                return .fail(
+                    1, stderr: "Error response from daemon: Get \"https://\(access.registry)/v2/\": unauthorized: incorrect username or password")
+            }
+            registry.loggedIn = true
+            registryState[access.registry] = registry
+            return .ok("Login Succeeded")
+        }
+    }
+
+    func push(_ reference: String, _ access: RegistryAccess) async throws -> ProcessOutput {
+        lock.withLock {
+            changeLog.append(.push(reference))
+            guard images.values.contains(where: { $0.tags.contains(reference) }), let id = resolveImage(reference) else {
+                return .fail(1, stderr: "An image does not exist locally with the tag: \(reference)")
+            }
+            let host = ImageReference.registry(of: reference)
+            var registry = registryState[host] ?? Registry()
+            if registry.password != nil, !registry.loggedIn {
+                return .fail(1, stderr: "unauthorized: authentication required")
+            }
+            if let refusal = registry.refusal { return .fail(1, stderr: refusal) }
+            registry.pushed[reference] = Self.digest(of: id)
+            registryState[host] = registry
+            let tag = reference.split(separator: ":").last ?? ""
+            return .ok("\(tag): digest: \(Self.digest(of: id)) size: 1570")
+        }
+    }
+
+    func commandLine(_ operation: RegistryOperation, _ access: RegistryAccess) -> [String] {
+        switch operation {
+        case .login(let user): [executable] + DockerArguments.login(access, user: user)
+        case .tag(let source, let target): [executable] + DockerArguments.tag(source, target)
+        case .push(let reference): [executable] + DockerArguments.push(reference, access)
+        }
+    }
+
+    func run(_ options: RunOptions, echo: Echo) async throws -> ProcessOutput {
+        let started: Result<(ProcessOutput, String?), NotModelled> = lock.withLock {
+            changeLog.append(.run(options))
+            if let name = options.name, resolveContainer(name) != nil {
+                return .success((.fail(125, stderr: "docker: Error response from daemon: Conflict. The container name \"/\(name)\" is already in use."), nil))
+            }
+            guard let image = resolveImage(options.image) else {
+                return .success((.fail(125, stderr: "Unable to find image '\(options.image)' locally\ndocker: Error response from daemon: pull access denied for \(options.image), repository does not exist or may require 'docker login'."), nil))
+            }
+            if let network = options.network, networkLabels[network] == nil {
+                return .success((.fail(125, stderr: "docker: Error response from daemon: network \(network) not found."), nil))
+            }
+            if options.networkAlias != nil, options.network == nil {
+                return .failure(notModelled("a network alias without a network"))
+            }
+            for mount in options.mounts where volumeLabels[mount.volume] == nil { volumeLabels[mount.volume] = [:] }
+            let id = String(nextID().dropFirst("sha256:".count).prefix(12))
+            let config = images[image]?.config
+            let probes = options.healthcheck != nil || config?.declaresHealthcheck == true
+            let name = options.name ?? id
+            var container = Container(
+                id: id, name: options.name, options: options, image: image,
+                labels: Dictionary(options.labels.map { ($0.key, $0.value) }) { $1 },
+                networks: options.network.map { [$0: options.networkAlias.map { [$0] } ?? []] } ?? [:],
+                state: Self.state("running", health: probes ? "healthy" : nil), script: scripts.removeValue(forKey: name) ?? [],
+                vanishesAfter: vanishing.removeValue(forKey: name), logs: "app: listening")
+            if options.detach {
+                containers[id] = container
+                return .success((.ok(id), nil))
+            }
+            container.state = Self.state("exited", health: nil)
+            containers[id] = container
+            return .success((.ok(), id))
+        }
+        let (answer, foreground) = try started.get()
+        guard let foreground else { return answer }
+        let result = program?(options) ?? .ok()
+        lock.withLock {
+            if case .exited(let code) = result.termination { containers[foreground]?.state.exitCode = Int(code) }
+            if options.remove { containers[foreground] = nil }
+        }
+        return result
+    }
+
+    func exec(in container: String, _ command: [String]) async throws -> ProcessOutput {
+        lock.withLock {
+            execLog.append((container, command))
+            guard let id = resolveContainer(container), let found = containers[id] else {
+                return .fail(1, stderr: "Error: No such container: \(container)")
+            }
+            guard found.state.status == "running" else {
+                return .fail(1, stderr: "Error response from daemon: Container \(id) is not running")
+            }
+            guard !execAnswers.isEmpty else { return probe }
+            return execAnswers.count == 1 ? execAnswers[0] : execAnswers.removeFirst()
+        }
+    }
+
+    func containerState(_ container: String) async throws -> ContainerInspection {
+        lock.withLock {
+            guard let id = resolveContainer(container), var found = containers[id] else {
+                return .missing("Error: No such container: \(container)")
+            }
+            if let after = found.vanishesAfter, found.polls >= after {
+                containers[id] = nil
+                return .missing("Error: No such container: \(container)")
+            }
+            if !found.script.isEmpty { found.state = found.script[min(found.polls, found.script.count - 1)] }
+            found.polls += 1
+            containers[id] = found
+            return .state(found.state)
+        }
+    }
+
+    func copy(from container: String, path: String, to local: String) async throws -> Bool {
+        lock.withLock {
+            guard let id = resolveContainer(container), let name = containers[id]?.name,
+                let data = containerFiles[name]?[path]
+            else { return false }
+            return (try? data.write(to: URL(fileURLWithPath: local))) != nil
+        }
+    }
+
+    func logs(of container: String, tail: Int, echo: Bool) async throws -> ProcessOutput {
+        lock.withLock {
+            guard let id = resolveContainer(container), let found = containers[id] else {
+                return .fail(1, stderr: "Error: No such container: \(container)")
+            }
+            return .ok(found.logs.split(separator: "\n").suffix(tail).joined(separator: "\n"))
+        }
+    }
+
+    func list(_ kind: EngineObject, _ query: ListQuery) async throws -> [String] {
+        try lock.withLock {
+            if let repository = query.tagsOf {
+                guard kind == .image, query.filters.isEmpty else { throw notModelled("tagsOf with \(kind) or filters") }
+                return images.values.flatMap(\.tags).filter { ImageReference.repository(of: $0) == repository }.sorted()
+            }
+            if query.filters.contains(.dangling), kind != .image { throw notModelled("dangling \(kind)s") }
+            return try everything(kind, running: !query.all).filter { item in
+                try query.filters.allSatisfy { filter in
+                    switch filter {
+                    case .labelled(let key): return item.labels[key] != nil
+                    case .label(let label): return item.labels[label.key] == label.value
+                    case .dangling:
+                        guard let image = images[item.id] else { throw notModelled("dangling of \(kind)") }
+                        return image.tags.isEmpty
+                    }
+                }
+            }.map(\.id)
+        }
+    }
+
+    func labels(of kind: EngineObject, _ ids: [String], keys: [String]) async throws -> [LabelValues] {
+        try lock.withLock {
+            let all = try everything(kind, running: false)
+            return ids.compactMap { id in
+                let resolved = kind == .image ? resolveImage(id) : kind == .container ? resolveContainer(id) : id
+                guard let item = all.first(where: { $0.id == resolved }) else { return nil }
+                return LabelValues(id: item.id, values: keys.map { item.labels[$0] ?? "" })
+            }
+        }
+    }
+
+    func remove(_ kind: EngineObject, _ ids: [String], force: Bool) async throws -> ProcessOutput {
+        lock.withLock { removeNow(kind, ids, force: force) }
+    }
+
+    func prune(_ kind: EngineObject, _ filters: [EngineFilter]) async throws -> ProcessOutput {
+        throw lock.withLock { notModelled("prune of \(kind)s") }
+    }
+
+    func pruneBuildCache() async throws -> ProcessOutput {
+        lock.withLock { changeLog.append(.pruneBuildCache) }
+        return .ok("Total reclaimed space: 0B")
+    }
+
+    func createVolume(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
+        lock.withLock {
+            changeLog.append(.createVolume(name, labels))
+            // Docker returns an existing volume as it is: its first labels stay.
+            if volumeLabels[name] == nil { volumeLabels[name] = Dictionary(labels.map { ($0.key, $0.value) }) { $1 } }
+            return .ok(name)
+        }
+    }
+
+    func volumesExist(_ names: [String]) async throws -> Bool {
+        lock.withLock { names.allSatisfy { volumeLabels[$0] != nil } }
+    }
+
+    func createNetwork(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
+        lock.withLock {
+            changeLog.append(.createNetwork(name, labels))
+            guard networkLabels[name] == nil else {
+                return .fail(1, stderr: "Error response from daemon: network with name \(name) already exists")
+            }
+            networkLabels[name] = Dictionary(labels.map { ($0.key, $0.value) }) { $1 }
+            return .ok(nextID())
+        }
+    }
+
+    func connect(_ container: String, to network: String, alias: String) async throws -> ProcessOutput {
+        lock.withLock {
+            changeLog.append(.connect(container, network: network, alias: alias))
+            guard networkLabels[network] != nil else {
+                return .fail(1, stderr: "Error response from daemon: network \(network) not found")
+            }
+            guard let id = resolveContainer(container), let found = containers[id] else {
+                return .fail(1, stderr: "Error response from daemon: No such container: \(container)")
+            }
+            guard found.networks[network] == nil else {
+                return .fail(1, stderr: "Error response from daemon: endpoint with name \(found.name ?? id) already exists in network \(network)")
+            }
+            containers[id]?.networks[network] = [alias]
+            return .ok()
+        }
+    }
+
+    func cleanup(using runner: any ProcessRunning) -> any EngineCleanup { Cleanup(engine: self) }
+
+    /// The cleanups on the fake's state: best effort and quiet, as `DockerCleanup` is.
+    struct Cleanup: EngineCleanup {
+        let engine: FakeEngine
+
+        func remove(_ kind: EngineObject, _ ids: [String], force: Bool) {
+            guard !ids.isEmpty else { return }
+            _ = engine.lock.withLock { engine.removeNow(kind, ids, force: force) }
+        }
+
+        func logout(_ registry: String) -> String? {
+            engine.lock.withLock {
+                engine.changeLog.append(.logout(registry))
+                engine.registryState[registry]?.loggedIn = false
+            }
+            return nil
+        }
+
+        func removeEverything(labelled label: EngineLabel, tags: [String]) {
+            engine.lock.withLock {
+                for kind in EngineObject.allCases {
+                    let ids = ((try? engine.everything(kind, running: false)) ?? [])
+                        .filter { $0.labels[label.key] == label.value }.map(\.id)
+                    if !ids.isEmpty { _ = engine.removeNow(kind, ids.sorted(), force: true) }
+                }
+                if !tags.isEmpty { _ = engine.removeNow(.image, tags, force: false) }
+            }
+        }
+    }
+
+    // MARK: The state, under the lock
+
+    private struct Item {
+        var id: String
+        var labels: [String: String]
+    }
+
+    private func everything(_ kind: EngineObject, running: Bool) throws -> [Item] {
+        switch kind {
+        case .container:
+            return containers.values.filter { !running || $0.state.status == "running" }.sorted { $0.id < $1.id }
+                .map { Item(id: $0.id, labels: $0.labels) }
+        case .image:
+            return images.values.sorted { $0.config.id < $1.config.id }.map { Item(id: $0.config.id, labels: $0.config.labels) }
+        case .volume:
+            return volumeLabels.keys.sorted().map { Item(id: $0, labels: volumeLabels[$0] ?? [:]) }
+        case .network:
+            return networkLabels.keys.sorted().map { Item(id: $0, labels: networkLabels[$0] ?? [:]) }
+        }
+    }
+
+    private func resolveImage(_ reference: String) -> String? {
+        if images[reference] != nil { return reference }
+        let tag = reference.contains(":") && !reference.hasPrefix("sha256:") ? reference : reference + ":latest"
+        if let image = images.values.first(where: { $0.tags.contains(tag) || $0.tags.contains(reference) }) {
+            return image.config.id
+        }
+        // A short ID, as the CLI takes it.
+        let bare = reference.replacingOccurrences(of: "sha256:", with: "")
+        guard bare.count >= 12 else { return nil }
+        return images.keys.first { $0.dropFirst("sha256:".count).hasPrefix(bare) }
+    }
+
+    private func resolveContainer(_ reference: String) -> String? {
+        if containers[reference] != nil { return reference }
+        return containers.values.first { $0.name == reference }?.id
+    }
+
+    /// Takes `tag` off the image that has it (a build or a tag moves it).
+    private func untag(_ tag: String) {
+        for (id, image) in images where image.tags.contains(tag) { images[id]?.tags.remove(tag) }
+    }
+
+    private func nextID() -> String {
+        counter += 1
+        let hex = String(counter, radix: 16)
+        return "sha256:" + String(repeating: "f", count: 64 - hex.count) + hex
+    }
+
+    fileprivate func removeNow(_ kind: EngineObject, _ ids: [String], force: Bool) -> ProcessOutput {
+        changeLog.append(.remove(kind, ids, force: force))
+        var errors: [String] = []
+        var removed: [String] = []
+        for reference in ids {
+            switch kind {
+            case .container:
+                guard let id = resolveContainer(reference), let found = containers[id] else {
+                    if !force { errors.append("Error: No such container: \(reference)") }
+                    continue
+                }
+                guard force || found.state.status != "running" else {
+                    errors.append("Error response from daemon: You cannot remove a running container \(id). Stop the container before attempting removal or force remove")
+                    continue
+                }
+                containers[id] = nil
+            case .image:
+                guard let id = resolveImage(reference) else {
+                    errors.append("Error: No such image: \(reference)")
+                    continue
+                }
+                let isTag = images[id]?.tags.contains(reference) == true
+                    || images[id]?.tags.contains(reference + ":latest") == true
+                if isTag {
+                    images[id]?.tags.remove(reference)
+                    images[id]?.tags.remove(reference + ":latest")
+                    if images[id]?.tags.isEmpty == true, !containers.values.contains(where: { $0.image == id }) {
+                        images[id] = nil
+                    }
+                } else {
+                    if !force, containers.values.contains(where: { $0.image == id }) {
+                        errors.append("Error response from daemon: conflict: unable to delete \(id.prefix(19)) (must be forced) - image is being used by a container")
+                        continue
+                    }
+                    if !force, (images[id]?.tags.count ?? 0) > 1 {
+                        errors.append("Error response from daemon: conflict: unable to delete \(id.prefix(19)) (must be forced) - image is referenced in multiple repositories")
+                        continue
+                    }
+                    images[id] = nil
+                }
+            case .volume:
+                guard volumeLabels[reference] != nil else {
+                    if !force { errors.append("Error: No such volume: \(reference)") }
+                    continue
+                }
+                guard !containers.values.contains(where: { $0.options.mounts.contains { $0.volume == reference } }) else {
+                    errors.append("Error response from daemon: remove \(reference): volume is in use")
+                    continue
+                }
+                volumeLabels[reference] = nil
+            case .network:
+                guard networkLabels[reference] != nil else {
+                    errors.append("Error: No such network: \(reference)")
+                    continue
+                }
+                guard !containers.values.contains(where: { $0.networks[reference] != nil }) else {
+                    errors.append("Error response from daemon: error while removing network: network \(reference) has active endpoints")
+                    continue
+                }
+                networkLabels[reference] = nil
+            }
+            removed.append(reference)
+        }
+        return errors.isEmpty ? .ok(removed.joined(separator: "\n"))
+            : ProcessOutput(
+                termination: .exited(1), standardOutput: Data(removed.joined(separator: "\n").utf8),
+                standardError: Data(errors.joined(separator: "\n").utf8))
+    }
+
+    /// Records the issue (a `try?` in a step cannot hide it) and returns the error to throw.
+    private func notModelled(_ what: String) -> NotModelled {
+        let error = NotModelled(description: "FakeEngine does not model \(what)")
+        Issue.record("\(error)")
+        return error
+    }
+
+    /// What the last stage of a build's Dockerfile sets on the image: its `LABEL`s, `USER`, `WORKDIR`,
+    /// `ENV`, `EXPOSE`, `HEALTHCHECK` and `CMD` (each at its simplest).
+    static func apply(_ dockerfile: String, to config: inout ImageConfig) {
+        let lines = dockerfile.split(separator: "\n")
+        let last = lines.lastIndex { $0.uppercased().hasPrefix("FROM ") } ?? lines.startIndex
+        for line in lines[last...] {
+            let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+            guard words.count == 2 else { continue }
+            let rest = words[1].trimmingCharacters(in: .whitespaces)
+            switch words[0].uppercased() {
+            case "LABEL":
+                for (key, value) in labelPairs(rest) { config.labels[key] = value }
+            case "USER": config.user = rest
+            case "WORKDIR": config.workingDirectory = rest
+            case "ENV":
+                let name = String(rest.prefix { $0 != "=" && $0 != " " })
+                config.environmentNames.insert(name)
+                if name == "PYTHONPATH" { config.pythonPath = String(rest.dropFirst(name.count + 1)) }
+            case "EXPOSE":
+                config.exposedTCPPorts = ImageConfig.tcpPorts(
+                    config.exposedTCPPorts.map(String.init) + rest.split(separator: " ").map(String.init))
+            case "HEALTHCHECK":
+                config.healthcheck = rest == "NONE" ? .init(test: ["NONE"])
+                    : rest.hasPrefix("CMD ") ? .init(test: ["CMD-SHELL", String(rest.dropFirst(4))]) : config.healthcheck
+            case "CMD":
+                config.command = rest.hasPrefix("[")
+                    ? ((try? JSONDecoder().decode([String].self, from: Data(rest.utf8))) ?? [rest])
+                    : ["/bin/sh", "-c", rest]
+            default: continue
+            }
+        }
+    }
+
+    /// `"k"="v" k2=v2`, with the backslash escapes `BuildImage.labelledDockerfile` writes.
+    static func labelPairs(_ text: String) -> [(String, String)] {
+        var words: [String] = []
+        var word = ""
+        var quoted = false
+        var escaped = false
+        for character in text {
+            if escaped {
+                word.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                quoted.toggle()
+            } else if character == " ", !quoted {
+                if !word.isEmpty { words.append(word) }
+                word = ""
+            } else {
+                word.append(character)
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return words.compactMap { word in
+            guard let equals = word.firstIndex(of: "=") else { return nil }
+            return (String(word[..<equals]), String(word[word.index(after: equals)...]))
+        }
+    }
+}
+
+/// The checkout's git and the host's Python behind a recording runner, for the steps that run them as
+/// processes (`Git`, the host gates): git answers from these properties, `python3 -m TOOL` passes, and
+/// anything else is not modelled and fails, a `docker` command included: the engine is `FakeEngine`.
+final class FakeGit: @unchecked Sendable {
+    static let commit = "0123456789abcdef0123456789abcdef01234567"
+
+    private let lock = NSLock()
     var gitRepository = true
     var dirty = false
     var origin: String? = "git@github.com:Owner/Numbers-API.git"
-    var loginSucceeds = true
-    var loginInput = ""
     var branch = "main"
     var exactTag: String?
     var knownTags: [String] = []
-    var passRecordImageID: String?
-    /// The Dockerfile the last `build` was given (`--file`), as it was at the time.
-    var builtDockerfile = ""
-    /// Whether `docker exec` of the health probe passes.
-    var probeSucceeds = false
-    /// The image's `EXPOSE`d ports (`8080/tcp`), its CMD and its ENV entries, for the health plan.
-    var exposedPorts: [String] = []
-    var startCommand: [String] = []
-    var imageEnvironment: [String] = []
-    /// `docker exec` answers (exit status, stdout), one per exec; the last repeats. Empty: `probeSucceeds`.
-    var execAnswers: [(status: Int32, output: String)] = []
-    private var execs = 0
-    /// Whether sealed gate tools are already cached (a seal not created in this engine's life then names
-    /// `cachedTools`).
-    var toolsCached = true
-    static let cachedTools = "workflows-gate-tools-cached"
-    /// The volumes created, by name, with their labels. `volume create` of an existing name keeps the
-    /// first one's labels, as Docker does.
-    var volumes: [String: [String: String]] = [:]
-    /// Whether `pip install` of the gates' tools fails.
-    var toolsInstallFails = false
-    /// Whether the buildx plugin answers (the CLI then builds with BuildKit).
-    var buildxAnswers = false
-    /// What `build` prints (the legacy builder's steps, for the images it made), and whether it fails.
-    var buildOutput = ""
-    var buildFails = false
-    /// What `image ls --filter dangling=true` lists.
-    var danglingImages: [String] = []
-    private var polls = 0
-
-    static func state(_ status: String, health: String?, exitCode: Int = 0, probe: String = "probe said no") -> String {
-        let healthJSON = health.map {
-            #","Health":{"Status":"\#($0)","Log":[{"ExitCode":1,"Output":"\#(probe)"}]}"#
-        } ?? ""
-        return #"{"Status":"\#(status)","ExitCode":\#(exitCode),"OOMKilled":false\#(healthJSON)}"#
-    }
+    var gitDirectory: URL?
+    /// What the host's `python3 -m TOOL …` answers; nil: passes.
+    var hostPython: (@Sendable (Command) -> ProcessOutput?)?
 
     lazy var runner = RecordingRunner { [unowned self] command in self.answer(command) }
 
-    /// When set, git commands go to it (a real git on a real checkout) instead of the scripted answers.
-    var realGit: (any ProcessRunning)?
-
     private func answer(_ command: Command) -> ProcessOutput {
-        if command.executable == "git", let realGit = lock.withLock({ self.realGit }) {
-            return (try? realGit.runBlocking(command)) ?? .fail(127, stderr: "git could not be started")
+        if command.executable == Project.hostPython, command.arguments.first == "-m" {
+            return lock.withLock { hostPython }?(command) ?? .ok()
         }
         return lock.withLock {
-            if command.arguments.first == "login" { loginInput = String(decoding: command.standardInput ?? Data(), as: UTF8.self) }
-            switch command.executable {
-            case "git": return git(command.arguments)
-            // The host-side gates: `python3 -m TOOL …`, which pass.
-            case Project.hostPython: return command.arguments.first == "-m" ? .ok() : .fail(125, stderr: "fake python: not modelled")
-            default: return docker(command.arguments)
+            guard command.executable == "git" else {
+                Issue.record("FakeGit does not model \(command.executable) \(command.arguments.joined(separator: " "))")
+                return .fail(125, stderr: "fake: '\(command.executable)' is not modelled")
             }
-        }
-    }
-
-    private func docker(_ arguments: [String]) -> ProcessOutput {
-        guard let verb = arguments.first else { return .fail() }
-        if failingCommands.contains(verb) { return .fail(1, stderr: "\(verb) failed on purpose") }
-        if verb == "build", let index = arguments.firstIndex(of: "--file"), index + 1 < arguments.count {
-            builtDockerfile = (try? String(contentsOfFile: arguments[index + 1], encoding: .utf8)) ?? ""
-        }
-        switch verb {
-        case "--version":
-            return .ok("Docker version 28.2.2, build e6534b4")
-        case "buildx" where arguments.dropFirst().first == "version":
-            return buildxAnswers ? .ok("github.com/docker/buildx 0.13.1") : .fail(1, stderr: "docker: 'buildx' is not a docker command.")
-        case "builder" where arguments.dropFirst().first == "prune":
-            return .ok("Deleted build cache objects:\nabc\nTotal:\t120.3MB")
-        case "build":
-            return buildFails ? .fail(1, stderr: buildOutput) : .ok(buildOutput)
-        case "image" where arguments.contains("dangling=true") && !arguments.contains { $0.hasPrefix("label=") }:
-            return .ok(danglingImages.joined(separator: "\n"))
-        case "version":
-            return engineAnswers ? .ok("20.10.24") : .fail(1, stderr: "Cannot connect to the Docker daemon")
-        case "image" where arguments.dropFirst().first == "inspect":
-            guard imageExists else { return .fail(1, stderr: "Error: No such image: x") }
-            if arguments.count == 3 {
-                let health = healthcheckJSON == "null" ? "" : #","Healthcheck":\#(healthcheckJSON)"#
-                let labels = #"{"commit":"\#(Self.commit)","workflows.tree":"\#(treeLabel)"}"#
-                return .ok(#"[{"Id":"\#(Self.imageID)","Config":{"User":"\#(user)","WorkingDir":"/home/app","Labels":\#(labels)\#(health)\#(startJSON)}}]"#)
-            }
-            let format = arguments[3]
-            if format.contains("RepoDigests"), let reference = arguments.last {
-                let repository = reference[..<(reference.lastIndex(of: ":") ?? reference.endIndex)]
-                return .ok(#"["\#(repository)@sha256:\#(String(repeating: "d", count: 64))"]"#)
-            }
-            return .ok(Self.imageID)
-        case "container" where arguments.dropFirst().first == "inspect":
-            let state = states[min(polls, states.count - 1)]
-            polls += 1
-            return .ok(state)
-        case "run" where arguments.contains("--detach"):
-            return .ok("c0ffee")
-        case "run" where arguments.last == GateTools.installScript:
-            return toolsInstallFails ? .fail(1, stderr: "ERROR: No matching distribution found for black==99") : .ok()
-        case "volume":
-            return volume(Array(arguments.dropFirst()))
-        case "exec":
-            if !execAnswers.isEmpty {
-                let answer = execAnswers[min(execs, execAnswers.count - 1)]
-                execs += 1
-                return ProcessOutput(termination: .exited(answer.status), standardOutput: Data(answer.output.utf8))
-            }
-            return probeSucceeds ? .ok() : .fail(1, stderr: "connection refused")
-        case "logs":
-            return .ok("app: listening")
-        case "ps", "image":
-            // Only what carries the filtered label: the cleanup must ask for its own run's things.
-            guard let filter = arguments.first(where: { $0.hasPrefix("label=") }) else { return .ok() }
-            return .ok((verb == "ps" ? "container-" : "image-") + filter.dropFirst("label=workflows.run=".count))
-        case "login":
-            // A CLI that echoes what it was given, so that redaction is what keeps a password out of sight.
-            return loginSucceeds ? .ok("Login Succeeded") : .fail(1, stderr: "login as \(loginInput) refused: 401 Unauthorized")
-        case "push":
-            let tag = arguments.last?.split(separator: ":").last ?? ""
-            return .ok("\(tag): digest: sha256:\(String(repeating: "b", count: 64)) size: 1570")
-        case "tag", "rm", "rmi", "cp", "info", "run", "logout", "stop", "kill", "network", "top":
-            return .ok()
-        default:
-            // A command this fake does not model fails, so that no test passes on one the real CLI would reject.
-            FakeEngine.unmodelled(arguments)
-            return .fail(125, stderr: "fake engine: '\(arguments.joined(separator: " "))' is not modelled")
-        }
-    }
-
-    private static func unmodelled(_ arguments: [String]) {
-        if let path = ProcessInfo.processInfo.environment["FAKE_ENGINE_UNMODELLED_LOG"],
-            let handle = FileHandle(forWritingAtPath: path)
-        {
-            handle.seekToEndOfFile()
-            handle.write(Data((arguments.joined(separator: " ") + "\n").utf8))
-            try? handle.close()
-        }
-    }
-
-    /// `ExposedPorts`, `Cmd` and `Env` of the image's `Config`, as `docker image inspect` writes them.
-    private var startJSON: String {
-        func json(_ value: Any) -> String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: value)) ?? Data("null".utf8), as: UTF8.self)
-        }
-        var fields = ""
-        if !exposedPorts.isEmpty { fields += #","ExposedPorts":"# + json(Dictionary(uniqueKeysWithValues: exposedPorts.map { ($0, [String: String]()) })) }
-        if !startCommand.isEmpty { fields += #","Cmd":"# + json(startCommand) }
-        if !imageEnvironment.isEmpty { fields += #","Env":"# + json(imageEnvironment) }
-        return fields
-    }
-
-    private func volume(_ arguments: [String]) -> ProcessOutput {
-        switch arguments.first {
-        case "create":
-            guard let name = arguments.last else { return .fail() }
-            var labels: [String: String] = [:]
-            for (index, word) in arguments.enumerated() where word == "--label" && index + 1 < arguments.count {
-                let pair = arguments[index + 1].split(separator: "=", maxSplits: 1).map(String.init)
-                labels[pair[0]] = pair.count > 1 ? pair[1] : ""
-            }
-            if volumes[name] == nil { volumes[name] = labels }
-            return .ok(name)
-        case "inspect":
-            guard let formatIndex = arguments.firstIndex(of: "--format"), formatIndex + 1 < arguments.count else {
-                return .fail()
-            }
-            let format = arguments[formatIndex + 1]
-            let names = Array(arguments[(formatIndex + 2)...])
-            let known = { (name: String) in self.volumes[name] != nil || (self.toolsCached && name.hasPrefix("workflows-gate-")) }
-            guard names.allSatisfy(known) else { return .fail(1, stderr: "Error: no such volume") }
-            if format.contains(EngineLabels.sealedTools) {
-                // `{{.Name}} {{index .Labels "…tools"}}`: each volume's name, then the tools it seals.
-                return .ok(names.map { "\($0) " + (volumes[$0]?[EngineLabels.sealedTools] ?? Self.cachedTools) }.joined(separator: "\n"))
-            }
-            return .ok(names.joined(separator: "\n"))
-        case "ls":
-            // Only what carries the filtered run label: the cleanup must ask for its own run's things.
-            if let filter = arguments.first(where: { $0.hasPrefix("label=workflows.run=") }) {
-                return .ok("volume-" + filter.dropFirst("label=workflows.run=".count))
-            }
-            guard let filter = arguments.first(where: { $0.hasPrefix("label=") }) else { return .ok() }
-            let pair = filter.dropFirst("label=".count).split(separator: "=", maxSplits: 1).map(String.init)
-            let names = volumes.filter { pair.count == 2 ? $0.value[pair[0]] == pair[1] : $0.value[pair[0]] != nil }.keys
-            return .ok(names.sorted().joined(separator: "\n"))
-        case "rm":
-            for name in arguments.dropFirst() where !name.hasPrefix("--") { volumes[name] = nil }
-            return .ok()
-        default:
-            return .ok()
+            return git(command.arguments)
         }
     }
 
@@ -226,31 +747,23 @@ final class FakeEngine: @unchecked Sendable {
         case ["remote", "get-url", "origin"]: return origin.map { .ok($0) } ?? .fail(2, stderr: "error: No such remote 'origin'")
         case ["tag", "--list"]: return .ok(knownTags.joined(separator: "\n"))
         case ["rev-parse", "--absolute-git-dir"]: return gitDirectory.map { .ok($0.path) } ?? .fail(128)
-        default: return .fail(1)
+        default:
+            Issue.record("FakeGit does not model git \(arguments.joined(separator: " "))")
+            return .fail(1)
         }
-    }
-
-    var gitDirectory: URL?
-
-    /// The `workflows.tree` label of the image: what the last build wrote, else what `dirty` implies.
-    private var treeLabel: String {
-        let pattern = #""workflows.tree"="([a-z]+)""#
-        guard let match = builtDockerfile.range(of: pattern, options: .regularExpression) else {
-            return dirty ? "dirty" : "clean"
-        }
-        return builtDockerfile[match].split(separator: "\"").last.map(String.init) ?? "unknown"
     }
 }
 
-/// The fake itself: what it does not model fails, as the real CLI fails on what it does not know.
-@Suite struct FakeEngineTests {
-    @Test func aCommandTheFakeDoesNotModelFails() async throws {
-        let engine = FakeEngine()
-        let unknown = try await engine.runner.run(Command("docker", ["buildx", "bake"]))
-        #expect(unknown.termination == .exited(125))
-        #expect(unknown.errorText.contains("not modelled"))
-        let python = try await engine.runner.run(Command(Project.hostPython, ["-c", "print(1)"]))
-        #expect(python.termination == .exited(125))
-        #expect(try await engine.runner.run(Command("docker", ["--version"])).succeeded)
-    }
+/// Runs `workflows ARGS` in-process with `engine` as the engine and `git` as the checkout's git.
+func runWorkflows(
+    _ arguments: [String], environment: [String: String] = [:], engine: FakeEngine, git: FakeGit = FakeGit(),
+    root: URL? = nil
+) async throws -> (status: Int32, console: CapturedConsole) {
+    let console = try CapturedConsole()
+    let folder = try root ?? NumbersAPIShape.make()
+    let status = await Workflows.run(
+        arguments: arguments, environment: environment, runner: git.runner, console: console.console,
+        cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: git.runner), currentFolder: folder,
+        runID: "testrun", engine: { _ in engine })
+    return (status, console)
 }

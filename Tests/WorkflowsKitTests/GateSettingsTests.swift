@@ -17,7 +17,7 @@ import Testing
         var project = Project.numbersAPI
         project.gateSettings[.pytest] = Project.GateSettings(arguments: ["-p", "no:randomly"])
         project.gateSettings[.black] = Project.GateSettings(arguments: ["--line-length", "100"])
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let console = try CapturedConsole().console
         let run = try await AssessImageCode.runGate(
             .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"), environment: [],
@@ -99,7 +99,7 @@ extension GateSettingsTests {
 
     @Test func inTheImageTheGateRunsInItsFolderWithTheEnvironmentAndSecretsByName() async throws {
         let project = try ProjectLoader.load(root: try repository(), variables: Self.variables)
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let console = try CapturedConsole().console
         _ = try await AssessImageCode.runGate(
             .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"),

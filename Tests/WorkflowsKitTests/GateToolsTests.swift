@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func thePipelineFetchesWheelsFromTheBaseImageWhileTheImageBuilds() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         let root = try NumbersAPIShape.make()
         let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func aFailedDownloadIsSaidAndTheInstallAsksTheIndex() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         let runner = RecordingRunner { command in
             command.arguments.last == ToolWheels.downloadScript

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func everyGateRunsInTheImageEvenAfterOneFails() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let runner = RecordingRunner { command in
             if command.arguments.contains("isort") { return .fail(1) }
             return engine.runner.runBlockingAnswer(command)
@@ -25,7 +25,7 @@ import Testing
             "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
             "--label", RunResources.ownerLabel,
         ])
-        #expect(black[8] == "--mount" && black[9] == "type=volume,source=\(FakeEngine.cachedTools),target=/tmp/workflows-gates,ro",
+        #expect(black[8] == "--mount" && black[9] == "type=volume,source=\(ScriptedDockerCLI.cachedTools),target=/tmp/workflows-gates,ro",
                 "the sealed tools, ro: Podman 4 refuses readonly")
         #expect(black[10] == "--mount" && black[11].hasPrefix("type=volume,source=workflows-gate-caches-")
             && black[11].hasSuffix(",target=/tmp/workflows-shared"), "the shared caches, read-write")
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func theGatesRunFromTheImageWithTheToolsVolumeAndNoBindMounts() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: try repository())
         #expect(status == 0, "\(console.all)")
         let argvs = engine.runner.argvs()
@@ -56,7 +56,7 @@ import Testing
         #expect(!mounts.isEmpty && mounts.allSatisfy {
             $0.hasPrefix("type=volume,source=workflows-gate-tools-") || $0.hasPrefix("type=volume,source=workflows-gate-caches-")
         }, "only the tools' and the caches' named volumes, which live in the engine: \(mounts)")
-        #expect(argvs.contains(["tag", FakeEngine.imageID, "workflows-assessed:testrun"]))
+        #expect(argvs.contains(["tag", ScriptedDockerCLI.imageID, "workflows-assessed:testrun"]))
         let dockerfile = AssessImageCode.dockerfile(
             image: "workflows-assessed:testrun", user: "thenumbers",
             labels: ["workflows.run=testrun", "workflows.owner=host/1"])
@@ -69,7 +69,7 @@ import Testing
     }
     @Test func theBuildContextHoldsTheInputsWithoutLitter() throws {
         let root = try repository()
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let console = try CapturedConsole().console
         let step = AssessImageCode(
             image: "numbers-api:latest", project: try ProjectLoader.load(root: root),
@@ -87,7 +87,7 @@ import Testing
         #expect(!fileManager.fileExists(atPath: folder.appendingPathComponent("inputs/tests/__pycache__").path))
     }
 
-    func gateTools(_ root: URL, engine: FakeEngine, runID: String = "r") throws -> GateTools {
+    func gateTools(_ root: URL, engine: ScriptedDockerCLI, runID: String = "r") throws -> GateTools {
         let console = try CapturedConsole().console
         return GateTools(
             project: try ProjectLoader.load(root: root),
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func theGateToolsAreInstalledOnceIntoAVolumeThatASealNames() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         let root = try repository()
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func aFailedInstallRemovesItsVolumeAndSealsNothing() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         engine.toolsInstallFails = true
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: try repository())
@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func aRunThatSealsSecondUsesTheFirstRunsToolsAndRemovesItsOwn() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         let root = try repository()
         let tools = try gateTools(root, engine: engine)
@@ -179,7 +179,7 @@ import Testing
 
     @Test func theKeyChangesWithWhatDecidesTheTools() throws {
         let root = try repository()
-        let tools = try gateTools(root, engine: FakeEngine())
+        let tools = try gateTools(root, engine: ScriptedDockerCLI())
         let key = try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app")
         #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app") == key)
         #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.4", user: "app") != key)
@@ -205,15 +205,15 @@ import Testing
 
     // MARK: publish_image
 
-    func publishEngine(branch: String = "main", tag: String? = nil, recorded: Bool = true) throws -> (FakeEngine, URL) {
-        let engine = FakeEngine()
+    func publishEngine(branch: String = "main", tag: String? = nil, recorded: Bool = true) throws -> (ScriptedDockerCLI, URL) {
+        let engine = ScriptedDockerCLI()
         engine.branch = branch
         engine.exactTag = tag
         let gitDirectory = try TemporaryFolder.make()
         engine.gitDirectory = gitDirectory
         if recorded {
             let entry = PassRecord.Entry(
-                image: "numbers-api:latest", imageID: FakeEngine.imageID, commit: FakeEngine.commit, recordedAt: "now")
+                image: "numbers-api:latest", imageID: ScriptedDockerCLI.imageID, commit: ScriptedDockerCLI.commit, recordedAt: "now")
             let file = gitDirectory.appendingPathComponent("workflows/passed/numbers-api_latest.json")
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try JSONEncoder().encode(entry).write(to: file)
@@ -229,7 +229,7 @@ import Testing
         let pushes = engine.runner.argvs().filter { $0.first == "push" }.map { $0[1] }
         #expect(pushes == ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" })
         #expect(console.stdout.contains("127.0.0.1:5000/o/app:1.2@sha256:" + String(repeating: "d", count: 64)))
-        #expect(engine.runner.argvs().contains(["tag", FakeEngine.imageID, "127.0.0.1:5000/o/app:1.2"]))
+        #expect(engine.runner.argvs().contains(["tag", ScriptedDockerCLI.imageID, "127.0.0.1:5000/o/app:1.2"]))
     }
 
     /// A registry that stops mid-push: what was and was not pushed is said, and no local tag stays.
@@ -304,7 +304,7 @@ import Testing
         if recordExists {
             let entry = PassRecord.Entry(
                 image: "numbers-api:latest", imageID: "sha256:" + String(repeating: "c", count: 64),
-                commit: FakeEngine.commit, recordedAt: "now")
+                commit: ScriptedDockerCLI.commit, recordedAt: "now")
             try JSONEncoder().encode(entry).write(
                 to: gitDirectory.appendingPathComponent("workflows/passed/numbers-api_latest.json"))
         }
@@ -329,7 +329,7 @@ import Testing
             runner: engine.runner)
         #expect(status == 0)
         #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:1.0"))
-        #expect(console.stdout.contains("==>> docker tag \(FakeEngine.imageID) 127.0.0.1:5000/o/app:1.0\n"))
+        #expect(console.stdout.contains("==>> docker tag \(ScriptedDockerCLI.imageID) 127.0.0.1:5000/o/app:1.0\n"))
         #expect(console.stdout.contains("==>> docker login --username bot --password-stdin 127.0.0.1:5000"))
         #expect(!engine.runner.argvs().contains { ["push", "tag", "login"].contains($0.first ?? "") })
     }

@@ -39,7 +39,7 @@ import Testing
 
     @Test func anImageOfAnUnknownTreePassesButIsNeverPublished() async throws {
         let root = try await checkoutWithACorruptIndex()
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.realGit = FoundationProcessRunner()
         let (status, console) = try await runWorkflows(
             ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],

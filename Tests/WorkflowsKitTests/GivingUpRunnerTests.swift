@@ -54,7 +54,7 @@ import Testing
     /// a logout that fails is said.
     @Test func aHungUntagDoesNotKeepTheLogoutFromRunning() async throws {
         for logoutWorks in [true, false] {
-            let engine = FakeEngine()
+            let engine = ScriptedDockerCLI()
             engine.gitDirectory = try TemporaryFolder.make()
             if !logoutWorks { engine.failingCommands = ["logout"] }
             let hung = HungOn(["image", "rm"], base: engine.runner)

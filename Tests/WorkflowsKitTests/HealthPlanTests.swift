@@ -109,12 +109,12 @@ import Testing
 
 /// The waits of `HealthPlan.exposedPort` and `.alive` on the fake engine.
 extension HealthPlanTests {
-    func engine(ports: [String] = ["8080/tcp"], command: [String] = [], answers: [(Int32, String)]) -> FakeEngine {
-        let engine = FakeEngine()
+    func engine(ports: [String] = ["8080/tcp"], command: [String] = [], answers: [(Int32, String)]) -> ScriptedDockerCLI {
+        let engine = ScriptedDockerCLI()
         engine.healthcheckJSON = "null"
         engine.exposedPorts = ports
         engine.startCommand = command
-        engine.states = [FakeEngine.state("running", health: nil)]
+        engine.states = [ScriptedDockerCLI.state("running", health: nil)]
         engine.execAnswers = answers.map { (status: $0.0, output: $0.1) }
         return engine
     }
@@ -127,7 +127,7 @@ extension HealthPlanTests {
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("by HTTP: HTTP 404 from GET / on port 8080"))
         let run = try #require(engine.runner.argvs().first { $0.first == "run" && $0.contains("--detach") })
-        #expect(run.suffix(3) == ["--env", "PORT=8080", FakeEngine.imageID])
+        #expect(run.suffix(3) == ["--env", "PORT=8080", ScriptedDockerCLI.imageID])
         let probe = try #require(engine.runner.argvs().first { $0.first == "exec" })
         #expect(probe.prefix(3) == ["exec", "workflows-testrun-health", "python3"] && probe.last == "8080")
     }
@@ -162,7 +162,7 @@ extension HealthPlanTests {
 
     @Test func aWorkerThatExitsBeforeFiveSecondsFailsWithItsLogs() async throws {
         let engine = engine(ports: [], answers: [])
-        engine.states = [FakeEngine.state("running", health: nil), FakeEngine.state("exited", health: nil, exitCode: 2)]
+        engine.states = [ScriptedDockerCLI.state("running", health: nil), ScriptedDockerCLI.state("exited", health: nil, exitCode: 2)]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1)
         #expect(console.all.contains("exited with code 2"))

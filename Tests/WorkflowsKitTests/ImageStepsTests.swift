@@ -8,7 +8,7 @@ import Testing
     func repository() throws -> URL { try NumbersAPIShape.make() }
 
     @Test func buildCIImageLabelsTheImageFromGitWithoutCache() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.exactTag = "v1.0.0"
         let (status, _) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
         #expect(status == 0)
@@ -17,8 +17,8 @@ import Testing
         let dockerfile = engine.builtDockerfile
         #expect(dockerfile.hasPrefix("FROM python:3.11-slim\nLABEL "), "the labels are one line after the original")
         for label in [
-            "\"commit\"=\"\(FakeEngine.commit)\"", "\"branch\"=\"main\"", "\"version\"=\"v1.0.0\"",
-            "\"org.opencontainers.image.revision\"=\"\(FakeEngine.commit)\"",
+            "\"commit\"=\"\(ScriptedDockerCLI.commit)\"", "\"branch\"=\"main\"", "\"version\"=\"v1.0.0\"",
+            "\"org.opencontainers.image.revision\"=\"\(ScriptedDockerCLI.commit)\"",
             "\"org.opencontainers.image.version\"=\"v1.0.0\"",
             "\"org.opencontainers.image.source\"=\"https://github.com/Owner/Numbers-API\"", "\"workflows.build\"=\"ci\"",
             "\"org.opencontainers.image.created\"=\"20",
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func buildDevImageKeepsTheCacheAndSaysSo() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         _ = try await runWorkflows(["build-dev-image", "--image", "app:dev"], runner: engine.runner, root: try repository())
         let build = try #require(engine.runner.argvs().first { $0.first == "build" })
         #expect(!build.contains("--no-cache"))
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func buildOutsideGitWarnsAndLabelsUnknown() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.gitRepository = false
         let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
         #expect(status == 0)
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func buildWithoutDockerfileIsAUsageErrorBeforeDocker() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let root = try repository()
         try FileManager.default.removeItem(at: root.appendingPathComponent("Dockerfile"))
         let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: root)
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func anEngineThatDoesNotAnswerIsOneReadableParagraph() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.engineAnswers = false
         let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
         #expect(status == 1)
@@ -79,9 +79,9 @@ import Testing
     }
 
     @Test func healthPassesOnHealthyAfterStartingAndRemovesTheContainer() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.states = [
-            FakeEngine.state("running", health: "starting"), FakeEngine.state("running", health: "healthy"),
+            ScriptedDockerCLI.state("running", health: "starting"), ScriptedDockerCLI.state("running", health: "healthy"),
         ]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 0)
@@ -89,7 +89,7 @@ import Testing
         let run = try #require(argvs.first { $0.first == "run" })
         #expect(run == [
             "run", "--detach", "--name", "workflows-testrun-health", "--label", "workflows.run=testrun",
-            "--label", RunResources.ownerLabel, FakeEngine.imageID,
+            "--label", RunResources.ownerLabel, ScriptedDockerCLI.imageID,
         ])
         #expect(!run.contains("-t") && !run.contains("-it") && !run.contains("-itd"))
         #expect(argvs.filter { $0 == ["container", "inspect", "--format", "{{json .State}}", "workflows-testrun-health"] }.count == 2)
@@ -99,9 +99,9 @@ import Testing
     }
 
     @Test func aPassingProbeGivesTheFirstVerdictBeforeTheEnginesFirstInterval() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.probeSucceeds = true
-        engine.states = [FakeEngine.state("running", health: "starting")]
+        engine.states = [ScriptedDockerCLI.state("running", health: "starting")]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("its probe passed"))
@@ -109,17 +109,17 @@ import Testing
     }
 
     @Test func aPassingProbeOfAContainerThatDiedMeanwhileIsNoPass() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.probeSucceeds = true
-        engine.states = [FakeEngine.state("running", health: "starting"), FakeEngine.state("exited", health: "starting", exitCode: 1)]
+        engine.states = [ScriptedDockerCLI.state("running", health: "starting"), ScriptedDockerCLI.state("exited", health: "starting", exitCode: 1)]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1)
         #expect(console.all.contains("exited with code 1"))
     }
 
     @Test func healthFailsAtOnceOnUnhealthyWithProbesAndLogs() async throws {
-        let engine = FakeEngine()
-        engine.states = [FakeEngine.state("running", health: "unhealthy", probe: "connection refused")]
+        let engine = ScriptedDockerCLI()
+        engine.states = [ScriptedDockerCLI.state("running", health: "unhealthy", probe: "connection refused")]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1)
         #expect(console.stdout.contains("probe exit code 1:\n    connection refused"))
@@ -130,8 +130,8 @@ import Testing
     }
 
     @Test func healthFailsAtOnceWhenTheContainerExits() async throws {
-        let engine = FakeEngine()
-        engine.states = [FakeEngine.state("exited", health: "starting", exitCode: 3)]
+        let engine = ScriptedDockerCLI()
+        engine.states = [ScriptedDockerCLI.state("exited", health: "starting", exitCode: 3)]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1)
         #expect(console.all.contains("exited with code 3"))
@@ -139,8 +139,8 @@ import Testing
     }
 
     @Test func healthFailsAtTheDeadlineWithEvidence() async throws {
-        let engine = FakeEngine()
-        engine.states = [FakeEngine.state("running", health: "starting")]
+        let engine = ScriptedDockerCLI()
+        engine.states = [ScriptedDockerCLI.state("running", health: "starting")]
         let (status, console) = try await runWorkflows(
             ["assess_image_health", "--health-timeout", "0.5"], runner: engine.runner)
         #expect(status == 1)
@@ -151,9 +151,9 @@ import Testing
     /// Slow by design: the container must stay running for the whole five seconds.
     @Test(arguments: ["null", #"{"Test":["NONE"]}"#])
     func anImageWithNoProbeAtAllPassesAsAliveForFiveSeconds(healthcheck: String) async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.healthcheckJSON = healthcheck
-        engine.states = [FakeEngine.state("running", health: nil)]
+        engine.states = [ScriptedDockerCLI.state("running", health: nil)]
         let started = Date()
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 0, "\(console.all)")
@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func aMissingImageSaysWhatToBuild() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.imageExists = false
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner)
         #expect(status == 1)
@@ -191,9 +191,9 @@ import Testing
 
 extension ImageStepsTests {
     @Test func anEngineThatRunsNoProbesIsJudgedByTheImagesRules() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":100000000,"Timeout":100000000,"Retries":2}"#
-        engine.states = [FakeEngine.state("running", health: "starting", probe: "")
+        engine.states = [ScriptedDockerCLI.state("running", health: "starting", probe: "")
             .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")]
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1, "\(console.all)")
@@ -207,12 +207,12 @@ extension ImageStepsTests {
     /// was taken for "the engine runs none". The engine's verdict is awaited until its first probe is overdue.
     /// (A 30 s timeout puts "overdue" at 33 s, far past the five polls even when parallel tests starve them.)
     @Test func aFailingProbeOfOursBeforeTheEnginesFirstIsNotTakenForAnEngineThatRunsNone() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":1000000000,"Timeout":30000000000,"Retries":1}"#
-        let noLogYet = FakeEngine.state("running", health: "starting", probe: "")
+        let noLogYet = ScriptedDockerCLI.state("running", health: "starting", probe: "")
             .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")
         engine.states = Array(repeating: noLogYet, count: 4)
-            + [FakeEngine.state("running", health: "unhealthy", exitCode: 0, probe: "probe: port 5000 refused")]
+            + [ScriptedDockerCLI.state("running", health: "unhealthy", exitCode: 0, probe: "probe: port 5000 refused")]
         engine.probeSucceeds = false
         let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
         #expect(status == 1, "\(console.all)")

@@ -7,8 +7,8 @@ import Testing
 @Suite struct PipelineRunTests {
     func repository() throws -> URL { try NumbersAPIShape.make() }
 
-    func engine() throws -> FakeEngine {
-        let engine = FakeEngine()
+    func engine() throws -> ScriptedDockerCLI {
+        let engine = ScriptedDockerCLI()
         engine.gitDirectory = try TemporaryFolder.make()
         return engine
     }
@@ -113,7 +113,7 @@ extension PipelineRunTests {
     /// cleanup must not remove the health container, and a dead container fails the pipeline.
     @Test func healthRunsBesideTheGatesUnderItsOwnLabelAndBothVerdictsAreReported() async throws {
         let engine = try engine()
-        engine.states = [FakeEngine.state("exited", health: "starting", exitCode: 2)]
+        engine.states = [ScriptedDockerCLI.state("exited", health: "starting", exitCode: 2)]
         let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: try repository())
         #expect(status == 1)
         let run = try #require(engine.runner.argvs().first { $0.first == "run" && $0.contains("--detach") })
@@ -177,7 +177,7 @@ extension PipelineRunTests {
 /// annotations and step summary on GitHub Actions.
 @Suite struct RunReportingTests {
     @Test func aFailedRunOnGitHubActionsLeavesReportsAnnotationsAndASummary() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.gitDirectory = try TemporaryFolder.make()
         let reports = try TemporaryFolder.make()
         let summary = reports.appendingPathComponent("summary.md")
@@ -210,7 +210,7 @@ extension PipelineRunTests {
 
     @Test(arguments: ["gitlab", "azure", "jenkins"])
     func otherCISystemsGetTheirOwnLogCommandsAndReportFolder(_ system: String) async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.gitDirectory = try TemporaryFolder.make()
         let base = try TemporaryFolder.make()
         let runner = RecordingRunner { command in

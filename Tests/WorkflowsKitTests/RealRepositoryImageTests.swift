@@ -88,7 +88,7 @@ import Testing
     @Test func aProjectWithNoGatesPassesWithNothingToAssessSaidOnce() async throws {
         let root = try FakeRepository(files: try SampleProjects.folder("no-gates")).root
         #expect(try ProjectLoader.load(root: root).gates == [])
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
         #expect(status == 0, "\(console.all)")
@@ -100,7 +100,7 @@ import Testing
 
     @Test func aMissingDockerfileIsMarkedAndStopsTheBuildStepsWithExit64BeforeAnythingRuns() async throws {
         let root = try FakeRepository(files: try SampleProjects.folder("no-dockerfile")).root
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         let (shown, show) = try await runWorkflows(["show_project"], runner: engine.runner, root: root)
         #expect(shown == 0)
         let dockerfile = root.appendingPathComponent("Dockerfile").path

@@ -111,3 +111,12 @@ func runWorkflows(
         runID: "testrun")
     return (status, console)
 }
+
+extension RunResources {
+    /// Resources whose cleanups run `docker` commands through `runner` (`DockerEngine`'s cleanups).
+    init(runID: String, cancellator: Cancellator, runner: any ProcessRunning, dockerExecutable: String) {
+        self.init(
+            runID: runID, cancellator: cancellator, runner: runner,
+            engine: DockerEngine(executable: dockerExecutable, runner: runner, console: Console(environment: [:])))
+    }
+}

@@ -337,7 +337,7 @@ import Testing
     }
 
     @Test func theRunSaysOnceWhichInstallerPinsItLeavesOutAndSendsTheFilesWithoutThem() async throws {
-        let engine = FakeEngine()
+        let engine = ScriptedDockerCLI()
         engine.toolsCached = false
         let repository = try FakeRepository(files: try SampleProjects.folder("pip-pin"))
         let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: repository.root)

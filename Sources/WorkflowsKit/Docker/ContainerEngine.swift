@@ -65,7 +65,7 @@ protocol ContainerEngine: Sendable {
     func connect(_ container: String, to network: String, alias: String) async throws -> ProcessOutput
 
     /// The same engine for cleanups, which run outside Swift concurrency with the cleanups' own runner.
-    func cleanup(using runner: any ProcessRunning) -> EngineCleanup
+    func cleanup(using runner: any ProcessRunning) -> any EngineCleanup
 }
 
 extension ContainerEngine {

@@ -161,8 +161,8 @@ struct DockerEngine: ContainerEngine {
         try await change(DockerArguments.connect(container, to: network, alias: alias), output: .captured)
     }
 
-    func cleanup(using runner: any ProcessRunning) -> EngineCleanup {
-        EngineCleanup(executable: executable, runner: runner)
+    func cleanup(using runner: any ProcessRunning) -> any EngineCleanup {
+        DockerCleanup(executable: executable, runner: runner)
     }
 
     /// Runs a command that changes something, echoed.
@@ -187,17 +187,30 @@ struct DockerEngine: ContainerEngine {
 
 /// The engine's removals for cleanups, which run outside Swift concurrency (a signal may be ending the
 /// run) with the cleanups' own runner; quiet and best effort.
-struct EngineCleanup: Sendable {
+protocol EngineCleanup: Sendable {
+    func remove(_ kind: EngineObject, _ ids: [String], force: Bool)
+    /// Logs out of `registry` even when the cleanups' runner gave up on the engine (it removes a
+    /// credential): nil when it did, else what went wrong.
+    func logout(_ registry: String) -> String?
+    /// Removes the containers, images, volumes and networks that carry `label`, then the temporary `tags`.
+    func removeEverything(labelled label: EngineLabel, tags: [String])
+}
+
+extension EngineCleanup {
+    func remove(_ kind: EngineObject, _ ids: [String]) { remove(kind, ids, force: true) }
+    func removeEverything(labelled label: EngineLabel) { removeEverything(labelled: label, tags: []) }
+}
+
+/// `EngineCleanup` through the CLI, with the cleanups' runner.
+struct DockerCleanup: EngineCleanup {
     var executable: String
     var runner: any ProcessRunning
 
-    func remove(_ kind: EngineObject, _ ids: [String], force: Bool = true) {
+    func remove(_ kind: EngineObject, _ ids: [String], force: Bool) {
         guard !ids.isEmpty else { return }
         _ = try? runner.runBlocking(Command(executable, DockerArguments.remove(kind, ids, force: force)))
     }
 
-    /// Logs out of `registry` even when the cleanups' runner gave up on the engine (it removes a
-    /// credential): nil when it did, else what went wrong.
     func logout(_ registry: String) -> String? {
         do {
             let result = try runner.runEssential(Command(executable, DockerArguments.logout(registry)))
@@ -207,9 +220,8 @@ struct EngineCleanup: Sendable {
         }
     }
 
-    /// Removes the containers, images, volumes and networks that carry `label`, then the temporary `tags`.
     /// Sweeps again after removing a container: another may have been starting during the sweep.
-    func removeEverything(labelled label: EngineLabel, tags: [String] = []) {
+    func removeEverything(labelled label: EngineLabel, tags: [String]) {
         let filter = ListQuery([.label(label)])
         for _ in 0..<3 {
             var removedContainers = false

@@ -11,8 +11,10 @@ struct Pipeline: Sendable {
     var resources: RunResources
     /// The arguments as given, for the report.
     var commandLine: [String]
+    /// The engine for a console (`DockerEngine` but in tests).
+    var makeEngine: EngineMaker
 
-    var docker: any ContainerEngine { DockerEngine(executable: settings.docker, runner: runner, console: console) }
+    var docker: any ContainerEngine { makeEngine(console) }
     var git: Git {
         Git(runner: runner, root: project.root, ignoredPaths: RepositoryPaths.inside(project.root, settings.reportDirectory))
     }
@@ -237,7 +239,7 @@ struct Pipeline: Sendable {
     ) async throws -> String? {
         let console = console ?? self.console
         let resources = resources ?? self.resources
-        let docker = DockerEngine(executable: settings.docker, runner: runner, console: console)
+        let docker = makeEngine(console)
         guard case .action(let action) = step.body else { return nil }
         let host = HostSteps(project: project, runner: runner, console: console, resources: resources, details: details)
         switch action {

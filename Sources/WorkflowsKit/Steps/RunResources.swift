@@ -8,8 +8,8 @@ struct RunResources: Sendable {
     var cancellator: Cancellator
     /// The runner the cleanups use.
     var runner: any ProcessRunning
-    /// The docker-compatible CLI the cleanups call.
-    var dockerExecutable: String
+    /// The engine whose cleanups remove what the run made (`ContainerEngine.cleanup`).
+    var engine: any ContainerEngine
 
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
     var runLabel: EngineLabel { EngineLabels.run(runID) }
@@ -44,10 +44,10 @@ struct RunResources: Sendable {
     func withRunCleanup<T: Sendable>(
         tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
     ) async throws -> T {
-        let executable = dockerExecutable
+        let engine = engine
         let label = runLabel
         return try await withCleanup({ runner in
-            EngineCleanup(executable: executable, runner: runner).removeEverything(labelled: label, tags: tags)
+            engine.cleanup(using: runner).removeEverything(labelled: label, tags: tags)
             for folder in folders { try? FileManager.default.removeItem(at: folder) }
         }, body)
     }
