@@ -85,6 +85,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     private var registryState: [String: Registry] = [:]
     private var changeLog: [Change] = []
     private var execLog: [(container: String, command: [String])] = []
+    private var inspectionLog: [String] = []
     private var counter = 0
     private var scripts: [String: [ContainerState]] = [:]
     private var vanishing: [String: Int] = [:]
@@ -175,6 +176,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         changes.compactMap { if case .remove(let kind, let ids, let force) = $0 { (kind, ids, force) } else { nil } }
     }
     var execs: [(container: String, command: [String])] { lock.withLock { execLog } }
+    /// The containers `containerState` was asked about, poll by poll.
+    var inspections: [String] { lock.withLock { inspectionLog } }
 
     /// The digest a push of the image `id` gets.
     static func digest(of id: String) -> String { "sha256:" + SHA256.hex(Data(id.utf8)) }
@@ -368,6 +371,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func containerState(_ container: String) async throws -> ContainerInspection {
         lock.withLock {
+            inspectionLog.append(container)
             guard let id = resolveContainer(container), var found = containers[id] else {
                 return .missing("Error: No such container: \(container)")
             }

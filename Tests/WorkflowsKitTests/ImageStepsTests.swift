@@ -3,31 +3,46 @@ import Testing
 
 @testable import WorkflowsKit
 
-/// The image steps driven against the fake engine: the exact docker commands, verdicts and exit codes.
+/// The image steps driven against the fake engine: what they ask of it, their verdicts and exit codes.
 @Suite struct ImageStepsTests {
     func repository() throws -> URL { try NumbersAPIShape.make() }
 
     @Test func buildCIImageLabelsTheImageFromGitWithoutCache() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.exactTag = "v1.0.0"
-        let (status, _) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
-        #expect(status == 0)
-        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
-        #expect(build.starts(with: ["build", "--no-cache", "--force-rm", "--tag", "numbers-api:latest"]))
-        let dockerfile = engine.builtDockerfile
+        let engine = FakeEngine()
+        let git = FakeGit()
+        git.exactTag = "v1.0.0"
+        let (status, console) = try await runWorkflows(["build_ci_image"], engine: engine, git: git, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        let (build, dockerfile) = try #require(engine.builds.first)
+        #expect(build.noCache && build.forceRemove && build.tags == ["numbers-api:latest"])
         #expect(dockerfile.hasPrefix("FROM python:3.11-slim\nLABEL "), "the labels are one line after the original")
         for label in [
-            "\"commit\"=\"\(ScriptedDockerCLI.commit)\"", "\"branch\"=\"main\"", "\"version\"=\"v1.0.0\"",
-            "\"org.opencontainers.image.revision\"=\"\(ScriptedDockerCLI.commit)\"",
+            "\"commit\"=\"\(FakeGit.commit)\"", "\"branch\"=\"main\"", "\"version\"=\"v1.0.0\"",
+            "\"org.opencontainers.image.revision\"=\"\(FakeGit.commit)\"",
             "\"org.opencontainers.image.version\"=\"v1.0.0\"",
             "\"org.opencontainers.image.source\"=\"https://github.com/Owner/Numbers-API\"", "\"workflows.build\"=\"ci\"",
             "\"org.opencontainers.image.created\"=\"20",
         ] {
             #expect(dockerfile.contains(label), "missing label \(label)")
         }
-        #expect(!build.contains("--label"), "with the legacy builder each --label would be a build step")
-        #expect(build.last == ".")
-        #expect(build[build.count - 2].hasSuffix("/Dockerfile") && build[build.count - 2].contains("workflows-build-"))
+        #expect(build.context == ".")
+        let labelled = try #require(build.dockerfile)
+        #expect(labelled.hasSuffix("/Dockerfile") && labelled.contains("workflows-build-"))
+        // The image the engine now has under the tag carries them.
+        let image = try #require(engine.image("numbers-api:latest"))
+        #expect(image.config.id != FakeEngine.imageID, "a new image took the tag")
+        #expect(image.config.labels["version"] == "v1.0.0" && image.config.labels[EngineLabels.tree] == "clean")
+        #expect(image.config.labels[EngineLabels.image] == "numbers-api")
+    }
+
+    /// A build that fails: the step fails, saying so, and the tag stays on the image it named before.
+    @Test func aFailedBuildFailsTheStepAndMakesNoImage() async throws {
+        let engine = FakeEngine()
+        engine.buildFailure = .fail(1, stderr: "The command '/bin/sh -c pip install -r requirements.txt' returned a non-zero code: 1")
+        let (status, console) = try await runWorkflows(["build_ci_image"], engine: engine, root: try repository())
+        #expect(status == 1)
+        #expect(console.stderr.contains("docker build of numbers-api:latest failed (exit code 1)"), "\(console.stderr)")
+        #expect(engine.image("numbers-api:latest")?.config.id == FakeEngine.imageID)
     }
 
     @Test func labelsAreQuotedSoThatNothingExpands() {
@@ -38,134 +53,144 @@ import Testing
     }
 
     @Test func buildDevImageKeepsTheCacheAndSaysSo() async throws {
-        let engine = ScriptedDockerCLI()
-        _ = try await runWorkflows(["build-dev-image", "--image", "app:dev"], runner: engine.runner, root: try repository())
-        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
-        #expect(!build.contains("--no-cache"))
-        #expect(build.contains("app:dev"))
-        #expect(engine.builtDockerfile.contains("\"workflows.build\"=\"dev\""))
+        let engine = FakeEngine()
+        _ = try await runWorkflows(["build-dev-image", "--image", "app:dev"], engine: engine, root: try repository())
+        let (build, dockerfile) = try #require(engine.builds.first)
+        #expect(!build.noCache)
+        #expect(build.tags == ["app:dev"])
+        #expect(dockerfile.contains("\"workflows.build\"=\"dev\""))
+        #expect(engine.image("app:dev")?.config.labels[EngineLabels.build] == "dev")
     }
 
     @Test func buildOutsideGitWarnsAndLabelsUnknown() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.gitRepository = false
-        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
+        let engine = FakeEngine()
+        let git = FakeGit()
+        git.gitRepository = false
+        let (status, console) = try await runWorkflows(["build_ci_image"], engine: engine, git: git, root: try repository())
         #expect(status == 0)
         #expect(console.stderr.contains("not a git repository"))
-        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
-        #expect(!build.isEmpty)
-        #expect(engine.builtDockerfile.contains("\"commit\"=\"unknown\"") && engine.builtDockerfile.contains("\"version\"=\"unknown\""))
+        let labels = try #require(engine.image("numbers-api:latest")).config.labels
+        #expect(labels["commit"] == "unknown" && labels["version"] == "unknown")
     }
 
     @Test func buildWithoutDockerfileIsAUsageErrorBeforeDocker() async throws {
-        let engine = ScriptedDockerCLI()
+        let engine = FakeEngine()
         let root = try repository()
         try FileManager.default.removeItem(at: root.appendingPathComponent("Dockerfile"))
-        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: root)
+        let (status, console) = try await runWorkflows(["build_ci_image"], engine: engine, root: root)
         #expect(status == 64)
         #expect(console.stderr.contains("build_ci_image: No Dockerfile at \(root.appendingPathComponent("Dockerfile").path) (convention)"))
         #expect(console.stderr.contains("Set 'dockerfile'"))
-        #expect(engine.runner.argvs().isEmpty)
+        #expect(engine.changes.isEmpty)
     }
 
     @Test func anEngineThatDoesNotAnswerIsOneReadableParagraph() async throws {
-        let engine = ScriptedDockerCLI()
+        let engine = FakeEngine()
         engine.engineAnswers = false
-        let (status, console) = try await runWorkflows(["build_ci_image"], runner: engine.runner, root: try repository())
+        let (status, console) = try await runWorkflows(["build_ci_image"], engine: engine, root: try repository())
         #expect(status == 1)
         #expect(console.stderr.contains("The engine behind docker does not answer (Cannot connect to the Docker daemon)"))
-        #expect(console.stderr.contains("scripts/provision.sh"))
-        #expect(!engine.runner.argvs().contains { $0.first == "build" })
+        #expect(engine.builds.isEmpty)
     }
 
+    static let health = "workflows-testrun-health"
+
     @Test func healthPassesOnHealthyAfterStartingAndRemovesTheContainer() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.states = [
-            ScriptedDockerCLI.state("running", health: "starting"), ScriptedDockerCLI.state("running", health: "healthy"),
-        ]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
-        #expect(status == 0)
-        let argvs = engine.runner.argvs()
-        let run = try #require(argvs.first { $0.first == "run" })
-        #expect(run == [
-            "run", "--detach", "--name", "workflows-testrun-health", "--label", "workflows.run=testrun",
-            "--label", RunResources.ownerLabel, ScriptedDockerCLI.imageID,
-        ])
-        #expect(!run.contains("-t") && !run.contains("-it") && !run.contains("-itd"))
-        #expect(argvs.filter { $0 == ["container", "inspect", "--format", "{{json .State}}", "workflows-testrun-health"] }.count == 2)
-        #expect(argvs.contains(["ps", "--all", "--quiet", "--filter", "label=workflows.run=testrun"]))
-        #expect(argvs.contains(["rm", "--force", "--volumes", "container-testrun"]))
+        let engine = FakeEngine()
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting"), FakeEngine.state("running", health: "healthy")])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
+        #expect(status == 0, "\(console.all)")
+        let run = try #require(engine.runs.first)
+        #expect(run.image == FakeEngine.imageID, "the ID, which no other build can move")
+        #expect(run.name == Self.health && run.detach && run.arguments.isEmpty)
+        #expect(run.labels == [EngineLabels.run("testrun"), RunResources.owner])
+        #expect(engine.inspections == [Self.health, Self.health])
+        #expect(engine.containerNames.isEmpty, "the run's cleanup removed it")
         #expect(console.stdout.contains("is healthy after"))
     }
 
     @Test func aPassingProbeGivesTheFirstVerdictBeforeTheEnginesFirstInterval() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.probeSucceeds = true
-        engine.states = [ScriptedDockerCLI.state("running", health: "starting")]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.probe = .ok()
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting")])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("its probe passed"))
-        #expect(engine.runner.argvs().contains(["exec", "workflows-testrun-health", "python", "-c", "probe"]))
+        #expect(engine.execs.contains { $0.container == Self.health && $0.command == ["python", "-c", "probe"] })
     }
 
     @Test func aPassingProbeOfAContainerThatDiedMeanwhileIsNoPass() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.probeSucceeds = true
-        engine.states = [ScriptedDockerCLI.state("running", health: "starting"), ScriptedDockerCLI.state("exited", health: "starting", exitCode: 1)]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.probe = .ok()
+        engine.script(Self.health, [
+            FakeEngine.state("running", health: "starting"), FakeEngine.state("exited", health: "starting", exitCode: 1),
+        ])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1)
         #expect(console.all.contains("exited with code 1"))
     }
 
+    /// Someone else removes the container (a prune) while its health is awaited: said as such, not as an
+    /// engine that stopped answering.
+    @Test func aContainerThatVanishesMidWaitFailsTheStepSayingSo() async throws {
+        let engine = FakeEngine()
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting")])
+        engine.vanish(Self.health, afterPolls: 1)
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
+        #expect(status == 1)
+        #expect(console.stderr.contains("The container \(Self.health) vanished while its health was awaited: Error: No such container"),
+                "\(console.all)")
+        #expect(console.stderr.contains("run the step again"))
+    }
+
     @Test func healthFailsAtOnceOnUnhealthyWithProbesAndLogs() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.states = [ScriptedDockerCLI.state("running", health: "unhealthy", probe: "connection refused")]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.script(Self.health, [
+            FakeEngine.state("running", health: "unhealthy", probes: [FakeEngine.probe("connection refused")]),
+        ])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1)
         #expect(console.stdout.contains("probe exit code 1:\n    connection refused"))
-        #expect(engine.runner.argvs().contains(["logs", "--tail", "100", "workflows-testrun-health"]))
+        #expect(console.stdout.contains("app: listening"), "its logs are shown")
         #expect(console.stderr.contains("became unhealthy"))
-        #expect(engine.runner.argvs().filter { $0.first == "container" }.count == 1)
-        #expect(engine.runner.argvs().contains(["rm", "--force", "--volumes", "container-testrun"]))
+        #expect(engine.inspections.count == 1)
+        #expect(engine.containerNames.isEmpty)
     }
 
     @Test func healthFailsAtOnceWhenTheContainerExits() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.states = [ScriptedDockerCLI.state("exited", health: "starting", exitCode: 3)]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.script(Self.health, [FakeEngine.state("exited", health: "starting", exitCode: 3)])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1)
         #expect(console.all.contains("exited with code 3"))
-        #expect(engine.runner.argvs().filter { $0.first == "container" }.count == 1)
+        #expect(engine.inspections.count == 1)
     }
 
     @Test func healthFailsAtTheDeadlineWithEvidence() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.states = [ScriptedDockerCLI.state("running", health: "starting")]
-        let (status, console) = try await runWorkflows(
-            ["assess_image_health", "--health-timeout", "0.5"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting")])
+        let (status, console) = try await runWorkflows(["assess_image_health", "--health-timeout", "0.5"], engine: engine)
         #expect(status == 1)
         #expect(console.all.contains("was not healthy by the deadline"))
-        #expect(engine.runner.argvs().contains(["logs", "--tail", "100", "workflows-testrun-health"]))
+        #expect(console.stdout.contains("app: listening"), "its logs are shown")
     }
 
     /// Slow by design: the container must stay running for the whole five seconds.
-    @Test(arguments: ["null", #"{"Test":["NONE"]}"#])
-    func anImageWithNoProbeAtAllPassesAsAliveForFiveSeconds(healthcheck: String) async throws {
-        let engine = ScriptedDockerCLI()
-        engine.healthcheckJSON = healthcheck
-        engine.states = [ScriptedDockerCLI.state("running", health: nil)]
+    @Test(arguments: [nil, ["NONE"]] as [[String]?])
+    func anImageWithNoProbeAtAllPassesAsAliveForFiveSeconds(healthcheck: [String]?) async throws {
+        let engine = FakeEngine()
+        engine.configure { $0.healthcheck = healthcheck.map { ImageConfig.Healthcheck(test: $0) } }
         let started = Date()
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("no probe: alive for 5 s"))
         #expect(Date().timeIntervalSince(started) >= HealthPlan.aliveSeconds, "it passed before five seconds were over")
-        #expect(!engine.runner.argvs().contains { $0.first == "exec" }, "there is nothing to probe")
+        #expect(engine.execs.isEmpty, "there is nothing to probe")
     }
 
     @Test func aMissingImageSaysWhatToBuild() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.imageExists = false
-        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner)
+        let engine = FakeEngine(appImage: false)
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine)
         #expect(status == 1)
         #expect(console.stderr.contains("has no image numbers-api:latest"))
         #expect(console.stderr.contains("build_ci_image"))
@@ -191,11 +216,10 @@ import Testing
 
 extension ImageStepsTests {
     @Test func anEngineThatRunsNoProbesIsJudgedByTheImagesRules() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":100000000,"Timeout":100000000,"Retries":2}"#
-        engine.states = [ScriptedDockerCLI.state("running", health: "starting", probe: "")
-            .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.configure { $0.healthcheck = .init(test: ["CMD", "python", "-c", "probe"], interval: 0.1, timeout: 0.1, retries: 2) }
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting")])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1, "\(console.all)")
         #expect(console.all.contains("2 probes failed in a row, run by workflows: the engine runs none"))
         #expect(console.stdout.contains("connection refused"), "the probes workflows ran are the evidence")
@@ -207,14 +231,13 @@ extension ImageStepsTests {
     /// was taken for "the engine runs none". The engine's verdict is awaited until its first probe is overdue.
     /// (A 30 s timeout puts "overdue" at 33 s, far past the five polls even when parallel tests starve them.)
     @Test func aFailingProbeOfOursBeforeTheEnginesFirstIsNotTakenForAnEngineThatRunsNone() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.healthcheckJSON = #"{"Test":["CMD","python","-c","probe"],"Interval":1000000000,"Timeout":30000000000,"Retries":1}"#
-        let noLogYet = ScriptedDockerCLI.state("running", health: "starting", probe: "")
-            .replacingOccurrences(of: #","Log":[{"ExitCode":1,"Output":""}]"#, with: "")
-        engine.states = Array(repeating: noLogYet, count: 4)
-            + [ScriptedDockerCLI.state("running", health: "unhealthy", exitCode: 0, probe: "probe: port 5000 refused")]
-        engine.probeSucceeds = false
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let engine = FakeEngine()
+        engine.configure { $0.healthcheck = .init(test: ["CMD", "python", "-c", "probe"], interval: 1, timeout: 30, retries: 1) }
+        let noLogYet = FakeEngine.state("running", health: "starting")
+        engine.script(Self.health, Array(repeating: noLogYet, count: 4) + [
+            FakeEngine.state("running", health: "unhealthy", probes: [FakeEngine.probe("probe: port 5000 refused")]),
+        ])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1, "\(console.all)")
         #expect(console.all.contains("became unhealthy"))
         #expect(!console.all.contains("the engine runs none"), "\(console.all)")
