@@ -8,7 +8,8 @@ extension EngineTests {
     /// `[tool.workflows.services]` on the real engine, with the Postgres and Redis that
     /// `scripts/provision.sh --for-tests` builds (`workflows-test/postgres:15`, `workflows-test/redis:7`):
     /// tests that need them pass with them and fail without; an entrypoint that waits for its database is
-    /// healthy only with it; a service that exits at start, a wrong key and SIGINT leave nothing behind.
+    /// healthy only with it; a service that exits at start, one that never becomes healthy (Docker and Podman),
+    /// a wrong key and SIGINT leave nothing behind.
     @Suite struct Services {
         static let password = "pw-\(UUID().uuidString.prefix(8).lowercased())-secret"
 
@@ -116,6 +117,62 @@ extension EngineTests {
                 String(log[$0].dropFirst("workflows.run=".count))
             })
             #expect(try await Harness.leftovers(of: Harness.Run(status: 130, stdout: "workflows.run=\(id)", stderr: "")).isEmpty)
+        }
+
+        /// A service that runs but never passes its probe fails the step that awaits it at its
+        /// `health-timeout` (exit 1), with its last probes and its logs, and leaves nothing: its container, the
+        /// anonymous volume of its image's `VOLUME`, its network and its image (built from a folder). On
+        /// Docker and on Podman. Cheap: the service is the base image running `sleep`, and the project's
+        /// image is the base image under a tag of the test's own (the step fails before it would run it).
+        @Test(arguments: ["docker", "podman"])
+        func aServiceThatNeverBecomesHealthyFailsItsStepAndLeavesNothing(_ engine: String) async throws {
+            let (repository, image) = try await project("services-wait-for-db") { files in
+                let pyproject = Self.withoutServices(files["pyproject.toml"] ?? "")
+                files["pyproject.toml"] = pyproject + """
+                    [tool.workflows.services.db]
+                    build = "never-healthy"
+                    health = "echo 'the database is not ready, and never will be'; exit 1"
+                    health-timeout = 3
+
+                    """
+                files["never-healthy/Dockerfile"] = """
+                    FROM python:3.11-slim
+                    VOLUME /var/lib/never-healthy
+                    CMD ["sh", "-c", "grep ' /var/lib/never-healthy ' /proc/self/mountinfo; echo 'started, never ready'; exec sleep 600"]
+
+                    """
+            }
+            defer { repository.delete() }
+            let tagged = try await Harness.runner.run(Command(engine, ["tag", "python:3.11-slim", image]))
+            try #require(tagged.succeeded, "no python:3.11-slim in \(engine)'s store: run scripts/provision.sh --for-tests")
+            defer { Task { _ = try? await Harness.runner.run(Command(engine, ["image", "rm", image])) } }
+
+            let run = try await Harness.workflows(
+                ["assess_image_health", "--image", image], in: repository.root, environment: ["WORKFLOWS_DOCKER": engine])
+            #expect(run.status == 1, "\(run.all)")
+            #expect(run.stdout.contains(
+                "Service db (build never-healthy) was not healthy by its deadline of 3.0s (judged by its health command)"),
+                "\(run.stdout)")
+            #expect(run.stderr.contains("The service db (build never-healthy) is not healthy"), "\(run.stderr)")
+            #expect(run.stdout.contains("Last health probes of workflows-"), "\(run.stdout)")
+            #expect(run.stdout.contains("the database is not ready, and never will be"), "its probes: \(run.stdout)")
+            #expect(run.stdout.contains("started, never ready"), "its logs: \(run.stdout)")
+            let id = try #require(Harness.runID(of: run))
+            #expect(!run.stdout.contains("--name workflows-\(id)-health "), "the health container never started: \(run.stdout)")
+
+            // The service's logs name its anonymous volume (its mount's source); it must be gone too.
+            let volume = try #require(run.stdout.firstMatch(of: /\/volumes\/([0-9a-f]{64})\/_data/).map { String($0.1) },
+                                      "the service's mount line: \(run.stdout)")
+            #expect(try await !Harness.runner.run(Command(engine, ["volume", "inspect", volume])).succeeded,
+                    "its anonymous volume is left")
+            let built = "workflows-service:\(id)-services-db-health"
+            #expect(run.stdout.contains("--tag \(built)"), "the service's image was built: \(run.stdout)")
+            #expect(try await !Harness.runner.run(Command(engine, ["image", "inspect", built])).succeeded, "its image is left")
+            for list in [["ps", "--all"], ["network", "ls"], ["volume", "ls"], ["image", "ls", "--all"]] {
+                let left = try await Harness.sh(engine, list + ["--quiet", "--filter", "label=workflows.run=\(id)-services"])
+                #expect(left.isEmpty, "left in \(engine): \(list) \(left)")
+            }
+            if engine == "docker" { #expect(try await Harness.leftovers(of: run).isEmpty) }
         }
 
         @Test func aWrongServiceKeyStopsTheRunBeforeAnythingStarts() async throws {
