@@ -108,9 +108,16 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     /// Files `copy` finds: container name → path → contents.
     var containerFiles: [String: [String: Data]] = [:]
 
-    /// The engine with the app's image, `numbers-api:latest` (ID `imageID`), built from a clean tree at
-    /// `FakeGit.commit`, with a HEALTHCHECK; `configure` changes it.
+    /// The base image the app's Dockerfile names, there from the start (as on an engine that built it before).
+    static let baseImage = "python:3.11-slim"
+    static let baseImageID = "sha256:" + String(repeating: "b", count: 64)
+
+    /// The engine with the base image `python:3.11-slim` and the app's image, `numbers-api:latest` (ID
+    /// `imageID`), built from a clean tree at `FakeGit.commit`, with a HEALTHCHECK; `configure` changes it.
     init(appImage: Bool = true) {
+        images[Self.baseImageID] = Image(
+            tags: [Self.baseImage],
+            config: ImageConfig(id: Self.baseImageID, user: "", workingDirectory: "/", healthcheck: nil, labels: [:]))
         guard appImage else { return }
         images[Self.imageID] = Image(
             tags: [Self.appImage],

@@ -111,7 +111,7 @@ import Testing
         _ = try await engine.tag(FakeEngine.appImage, as: "workflows-assessed:r1", output: .captured)
         engine.cleanup(using: RecordingRunner()).removeEverything(labelled: run, tags: ["workflows-assessed:r1"])
         #expect(engine.containerNames.isEmpty && engine.networks.isEmpty && engine.volumes.keys.sorted() == ["kept"])
-        #expect(engine.imageTags == [FakeEngine.appImage])
+        #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])
     }
 
     @Test func whatItDoesNotModelThrowsAndFailsTheTest() async throws {

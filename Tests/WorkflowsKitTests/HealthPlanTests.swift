@@ -109,61 +109,64 @@ import Testing
 
 /// The waits of `HealthPlan.exposedPort` and `.alive` on the fake engine.
 extension HealthPlanTests {
-    func engine(ports: [String] = ["8080/tcp"], command: [String] = [], answers: [(Int32, String)]) -> ScriptedDockerCLI {
-        let engine = ScriptedDockerCLI()
-        engine.healthcheckJSON = "null"
-        engine.exposedPorts = ports
-        engine.startCommand = command
-        engine.states = [ScriptedDockerCLI.state("running", health: nil)]
-        engine.execAnswers = answers.map { (status: $0.0, output: $0.1) }
+    func engine(ports: [String] = ["8080/tcp"], command: [String] = [], answers: [(Int32, String)]) -> FakeEngine {
+        let engine = FakeEngine()
+        engine.configure {
+            $0.healthcheck = nil
+            $0.exposedTCPPorts = ImageConfig.tcpPorts(ports)
+            $0.command = command
+        }
+        engine.execAnswers = answers.map { ProcessOutput(termination: .exited($0.0), standardOutput: Data($0.1.utf8)) }
         return engine
     }
+
+    static let health = "workflows-testrun-health"
 
     @Test func anHTTPAnswerBelow500IsHealthyAndPortIsSetForACommandThatReadsIt() async throws {
         let engine = engine(
             command: ["/bin/sh", "-c", "exec python3 main.py --port $PORT"],
             answers: [(1, "nothing answers on port 8080 yet"), (0, "HTTP 404 from GET / on port 8080")])
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("by HTTP: HTTP 404 from GET / on port 8080"))
-        let run = try #require(engine.runner.argvs().first { $0.first == "run" && $0.contains("--detach") })
-        #expect(run.suffix(3) == ["--env", "PORT=8080", ScriptedDockerCLI.imageID])
-        let probe = try #require(engine.runner.argvs().first { $0.first == "exec" })
-        #expect(probe.prefix(3) == ["exec", "workflows-testrun-health", "python3"] && probe.last == "8080")
+        let run = try #require(engine.runs.first { $0.detach })
+        #expect(run.image == FakeEngine.imageID && run.environment.last == ContainerVariable("PORT", "8080"))
+        let probe = try #require(engine.execs.first)
+        #expect(probe.container == Self.health && probe.command.first == "python3" && probe.command.last == "8080")
     }
 
     @Test func anOpenPortWithoutHTTPCountsOnlyAfterTheStartPeriod() async throws {
         let engine = engine(answers: [(Int32(HealthPlan.openWithoutHTTP), "port 8080 is open but gave no HTTP answer")])
-        let (status, console) = try await runWorkflows(["assess_image_health", "--health-timeout", "2"], runner: engine.runner)
+        let (status, console) = try await runWorkflows(["assess_image_health", "--health-timeout", "2"], engine: engine)
         #expect(status == 0, "\(console.all)")
         // The start period is half the timeout here (1 s): the first probes, at once, did not count.
         let seconds = try #require(console.stdout.firstMatch(of: /is healthy after ([0-9.]+)s by TCP: port 8080 is open/)
             .flatMap { Double($0.1) }, "\(console.stdout)")
         #expect(seconds >= 1)
-        let run = try #require(engine.runner.argvs().first { $0.first == "run" && $0.contains("--detach") })
-        #expect(!run.contains("PORT=8080"), "the start command does not read $PORT")
+        let run = try #require(engine.runs.first { $0.detach })
+        #expect(!run.environment.contains { $0.name == "PORT" }, "the start command does not read $PORT")
     }
 
     @Test func a5xxIsNotYetUntilTheDeadlineAndThenAFailureWithTheAnswer() async throws {
         let engine = engine(answers: [(1, "HTTP 500 from GET / on port 8080")])
-        let (status, console) = try await runWorkflows(["assess_image_health", "--health-timeout", "0.5"], runner: engine.runner)
+        let (status, console) = try await runWorkflows(["assess_image_health", "--health-timeout", "0.5"], engine: engine)
         #expect(status == 1)
         #expect(console.all.contains("was not healthy by the deadline of 0.5s (its EXPOSEd port 8080: HTTP 500 from GET / on port 8080)"))
-        #expect(engine.runner.argvs().contains(["logs", "--tail", "100", "workflows-testrun-health"]))
+        #expect(console.stdout.contains("app: listening"), "its logs are shown")
     }
 
     @Test func anImageWithoutPython3FailsAtOnceSayingWhatToGive() async throws {
         let engine = engine(answers: [(126, "exec: \"python3\": executable file not found in $PATH")])
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1)
         #expect(console.all.contains("the probe needs python3 in the image"))
-        #expect(engine.runner.argvs().filter { $0.first == "exec" }.count == 1)
+        #expect(engine.execs.count == 1)
     }
 
     @Test func aWorkerThatExitsBeforeFiveSecondsFailsWithItsLogs() async throws {
         let engine = engine(ports: [], answers: [])
-        engine.states = [ScriptedDockerCLI.state("running", health: nil), ScriptedDockerCLI.state("exited", health: nil, exitCode: 2)]
-        let (status, console) = try await runWorkflows(["assess_image_health"], runner: engine.runner)
+        engine.script(Self.health, [FakeEngine.state("running", health: nil), FakeEngine.state("exited", health: nil, exitCode: 2)])
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
         #expect(status == 1)
         #expect(console.all.contains("exited with code 2"))
         #expect(console.all.contains("before it had run for 5 s"))

@@ -5,36 +5,43 @@ import Testing
 
 /// Whole invocations against the fake engine: what is recorded as passed, and what is refused up front.
 @Suite struct PipelineRunTests {
-    func repository() throws -> URL { try NumbersAPIShape.make() }
+    /// The embedded app's shape, with a Dockerfile whose image has a user and a HEALTHCHECK.
+    func repository() throws -> URL { try NumbersAPIShape.make(["Dockerfile": Self.dockerfile]) }
+    static let dockerfile = "FROM python:3.11-slim\nUSER thenumbers\nHEALTHCHECK CMD python -c probe\n"
 
-    func engine() throws -> ScriptedDockerCLI {
-        let engine = ScriptedDockerCLI()
-        engine.gitDirectory = try TemporaryFolder.make()
-        return engine
+    func git() throws -> FakeGit {
+        let git = FakeGit()
+        git.gitDirectory = try TemporaryFolder.make()
+        return git
     }
 
     @Test func qualityPipelineThenPublishInOneCallPushesWhatPassed() async throws {
-        let engine = try engine()
+        let engine = FakeEngine()
         let (status, console) = try await runWorkflows(
             ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
-            runner: engine.runner, root: try repository())
+            engine: engine, git: try git(), root: try repository())
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("Recorded: numbers-api:latest"))
-        #expect(engine.runner.argvs().contains(["push", "127.0.0.1:5000/o/app:latest"]))
+        let built = try #require(engine.image("numbers-api:latest")).config.id
+        #expect(built != FakeEngine.imageID)
+        #expect(engine.registry("127.0.0.1:5000")?.pushed["127.0.0.1:5000/o/app:latest"] == FakeEngine.digest(of: built),
+                "the image that was built and passed")
+        #expect(engine.containerNames.isEmpty, "every container of the run is gone")
+        #expect(engine.imageTags.allSatisfy { !$0.hasPrefix("workflows-") }, "\(engine.imageTags)")
     }
 
     @Test func aDirtyTreeIsBuiltAndAssessedButNeverPublishable() async throws {
-        let engine = try engine()
-        engine.dirty = true
+        let engine = FakeEngine()
+        let git = try git()
+        git.dirty = true
         let (status, console) = try await runWorkflows(
             ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
-            runner: engine.runner, root: try repository())
+            engine: engine, git: git, root: try repository())
         #expect(status == 1)
         #expect(console.stderr.contains("uncommitted changes"))
         #expect(console.stderr.contains("Refusing to publish"))
-        let build = try #require(engine.runner.argvs().first { $0.first == "build" })
-        #expect(!build.isEmpty && engine.builtDockerfile.contains("\"workflows.tree\"=\"dirty\""))
-        #expect(!engine.runner.argvs().contains { $0.first == "push" })
+        #expect(engine.image("numbers-api:latest")?.config.labels[EngineLabels.tree] == "dirty")
+        #expect(engine.pushes.isEmpty)
     }
 
     @Test func anAssessmentOfAnotherImageIDIsNoPass() {
@@ -49,42 +56,47 @@ import Testing
     }
 
     @Test func aMissingPublishRepositoryStopsTheRunBeforeAnythingRuns() async throws {
-        let engine = try engine()
-        engine.origin = nil
+        let engine = FakeEngine()
+        let git = try git()
+        git.origin = nil
         let (status, console) = try await runWorkflows(
-            ["quality_pipeline", "publish_image"], runner: engine.runner, root: try repository())
+            ["quality_pipeline", "publish_image"], engine: engine, git: git, root: try repository())
         #expect(status == 64, "\(console.all)")
         #expect(console.stderr.contains("--publish-repository"))
-        #expect(!engine.runner.argvs().contains { $0.first == "build" })
+        #expect(engine.changes.isEmpty)
     }
 
     @Test(arguments: [["WORKFLOWS_REGISTRY_USER": "bot"], ["WORKFLOWS_REGISTRY_PASSWORD": "pw"]])
     func halfAPairOfCredentialsIsAUsageError(environment: [String: String]) async throws {
-        let engine = try engine()
-        let (status, console) = try await runWorkflows(["publish_image"], environment: environment, runner: engine.runner)
+        let engine = FakeEngine()
+        let git = try git()
+        let (status, console) = try await runWorkflows(["publish_image"], environment: environment, engine: engine, git: git)
         #expect(status == 64)
         #expect(console.stderr.contains("go together"))
-        #expect(engine.runner.commands.isEmpty)
+        #expect(engine.changes.isEmpty && git.runner.commands.isEmpty)
     }
 
     @Test(arguments: ["--dry-run", "--allow-unverified-image"])
     func publishFlagsWithoutPublishImageAreUsageErrors(flag: String) async throws {
-        let engine = try engine()
-        let (status, console) = try await runWorkflows(["quality_pipeline", flag], runner: engine.runner)
+        let engine = FakeEngine()
+        let git = try git()
+        let (status, console) = try await runWorkflows(["quality_pipeline", flag], engine: engine, git: git)
         #expect(status == 64)
         #expect(console.stderr.contains("is for publish_image"))
-        #expect(engine.runner.commands.isEmpty)
+        #expect(engine.changes.isEmpty && git.runner.commands.isEmpty)
     }
 
     @Test func ofSeveralTagsAtHeadTheReleaseWins() async throws {
-        let engine = try engine()
-        engine.exactTag = "v1.2.3-rc.2\nv1.2.3"
+        let engine = FakeEngine()
+        let git = try git()
+        git.exactTag = "v1.2.3-rc.2\nv1.2.3"
         let (status, console) = try await runWorkflows(
             ["publish_image", "--dry-run", "--allow-unverified-image", "--publish-repository", "127.0.0.1:5000/o/app"],
-            runner: engine.runner)
+            engine: engine, git: git)
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:1.2.3\n"))
         #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:latest"))
+        #expect(engine.changes.isEmpty, "a dry run changes nothing")
     }
 
     @Test func aHotfixOfAnOlderLineMovesOnlyItsOwnTags() throws {
@@ -112,14 +124,13 @@ extension PipelineRunTests {
     /// In quality_pipeline the health wait runs beside the gates, under a label of its own: the gates'
     /// cleanup must not remove the health container, and a dead container fails the pipeline.
     @Test func healthRunsBesideTheGatesUnderItsOwnLabelAndBothVerdictsAreReported() async throws {
-        let engine = try engine()
-        engine.states = [ScriptedDockerCLI.state("exited", health: "starting", exitCode: 2)]
-        let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: try repository())
+        let engine = FakeEngine()
+        engine.script("workflows-testrun-health-health", [FakeEngine.state("exited", health: "starting", exitCode: 2)])
+        let (status, console) = try await runWorkflows(["quality_pipeline"], engine: engine, git: try git(), root: try repository())
         #expect(status == 1)
-        let run = try #require(engine.runner.argvs().first { $0.first == "run" && $0.contains("--detach") })
-        #expect(run.starts(with: ["run", "--detach", "--name", "workflows-testrun-health-health", "--label",
-                                  "workflows.run=testrun-health"]))
-        #expect(engine.runner.argvs().contains(["ps", "--all", "--quiet", "--filter", "label=workflows.run=testrun-health"]))
+        let run = try #require(engine.runs.first { $0.detach })
+        #expect(run.name == "workflows-testrun-health-health" && run.labels.first == EngineLabels.run("testrun-health"))
+        #expect(engine.containerNames.isEmpty, "the health step's own cleanup removed it")
         #expect(console.stdout.contains("assess_image_health runs beside it"))
         let summary = try #require(console.stdout.components(separatedBy: "Summary:").last)
         #expect(summary.range(of: "assess_image_health +failed", options: .regularExpression) != nil, "\(summary)")
@@ -177,20 +188,18 @@ extension PipelineRunTests {
 /// annotations and step summary on GitHub Actions.
 @Suite struct RunReportingTests {
     @Test func aFailedRunOnGitHubActionsLeavesReportsAnnotationsAndASummary() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.gitDirectory = try TemporaryFolder.make()
+        let git = FakeGit()
+        git.gitDirectory = try TemporaryFolder.make()
         let reports = try TemporaryFolder.make()
         let summary = reports.appendingPathComponent("summary.md")
-        let runner = RecordingRunner { command in
-            if command.arguments.contains("flake8") {
-                return .fail(1, stderr: "").withOutput("./thenumbers/app.py:3:1: F401 'os' imported but unused\n")
-            }
-            return engine.runner.runBlockingAnswer(command)
+        git.hostPython = { command in
+            command.arguments.contains("flake8")
+                ? .fail(1, stderr: "").withOutput("./thenumbers/app.py:3:1: F401 'os' imported but unused\n") : nil
         }
         let environment = [
             "GITHUB_ACTIONS": "true", "RUNNER_TEMP": reports.path, "GITHUB_STEP_SUMMARY": summary.path,
         ]
-        let (status, console) = try await runWorkflows(["assess_code"], environment: environment, runner: runner)
+        let (status, console) = try await runWorkflows(["assess_code"], environment: environment, engine: FakeEngine(), git: git)
         #expect(status == 1)
         #expect(console.stdout.contains("::group::assess_code"))
         #expect(console.stdout.contains("::endgroup::"))
@@ -210,21 +219,19 @@ extension PipelineRunTests {
 
     @Test(arguments: ["gitlab", "azure", "jenkins"])
     func otherCISystemsGetTheirOwnLogCommandsAndReportFolder(_ system: String) async throws {
-        let engine = ScriptedDockerCLI()
-        engine.gitDirectory = try TemporaryFolder.make()
+        let git = FakeGit()
+        git.gitDirectory = try TemporaryFolder.make()
         let base = try TemporaryFolder.make()
-        let runner = RecordingRunner { command in
-            if command.arguments.contains("flake8") {
-                return .fail(1, stderr: "").withOutput("./thenumbers/app.py:3:1: F401 'os' imported but unused\n")
-            }
-            return engine.runner.runBlockingAnswer(command)
+        git.hostPython = { command in
+            command.arguments.contains("flake8")
+                ? .fail(1, stderr: "").withOutput("./thenumbers/app.py:3:1: F401 'os' imported but unused\n") : nil
         }
         let environment = [
             "gitlab": ["GITLAB_CI": "true", "CI_PROJECT_DIR": base.path],
             "azure": ["TF_BUILD": "True", "BUILD_ARTIFACTSTAGINGDIRECTORY": base.path],
             "jenkins": ["JENKINS_URL": "http://jenkins/", "WORKSPACE": base.path],
         ][system] ?? [:]
-        let (status, console) = try await runWorkflows(["assess_code"], environment: environment, runner: runner)
+        let (status, console) = try await runWorkflows(["assess_code"], environment: environment, engine: FakeEngine(), git: git)
         #expect(status == 1)
         let folder = base.appendingPathComponent("workflows-report")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
@@ -266,26 +273,27 @@ extension ProcessOutput {
 extension PipelineRunTests {
     /// git's facts serve the whole run (the preflight, the build's labels, publish's tags, the report).
     @Test func gitsFactsAreAskedOncePerRun() async throws {
-        let engine = try engine()
+        let git = try git()
         let (status, console) = try await runWorkflows(
             ["quality_pipeline", "publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
-            runner: engine.runner, root: try repository())
+            engine: FakeEngine(), git: git, root: try repository())
         #expect(status == 0, "\(console.all)")
-        #expect(engine.runner.argvs("git").filter { $0 == ["rev-parse", "--verify", "HEAD"] }.count == 1)
-        #expect(engine.runner.argvs("git").filter { $0.first == "status" }.count == 1)
+        #expect(git.runner.argvs("git").filter { $0 == ["rev-parse", "--verify", "HEAD"] }.count == 1)
+        #expect(git.runner.argvs("git").filter { $0.first == "status" }.count == 1)
     }
 
     /// style_code rewrites the checkout: a build after it is labelled with the tree it really built.
     @Test func aBuildAfterStyleCodeAsksGitAgain() async throws {
-        let engine = try engine()
-        let runner = RecordingRunner { command in
-            if command.executable == Project.hostPython { engine.dirty = true }
-            return engine.runner.runBlockingAnswer(command)
+        let engine = FakeEngine()
+        let git = try git()
+        git.hostPython = { [git] _ in
+            git.dirty = true
+            return nil
         }
-        let (status, console) = try await runWorkflows(["style_code", "build_ci_image"], runner: runner, root: try repository())
+        let (status, console) = try await runWorkflows(["style_code", "build_ci_image"], engine: engine, git: git, root: try repository())
         #expect(status == 0, "\(console.all)")
-        #expect(runner.argvs("git").filter { $0.first == "status" }.count == 2)
-        #expect(engine.builtDockerfile.contains("\"workflows.tree\"=\"dirty\""), "\(engine.builtDockerfile)")
+        #expect(git.runner.argvs("git").filter { $0.first == "status" }.count == 2)
+        #expect(engine.image("numbers-api:latest")?.config.labels[EngineLabels.tree] == "dirty")
         #expect(console.stderr.contains("uncommitted changes"))
     }
 }
