@@ -182,6 +182,19 @@ extension BuilderTests {
         #expect(plain.status == 1 && plain.console.stderr.contains("RUN --mount at Dockerfile:3"), "a RUN --mount alone stops it too")
     }
 
+    /// Without buildx's answer the CLI looks like the legacy builder; when the engine does not answer at all,
+    /// that is what the run says, not "enable BuildKit".
+    @Test func anEngineThatDoesNotAnswerIsSaidBeforeTheBuildKitAdvice() async throws {
+        let engine = ScriptedDockerCLI()
+        engine.engineAnswers = false
+        let (status, console) = try await runWorkflows(
+            ["build_ci_image"], environment: Self.variables, runner: engine.runner, root: try repository(build: Self.buildKeys))
+        #expect(status == 1)
+        #expect(console.stderr.contains("build_ci_image: The engine behind docker does not answer"), "\(console.stderr)")
+        #expect(!console.stderr.contains("needs BuildKit"), "\(console.stderr)")
+        #expect(!engine.runner.commands.contains { $0.arguments.first == "build" })
+    }
+
     @Test func aCIBuildAndAFailedBuildRemoveTheUntaggedImagesTheyMadeADevBuildKeepsThem() async throws {
         func run(_ step: String, fails: Bool = false) async throws -> [[String]] {
             let engine = ScriptedDockerCLI()

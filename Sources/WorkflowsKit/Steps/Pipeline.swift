@@ -208,6 +208,15 @@ struct Pipeline: Sendable {
         let dockerfile = (try? String(contentsOf: project.path(project.dockerfile), encoding: .utf8)) ?? ""
         let needs = Builder.needs(project: project, dockerfile: dockerfile)
         guard !needs.isEmpty, await docker.builder(environment: environment) == .legacy else { return nil }
+        // A CLI that cannot run, or an engine that does not answer, looks like the legacy builder (no buildx
+        // answer): that is then what to fix first, not BuildKit.
+        do {
+            try await docker.requireEngine()
+        } catch let error as WorkflowsError {
+            return (build.name, error)
+        } catch {
+            return (build.name, WorkflowsError(.tooling, "\(error)"))
+        }
         return (build.name, Builder.legacyError(needs: needs, image: settings.image))
     }
 
