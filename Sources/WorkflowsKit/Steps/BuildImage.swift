@@ -69,6 +69,7 @@ struct BuildImage: Sendable {
             case nil: return BuildSecret(name, .environment(name))
             }
         }
+        for warning in Self.secretFilesSentToTheBuilder(options.secrets, project: project) { console.warning(warning) }
         let result = try await docker.build(options)
         // build_ci_image never reuses the untagged images its build left (a multi-stage build's earlier
         // stages, on the legacy builder), and a failed build's last layers serve nobody: they go.
@@ -90,6 +91,24 @@ struct BuildImage: Sendable {
             throw WorkflowsError(.failed, "\(docker.name) build reported success, but \(image) is not there.")
         }
         return id
+    }
+
+    /// A secret's file that lies in the build context, and that its `.dockerignore` does not leave out, is
+    /// sent to the builder like any file: a `COPY . …` puts it in the image, where the `--secret` mount
+    /// never would. One warning each, naming the key and what to do.
+    static func secretFilesSentToTheBuilder(_ secrets: [BuildSecret], project: Project) -> [String] {
+        let context = project.path(project.context).standardizedFileURL.path
+        let ignore = DockerIgnore.of(dockerfile: project.path(project.dockerfile), context: project.path(project.context))
+        return secrets.compactMap { secret in
+            guard case .file(let path) = secret.source else { return nil }
+            let file = URL(fileURLWithPath: path).standardizedFileURL.path
+            guard file.hasPrefix(context + "/") else { return nil }
+            let relative = String(file.dropFirst(context.count + 1))
+            guard !ignore.excludes(relative) else { return nil }
+            return "The file of build.secrets.\(secret.id) (\(relative)) is in the build context, and no .dockerignore "
+                + "line leaves it out: a COPY or ADD of the context puts it, secret and all, in the image. Add "
+                + "'\(relative)' to .dockerignore, or keep the file outside the build context."
+        }
     }
 
     /// Removes the untagged images that `result`'s output names as made by this build (`BuildLeftovers`);
