@@ -163,6 +163,24 @@ extension GateSettingsTests {
             == #"{"a": "x\ny", "b": ["***", 1]}"#)
     }
 
+    /// pytest cuts a long line short (`FAILED … - AssertionError: assert 's3cr%t;v]a...`, captured from the
+    /// pytest-cov sample with a failing test on `TOKEN = "${MYTOKEN}"`) and a long repr in its middle: the
+    /// part of the secret beside the ellipsis is hidden too.
+    @Test func aSecretCutShortByAToolIsHiddenToo() throws {
+        let mask = SecretMask()
+        mask.add(["s3cr%t;v]al", "abc"])
+        #expect(mask.apply("FAILED tests/test_secret.py::test_secret - AssertionError: assert 's3cr%t;v]a...")
+            == "FAILED tests/test_secret.py::test_secret - AssertionError: assert '***...")
+        #expect(mask.apply("E  assert 's3cr…;v]al' == 'x'") == "E  assert '***…***' == 'x'")
+        #expect(mask.apply("s3cr%t;v]al and s3cr...") == "*** and ***...")
+        // Fewer than `partMinimum` characters, a short secret, or no ellipsis: left alone.
+        #expect(mask.apply("s3c... abc... ab... s3cr%t") == "s3c... ***... ab... s3cr%t")
+        #expect(mask.apply("tests/test_core.py ........ [100%]") == "tests/test_core.py ........ [100%]")
+        let report = RunReport(
+            runID: "r", commandLine: ["assert 's3cr%t;v]a..."], startedAt: "now", durationSeconds: 1, outcome: .failed, steps: [])
+        #expect(report.masked(by: mask).commandLine == ["assert '***..."])
+    }
+
     @Test func interpolationExpandsBracedVariablesOnly() throws {
         let variables = ["A": "1", "EMPTY": ""]
         #expect(try Interpolation.expand("x${A}y$$z$A", variables: variables) == Interpolation(value: "x1y$z$A", secrets: ["1", "x1y$z$A"]))

@@ -58,6 +58,26 @@ enum JSONSchemaCheck {
         #expect(Invocation.defaultReportDirectory([:]) == nil)
     }
 
+    /// On a CI without the variable its default folder comes from (`GITLAB_CI=true`, no `CI_PROJECT_DIR`) the
+    /// reports cannot go where the CI looks: said, with what to do, never silent. Off CI, no folder is no news.
+    @Test func aCIWithoutItsReportFolderVariableSaysSoAndAnUnwritableFolderIsOneWarning() throws {
+        let gitlab = try CapturedConsole()
+        RunReporting(directory: nil, environment: ["GITLAB_CI": "true"], console: gitlab.console)
+            .finish(ReportSamples.passedRun())
+        #expect(gitlab.stderr == "warning: No reports written: on GitLab CI (GITLAB_CI=true), but CI_PROJECT_DIR is not "
+            + "set, so there is no default report folder. Pass --report-dir FOLDER (or WORKFLOWS_REPORT_DIR).\n")
+        let local = try CapturedConsole()
+        RunReporting(directory: nil, environment: [:], console: local.console).finish(ReportSamples.passedRun())
+        #expect(local.all.isEmpty)
+
+        let blocked = try CapturedConsole()
+        let file = blocked.folder.appendingPathComponent("stdout").path
+        RunReporting(directory: file + "/reports", environment: [:], console: blocked.console).finish(ReportSamples.passedRun())
+        #expect(blocked.stderr.hasPrefix("warning: Could not write the run's report to \(file)/reports: "))
+        #expect(blocked.stderr.components(separatedBy: "Could not write").count == 2, "said once: \(blocked.stderr)")
+        #expect(blocked.stderr.contains("\nCheck that the folder is writable"))
+    }
+
     @Test func theReportFolderInsideTheCheckoutIsPassedOverByTheTreeCheck() {
         let root = URL(fileURLWithPath: "/builds/g/p")
         #expect(RepositoryPaths.inside(root, "/builds/g/p/workflows-report") == ["workflows-report"])

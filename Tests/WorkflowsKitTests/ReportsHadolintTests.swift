@@ -190,6 +190,33 @@ enum HadolintOutputs {
         #expect(Hadolint.fails(level: "style", threshold: "style") == true)
     }
 
+    /// hadolint fails on a configuration it cannot read, yet still prints what it found below the
+    /// threshold: the failed gate is an error everywhere, never only warnings.
+    @Test func aFailedGateWithOnlyFindingsBelowTheThresholdIsStillAnError() throws {
+        var gate = Self.gate(HadolintOutputs.belowThreshold + "\"Error parsing your config file in  '.hadolint.yaml'\"\n")
+        gate.failureThreshold = "warning"
+        var report = ReportSamples.passedRun()
+        report.steps[0].verdict = .failed
+        report.steps[0].gates = [gate]
+        let step = report.steps[0].name
+        let said = "hadolint failed in \(step), though none of its findings is at its failure threshold (warning): "
+            + "its output is in the log and in report.json."
+        #expect(gate.unexplainedFailure(in: step) == said)
+        #expect(GitHubActions.annotations(for: report) == [
+            "::warning file=Dockerfile,line=6,title=hadolint DL3066::Non-numeric user-id may not be resolvable by host system",
+            "::error title=hadolint::" + said,
+        ])
+        #expect(AzurePipelines.issues(for: report).last == "##vso[task.logissue type=error;code=hadolint]" + said)
+        #expect(JUnitXML.document(report, hostname: "h").contains(
+            "<failure message=\"hadolint failed, though none of its findings is at its failure threshold (warning): its "
+                + "output is in system-out\" type=\"gate-failed\""))
+        let sarif = String(decoding: try SARIF.document(report), as: UTF8.self)
+        #expect(sarif.contains("\"executionSuccessful\" : false"))
+        // A finding at the threshold explains the failure itself.
+        gate.failureThreshold = "info"
+        #expect(gate.unexplainedFailure(in: step) == nil)
+    }
+
     @Test func theThresholdComesFromTheArgumentsElseTheConfiguration() throws {
         let configured = try load([".hadolint.yaml": "# ours\nignored: [DL3008]\nfailure-threshold: warning\n"])
         #expect(configured.hadolintThreshold == "warning")
@@ -197,8 +224,37 @@ enum HadolintOutputs {
             ".hadolint.yaml": "failure-threshold: warning\n", "workflows.toml": "[gate.hadolint]\nargs = [\"-t\", \"error\"]\n",
         ])
         #expect(argued.hadolintThreshold == "error")
-        #expect(Hadolint.failureThreshold(arguments: ["--failure-threshold=style"], config: nil) == "style")
+        #expect(try Hadolint.failureThreshold(arguments: ["--failure-threshold=style"], config: nil, root: URL(fileURLWithPath: "/")) == "style")
         #expect(try load([".hadolint.yaml": "ignored: [DL3008]\n"]).hadolintThreshold == nil)
+        #expect(try load([".hadolint.yaml": ""]).hadolintThreshold == nil)
+    }
+
+    /// hadolint stops on a configuration it cannot read, and its findings would be graded against the
+    /// wrong bar: workflows says so before anything runs, at the file's line (exit 64).
+    @Test func aConfigurationHadolintCannotReadIsAUsageErrorAtItsLine() throws {
+        func refusal(_ files: [String: String]) -> WorkflowsError? {
+            do {
+                _ = try load(files)
+                return nil
+            } catch {
+                return error as? WorkflowsError
+            }
+        }
+        let unparsable = try #require(refusal([".hadolint.yaml": "ignored: [DL3008]\nfailure-threshold: [warning\n"]))
+        #expect(unparsable.kind == .usage && unparsable.message.hasPrefix(".hadolint.yaml:"))
+        #expect(unparsable.remedy?.contains("Fix .hadolint.yaml as hadolint documents it") == true)
+        let unknown = try #require(refusal([".hadolint.yml": "# ours\nfailure-threshold: warn\n"]))
+        #expect(unknown.kind == .usage)
+        #expect(unknown.message == ".hadolint.yml:2:20: failure-threshold must be one of error, warning, info, style, none.")
+        let list = try #require(refusal([".hadolint.yaml": "- DL3008\n"]))
+        #expect(list.message == ".hadolint.yaml:1:1: must be a mapping of hadolint's settings, not a sequence.")
+        let argued = try #require(refusal([
+            ".hadolint.yaml": "failure-threshold: warning\n", "workflows.toml": "[gate.hadolint]\nargs = [\"-t\", \"warn\"]\n",
+        ]))
+        #expect(argued.kind == .usage && argued.message.hasPrefix("workflows.toml:"))
+        #expect(argued.message.hasSuffix(": 'warn' is not a hadolint failure threshold."))
+        // Without the gate the file is not read.
+        #expect(try load([".hadolint.yaml": "- DL3008\n", "workflows.toml": "gates = [\"pytest\"]\n"]).gates == [.pytest])
     }
 
     // MARK: - The project

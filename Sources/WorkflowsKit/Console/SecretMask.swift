@@ -27,6 +27,46 @@ final class SecretMask: @unchecked Sendable {
         for secret in secrets where masked.contains(secret) {
             masked = masked.replacingOccurrences(of: secret, with: Self.replacement)
         }
-        return masked
+        return Self.maskingCutParts(of: secrets, in: masked)
+    }
+
+    /// The shortest part of a secret hidden when a tool cut it short.
+    static let partMinimum = 4
+
+    /// A secret a tool cut short shows part of itself beside an ellipsis: pytest's one-line summary
+    /// (`AssertionError: assert 's3cr3t-va...`) and its long reprs (`'s3cr...-value'`). Its start before
+    /// `...`/`…` and its end after one, `partMinimum` characters or more, are hidden too.
+    static func maskingCutParts(of secrets: [String], in text: String) -> String {
+        let secrets = secrets.filter { $0.count > partMinimum }
+        guard !secrets.isEmpty, text.contains("...") || text.contains("…") else { return text }
+        var cuts: [Range<String.Index>] = []
+        for ellipsis in ["...", "…"] {
+            var searchStart = text.startIndex
+            while let found = text.range(of: ellipsis, range: searchStart..<text.endIndex) {
+                searchStart = found.upperBound
+                let before = text[..<found.lowerBound]
+                let after = text[found.upperBound...]
+                for secret in secrets {
+                    if let length = (partMinimum..<secret.count).reversed().first(where: { before.hasSuffix(secret.prefix($0)) }) {
+                        cuts.append(text.index(found.lowerBound, offsetBy: -length)..<found.lowerBound)
+                    }
+                    if let length = (partMinimum..<secret.count).reversed().first(where: { after.hasPrefix(secret.suffix($0)) }) {
+                        cuts.append(found.upperBound..<text.index(found.upperBound, offsetBy: length))
+                    }
+                }
+            }
+        }
+        guard !cuts.isEmpty else { return text }
+        var result = ""
+        var position = text.startIndex
+        for cut in cuts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if cut.lowerBound >= position {
+                result += text[position..<cut.lowerBound] + replacement
+                position = cut.upperBound
+            } else if cut.upperBound > position {
+                position = cut.upperBound  // overlaps the one before: hidden with it
+            }
+        }
+        return result + text[position...]
     }
 }

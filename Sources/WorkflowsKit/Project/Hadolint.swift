@@ -22,6 +22,8 @@ enum Hadolint {
     /// hadolint's levels, lowest first; a `failure-threshold` fails the gate on its level and those above
     /// (`none`: on nothing). Its default is `info`.
     static let levels = ["style", "info", "warning", "error"]
+    /// What `failure-threshold` accepts.
+    static let thresholds = ["error", "warning", "info", "style", "none"]
 
     /// Whether a finding at `level` fails the gate under `threshold` (`info` when nil).
     static func fails(level: String, threshold: String?) -> Bool {
@@ -32,16 +34,54 @@ enum Hadolint {
     }
 
     /// The failure threshold the arguments (`--failure-threshold X`, `-t X`) or the configuration's
-    /// `failure-threshold` set; nil when neither does (or the file cannot be read: hadolint says why).
-    static func failureThreshold(arguments: [String], config: URL?) -> String? {
+    /// `failure-threshold` set; nil when neither does. Read once, when the project is loaded: a
+    /// configuration that is not YAML, is not a mapping, or names a threshold hadolint does not know is a
+    /// usage error at its file:line, since hadolint would stop on it and its findings would be graded
+    /// against the wrong bar. `argumentsOrigin` says where the arguments came from.
+    static func failureThreshold(arguments: [String], argumentsOrigin: String = "hadolint's arguments", config: String?, root: URL)
+        throws -> String?
+    {
         for (index, argument) in arguments.enumerated().reversed() {
-            if argument.hasPrefix("--failure-threshold=") { return String(argument.dropFirst("--failure-threshold=".count)) }
-            if argument == "--failure-threshold" || argument == "-t", index + 1 < arguments.count { return arguments[index + 1] }
+            let value: String
+            if argument.hasPrefix("--failure-threshold=") {
+                value = String(argument.dropFirst("--failure-threshold=".count))
+            } else if argument == "--failure-threshold" || argument == "-t", index + 1 < arguments.count {
+                value = arguments[index + 1]
+            } else {
+                continue
+            }
+            guard thresholds.contains(value) else {
+                throw WorkflowsError(
+                    .usage, "\(argumentsOrigin): '\(value)' is not a hadolint failure threshold.",
+                    remedy: "Use one of \(thresholds.joined(separator: ", ")).")
+            }
+            return value
         }
-        guard let config, let text = try? String(contentsOf: config, encoding: .utf8),
-            let document = try? YAMLReader.parse(text)
-        else { return nil }
-        return document["failure-threshold"]?.string
+        guard let config else { return nil }
+        let remedy = "Fix \(config) as hadolint documents it (https://github.com/hadolint/hadolint#configure): "
+            + "workflows reads its failure-threshold, and hadolint would stop on it."
+        guard let text = try? String(contentsOf: root.appendingPathComponent(config), encoding: .utf8) else {
+            throw WorkflowsError(.usage, "Cannot read \(config) as UTF-8 text.", remedy: remedy)
+        }
+        let document: YAMLNode?
+        do {
+            document = try YAMLReader.parse(text, file: config)
+        } catch {
+            throw WorkflowsError(.usage, "\(error).", remedy: remedy)
+        }
+        guard let document, !document.isNull else { return nil }
+        guard document.mapping != nil else {
+            throw WorkflowsError(
+                .usage, "\(config):\(document.position): must be a mapping of hadolint's settings, not \(document.kindName).",
+                remedy: remedy)
+        }
+        guard let node = document["failure-threshold"], !node.isNull else { return nil }
+        guard let value = node.string, thresholds.contains(value) else {
+            throw WorkflowsError(
+                .usage, "\(config):\(node.position): failure-threshold must be one of \(thresholds.joined(separator: ", ")).",
+                remedy: remedy)
+        }
+        return value
     }
 
     /// The configuration at the repository root, or nil.

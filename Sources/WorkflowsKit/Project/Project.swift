@@ -72,9 +72,7 @@ struct Project: Sendable, Equatable {
 
     /// hadolint's `failure-threshold` (its arguments', else its configuration's): findings below it are
     /// reported without failing the gate. Nil: hadolint's default, `info`.
-    var hadolintThreshold: String? {
-        Hadolint.failureThreshold(arguments: gateSettings[.hadolint]?.arguments ?? [], config: hadolintConfig.map(path))
-    }
+    var hadolintThreshold: String? = nil
 
     /// What a project says of one gate beyond its name.
     struct GateSettings: Sendable, Equatable {

@@ -257,6 +257,12 @@ enum ProjectLoader {
         }
         project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
+        if gates.contains(.hadolint) {
+            project.hadolintThreshold = try Hadolint.failureThreshold(
+                arguments: project.gateSettings[.hadolint]?.arguments ?? [],
+                argumentsOrigin: project.origins["gate.hadolint.args"] ?? "hadolint's arguments", config: project.hadolintConfig,
+                root: root)
+        }
         project.services = try ServiceValues.resolve(
             file?.services ?? [], file: file?.file ?? "", root: root, origins: &project.origins)
         let build = try BuildInputs.resolve(

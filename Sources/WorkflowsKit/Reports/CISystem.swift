@@ -22,16 +22,29 @@ enum CISystem: String, Sendable, Equatable {
     /// Jenkins' checkout (their artifacts must lie in it; the tree check ignores it); Azure's artifact
     /// staging folder.
     func defaultReportDirectory(_ environment: [String: String]) -> String? {
-        let variable: String
-        switch self {
-        case .github: variable = "RUNNER_TEMP"
-        case .gitlab: variable = "CI_PROJECT_DIR"
-        case .azure: variable = "BUILD_ARTIFACTSTAGINGDIRECTORY"
-        case .jenkins: variable = "WORKSPACE"
-        }
-        let base = environment[variable]
+        let base = environment[reportBaseVariable]
         guard let base, !base.isEmpty else { return nil }
         return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + CISystem.reportFolderName
+    }
+
+    /// The variable whose folder holds the default report folder.
+    var reportBaseVariable: String {
+        switch self {
+        case .github: return "RUNNER_TEMP"
+        case .gitlab: return "CI_PROJECT_DIR"
+        case .azure: return "BUILD_ARTIFACTSTAGINGDIRECTORY"
+        case .jenkins: return "WORKSPACE"
+        }
+    }
+
+    /// The system's name and the variable that told it.
+    var detectedBy: String {
+        switch self {
+        case .github: return "GitHub Actions (GITHUB_ACTIONS=true)"
+        case .gitlab: return "GitLab CI (GITLAB_CI=true)"
+        case .azure: return "Azure Pipelines (TF_BUILD=True)"
+        case .jenkins: return "Jenkins (JENKINS_URL)"
+        }
     }
 
     static let reportFolderName = "workflows-report"
@@ -114,11 +127,7 @@ enum AzurePipelines {
                 "\(gate.name) \(name)" + (test.outcome == .error ? " (error)" : "") + ": "
                     + (test.message ?? test.outcome.rawValue), file: test.file, line: test.line, code: gate.name))
         }
-        if lines.isEmpty, gate.verdict == .failed {
-            lines.append(logIssue(
-                "\(gate.name) failed in \(step), with no finding workflows recognises: its output is in the log "
-                    + "and in report.json.", code: gate.name))
-        }
+        if let unexplained = gate.unexplainedFailure(in: step) { lines.append(logIssue(unexplained, code: gate.name)) }
         return lines
     }
 }

@@ -94,11 +94,7 @@ enum GitHubActions {
                 test.message ?? test.outcome.rawValue, file: test.file, line: test.line,
                 title: "\(gate.name) \(name)" + (test.outcome == .error ? " (error)" : "")))
         }
-        if lines.isEmpty, gate.verdict == .failed {
-            lines.append(error(
-                "\(gate.name) failed in \(step), with no finding workflows recognises: its output is in the log "
-                    + "and in report.json.", title: gate.name))
-        }
+        if let unexplained = gate.unexplainedFailure(in: step) { lines.append(error(unexplained, title: gate.name)) }
         return lines
     }
 

@@ -116,7 +116,10 @@ enum JUnitXML {
         case .passed where cases.isEmpty:
             cases.append(Case(classname: gate.name, name: gate.name, time: gate.durationSeconds, result: nil))
         case .failed where !cases.contains(where: { $0.isFailure || $0.isError }):
-            let message = "\(gate.name) failed, with no finding workflows recognises: its output is in system-out"
+            let message = gate.findings.isEmpty
+                ? "\(gate.name) failed, with no finding workflows recognises: its output is in system-out"
+                : "\(gate.name) failed, though none of its findings is at its failure threshold "
+                    + "(\(gate.failureThreshold ?? "info")): its output is in system-out"
             cases.append(Case(
                 classname: gate.name, name: gate.name, time: gate.durationSeconds,
                 result: .failure(message: message, type: "gate-failed", text: message)))

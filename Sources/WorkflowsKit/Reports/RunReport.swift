@@ -183,6 +183,19 @@ struct GateReport: Codable, Sendable, Equatable {
         guard let level = finding.level else { return true }
         return Hadolint.fails(level: level, threshold: failureThreshold)
     }
+
+    /// Why a gate that failed has nothing else to flag it, when it has not: no finding that failed it and
+    /// no failed test (its tool stopped on an error of its own, or found only what is below its failure
+    /// threshold: hadolint on a configuration it cannot read). Nil when the gate did not fail or something
+    /// else says why.
+    func unexplainedFailure(in step: String) -> String? {
+        guard verdict == .failed, !findings.contains(where: fails),
+            !(tests ?? []).contains(where: { $0.outcome == .failed || $0.outcome == .error })
+        else { return nil }
+        let found = findings.isEmpty ? "with no finding workflows recognises"
+            : "though none of its findings is at its failure threshold (\(failureThreshold ?? "info"))"
+        return "\(name) failed in \(step), \(found): its output is in the log and in report.json."
+    }
 }
 
 /// One linter finding.

@@ -47,7 +47,15 @@ struct RunReporting: Sendable {
         case .gitlab, .jenkins, nil:
             break
         }
-        guard let directory else { return }
+        guard let directory else {
+            // On a CI the reports are expected in its folder: their absence is said, not silent.
+            if let ci {
+                console.warning(
+                    "No reports written: on \(ci.detectedBy), but \(ci.reportBaseVariable) is not set, so there is no "
+                        + "default report folder. Pass --report-dir FOLDER (or WORKFLOWS_REPORT_DIR).")
+            }
+            return
+        }
         let folder = URL(fileURLWithPath: directory).absoluteURL
         do {
             let written = try ReportWriter.write(report, to: folder)
@@ -55,6 +63,9 @@ struct RunReporting: Sendable {
             if ci == .azure {
                 console.info(AzurePipelines.uploadSummary(folder.appendingPathComponent(ReportWriter.summaryFile).path))
             }
+        } catch let error as WorkflowsError {
+            // It names the folder and what to do; the run's verdict and exit status stay the steps'.
+            console.warning(error.description)
         } catch {
             console.warning("Could not write the reports to \(directory): \(error)")
         }

@@ -85,8 +85,8 @@ enum SARIF {
                 "partialFingerprints": ["workflows/v1": item.fingerprint],
             ]
         }
-        // A gate that failed without a finding we recognise did not run as it should have.
-        let recognised = gate.verdict != .failed || !findings.isEmpty
+        // A gate that failed without a finding that failed it did not run as it should have.
+        let recognised = gate.unexplainedFailure(in: step.name) == nil
         return [
             "tool": ["driver": driver],
             "automationDetails": ["id": "\(step.name)/\(gate.name)/"],
