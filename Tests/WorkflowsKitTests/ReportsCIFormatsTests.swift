@@ -280,6 +280,20 @@ enum JSONSchemaCheck {
         let file = try String(contentsOf: folder.appendingPathComponent("coverage.xml"), encoding: .utf8)
         #expect(file.contains("filename=\"app/pkg/calc.py\"") && file.contains("<source>\(root.path)</source>"))
         #expect(StepSummary.markdown(report).contains("Coverage: 66.7% of lines (6 of 9)"))
+
+        // The next run in the same folder measured none (`--no-cov`): no earlier coverage.xml is left for
+        // a CI's upload, and the run says why there is none.
+        let uncovered = ReportSamples.passedRun()
+        #expect(!(try ReportWriter.write(uncovered, to: folder)).contains("coverage.xml"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("coverage.xml").path))
+        let expected = PytestCoverage(targets: ["pkg"], origin: "requirements-test.txt")
+        let noCov = GateReport(
+            gate: .pytest, verdict: .passed, durationSeconds: 1, command: [], output: "WARNING: Coverage disabled via --no-cov switch!",
+            coverageXML: nil, repositoryRoot: root, sourceRoot: "app", workingDirectory: "/srv/app")
+        #expect(AssessImageCode.missingCoverage([noCov], expected: expected)?.hasPrefix(
+            "No coverage: the project uses pytest-cov (requirements-test.txt), but pytest wrote no coverage XML") == true)
+        #expect(AssessImageCode.missingCoverage([pytest], expected: expected) == nil)
+        #expect(AssessImageCode.missingCoverage([noCov], expected: nil) == nil)
     }
 
     // MARK: - pytest-cov in the project

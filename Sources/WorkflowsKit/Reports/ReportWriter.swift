@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes a run's report files into a folder (`report.json`, `junit.xml`, `gl-code-quality-report.json`,
-/// `report.sarif`, `summary.md`, and `coverage.xml` when pytest measured coverage), each atomically: a reader (a CI upload,
+/// `report.sarif`, `summary.md`, and `coverage.xml` when pytest measured coverage, else none, not even an
+/// earlier run's), each atomically: a reader (a CI upload,
 /// a dashboard polling the folder, the next run) sees the previous whole file or the new whole file,
 /// never a torn one, even when the run is killed while writing.
 enum ReportWriter {
@@ -42,6 +43,12 @@ enum ReportWriter {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for (name, data) in files { try writeAtomically(data, to: folder.appendingPathComponent(name)) }
+            // A run without coverage leaves no earlier run's coverage.xml behind (a Jenkins workspace is
+            // kept between builds): a CI's coverage upload would take it for this run's.
+            if !files.contains(where: { $0.0 == coverageFile }) {
+                let stale = folder.appendingPathComponent(coverageFile)
+                if FileManager.default.fileExists(atPath: stale.path) { try FileManager.default.removeItem(at: stale) }
+            }
         } catch let error as WorkflowsError {
             throw error
         } catch {

@@ -78,8 +78,23 @@ struct AssessImageCode: Sendable {
                 resources: resources, imageWorkingDirectory: config.workingDirectory, network: network)
         }
         let reports = record(runs, config)
-        if let coverage = reports.lazy.compactMap(\.coverage).first { console.info(coverage.sentence) }
+        if let coverage = reports.lazy.compactMap(\.coverage).first {
+            console.info(coverage.sentence)
+        } else if let missing = Self.missingCoverage(reports, expected: project.coverage) {
+            console.warning(missing)
+        }
         try GateVerdicts.report(runs, where: "inside \(image)", console: console)
+    }
+
+    /// What to say when the project uses pytest-cov and pytest ran to its end, yet no Cobertura XML came out
+    /// that workflows could read (`--no-cov`, a plugin that stops it): the CI's coverage upload will find
+    /// nothing, and the run says why before it does.
+    static func missingCoverage(_ reports: [GateReport], expected: PytestCoverage?) -> String? {
+        guard let expected, let pytest = reports.first(where: { $0.name == Gate.pytest.name }),
+            pytest.verdict != .interrupted, pytest.coverage == nil
+        else { return nil }
+        return "No coverage: the project uses pytest-cov (\(expected.origin)), but pytest wrote no coverage XML that "
+            + "workflows could read, so the reports have no coverage.xml; pytest's output above says why (--no-cov?)."
     }
 
     /// The gates' reports, with paths read from each gate's own folder.
