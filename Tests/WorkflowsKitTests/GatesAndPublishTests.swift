@@ -3,80 +3,78 @@ import Testing
 
 @testable import WorkflowsKit
 
-/// assess_image_code, the host gates and publish_image against the fake engine.
+/// assess_image_code, the host gates and publish_image against the fake engine and the fake git.
 @Suite struct GatesAndPublishTests {
     /// A repository root with the files the in-image gates copy.
     func repository() throws -> URL {
         try NumbersAPIShape.make(["app/tests/__pycache__/test_x.pyc": "x"])
     }
 
+    static let gatesImage = "workflows-gates:testrun"
+
+    /// The gates' runs: each in its own container of the gates' image.
+    func gateRuns(_ engine: FakeEngine) -> [RunOptions] {
+        engine.runs.filter { $0.image == Self.gatesImage }
+    }
+
     @Test func everyGateRunsInTheImageEvenAfterOneFails() async throws {
-        let engine = ScriptedDockerCLI()
-        let runner = RecordingRunner { command in
-            if command.arguments.contains("isort") { return .fail(1) }
-            return engine.runner.runBlockingAnswer(command)
-        }
-        let (status, console) = try await runWorkflows(["assess_image_code"], runner: runner, root: try repository())
+        let engine = FakeEngine()
+        engine.program = { $0.arguments.contains("isort") ? .fail(1) : nil }
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
         #expect(status == 1)
-        let gateRuns = runner.argvs().filter { $0.first == "run" && $0.contains("--name") }
+        let gateRuns = gateRuns(engine)
         #expect(gateRuns.count == 5)
-        let black = try #require(gateRuns.first { $0.contains("workflows-testrun-black") })
-        #expect(Array(black.prefix(8)) == [
-            "run", "--rm", "--name", "workflows-testrun-black", "--label", "workflows.run=testrun",
-            "--label", RunResources.ownerLabel,
-        ])
-        #expect(black[8] == "--mount" && black[9] == "type=volume,source=\(ScriptedDockerCLI.cachedTools),target=/tmp/workflows-gates,ro",
-                "the sealed tools, ro: Podman 4 refuses readonly")
-        #expect(black[10] == "--mount" && black[11].hasPrefix("type=volume,source=workflows-gate-caches-")
-            && black[11].hasSuffix(",target=/tmp/workflows-shared"), "the shared caches, read-write")
-        #expect(black.contains("PYTHONPYCACHEPREFIX=/tmp/workflows-shared/pycache"))
-        #expect(black.contains("PYTHONDONTWRITEBYTECODE="), "overrides the image's own, so that bytecode is kept")
-        #expect(black.contains("PYTHONPATH=/tmp/workflows-gates/site-packages"))
-        #expect(Array(black.suffix(8)) == [
-            "--entrypoint", "python", "workflows-gates:testrun", "-m", "black", "--check", "thenumbers", "tests",
-        ])
+        let black = try #require(gateRuns.first { $0.name == "workflows-testrun-black" })
+        #expect(black.remove && black.labels == [EngineLabels.run("testrun"), RunResources.owner])
+        let tools = try #require(black.mounts.first)
+        #expect(tools.volume.hasPrefix(GateTools.namePrefix) && tools.target == "/tmp/workflows-gates" && tools.readOnly,
+                "the sealed tools, read-only")
+        let caches = try #require(black.mounts.last)
+        #expect(caches.volume.hasPrefix(GateTools.cachesPrefix) && caches.target == "/tmp/workflows-shared" && !caches.readOnly,
+                "the shared caches, read-write")
+        #expect(black.environment.contains(ContainerVariable("PYTHONPYCACHEPREFIX", "/tmp/workflows-shared/pycache")))
+        #expect(black.environment.contains(ContainerVariable("PYTHONDONTWRITEBYTECODE", "")),
+                "overrides the image's own, so that bytecode is kept")
+        #expect(black.environment.contains(ContainerVariable("PYTHONPATH", "/tmp/workflows-gates/site-packages")))
+        #expect(black.entrypoint == "python" && black.arguments == ["-m", "black", "--check", "thenumbers", "tests"])
         #expect(RunResources.ownerLabel == "workflows.owner=\(ProcessInfo.processInfo.hostName)/\(getpid())")
         #expect(console.stdout.contains("isort   FAILED"))
         #expect(console.stdout.contains("pytest  passed"))
         #expect(console.stderr.contains("Quality gates failed inside numbers-api:latest: isort."))
-        #expect(runner.argvs().contains(["image", "rm", "--force", "image-testrun"]))
-        #expect(runner.argvs().contains(["rm", "--force", "--volumes", "container-testrun"]))
-        #expect(runner.argvs().contains(["image", "rm", "workflows-assessed:testrun"]))
+        // The run's cleanup: its containers, its gates' image and its tag of the assessed image are gone.
+        #expect(engine.containerNames.isEmpty)
+        #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])
+        #expect(engine.image(Self.gatesImage) == nil)
     }
 
     @Test func theGatesRunFromTheImageWithTheToolsVolumeAndNoBindMounts() async throws {
-        let engine = ScriptedDockerCLI()
-        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: try repository())
+        let engine = FakeEngine()
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
         #expect(status == 0, "\(console.all)")
-        let argvs = engine.runner.argvs()
-        let build = try #require(argvs.first { $0.first == "build" })
-        #expect(build.prefix(4) == ["build", "--force-rm", "--tag", "workflows-gates:testrun"])
-        #expect(!argvs.joined().contains { $0 == "-v" || $0 == "--volume" })
-        let mounts = argvs.flatMap { argv in argv.indices.filter { argv[$0] == "--mount" }.map { argv[$0 + 1] } }
-        #expect(!mounts.isEmpty && mounts.allSatisfy {
-            $0.hasPrefix("type=volume,source=workflows-gate-tools-") || $0.hasPrefix("type=volume,source=workflows-gate-caches-")
-        }, "only the tools' and the caches' named volumes, which live in the engine: \(mounts)")
-        #expect(argvs.contains(["tag", ScriptedDockerCLI.imageID, "workflows-assessed:testrun"]))
-        let dockerfile = AssessImageCode.dockerfile(
+        let (build, dockerfile) = try #require(engine.builds.first)
+        #expect(build.tags == [Self.gatesImage] && build.forceRemove && !build.noCache)
+        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\n"))
+        let mounts = engine.runs.flatMap(\.mounts).map(\.volume)
+        #expect(!mounts.isEmpty && mounts.allSatisfy { $0.hasPrefix(GateTools.namePrefix) || $0.hasPrefix(GateTools.cachesPrefix) },
+                "only the tools' and the caches' named volumes, which live in the engine: \(mounts)")
+        #expect(engine.tagged.contains { $0 == (FakeEngine.imageID, "workflows-assessed:testrun") })
+        let staged = AssessImageCode.dockerfile(
             image: "workflows-assessed:testrun", user: "thenumbers",
             labels: ["workflows.run=testrun", "workflows.owner=host/1"])
-        #expect(dockerfile.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun workflows.owner=host/1\n"),
+        #expect(staged.hasPrefix("FROM workflows-assessed:testrun\nLABEL workflows.run=testrun workflows.owner=host/1\n"),
                 "BuildKit reads FROM sha256:… as a pull; every layer must carry the label")
         #expect(DockerArguments.environment(AssessImageCode.environment(imagePythonPath: "/srv/src")).contains("PYTHONPATH=/tmp/workflows-gates/site-packages:/srv/src"))
-        #expect(dockerfile.contains("COPY --chown=thenumbers inputs/ ./"))
-        #expect(!dockerfile.contains("USER root"))
-        #expect(!argvs.contains { $0.contains(GateTools.installScript) }, "sealed tools are reused, not installed")
+        #expect(staged.contains("COPY --chown=thenumbers inputs/ ./"))
+        #expect(!staged.contains("USER root"))
     }
+
     @Test func theBuildContextHoldsTheInputsWithoutLitter() throws {
         let root = try repository()
-        let engine = ScriptedDockerCLI()
+        let engine = FakeEngine()
         let console = try CapturedConsole().console
         let step = AssessImageCode(
-            image: "numbers-api:latest", project: try ProjectLoader.load(root: root),
-            docker: DockerEngine(executable: "docker", runner: engine.runner, console: console), console: console,
-            resources: RunResources(
-                runID: "r", cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
-                runner: engine.runner, dockerExecutable: "docker"), details: StepDetails())
+            image: "numbers-api:latest", project: try ProjectLoader.load(root: root), docker: engine, console: console,
+            resources: resources(engine), details: StepDetails())
         let folder = try TemporaryFolder.make().appendingPathComponent("context")
         try step.stageBuildContext(in: folder, base: "base:r", user: "thenumbers")
         let fileManager = FileManager.default
@@ -87,33 +85,32 @@ import Testing
         #expect(!fileManager.fileExists(atPath: folder.appendingPathComponent("inputs/tests/__pycache__").path))
     }
 
-    func gateTools(_ root: URL, engine: ScriptedDockerCLI, runID: String = "r") throws -> GateTools {
-        let console = try CapturedConsole().console
-        return GateTools(
-            project: try ProjectLoader.load(root: root),
-            docker: DockerEngine(executable: "docker", runner: engine.runner, console: console),
-            console: console, resources: RunResources(
-                runID: runID, cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: engine.runner),
-                runner: engine.runner, dockerExecutable: "docker"))
+    func resources(_ engine: FakeEngine, runID: String = "r") -> RunResources {
+        let runner = FakeGit().runner
+        return RunResources(
+            runID: runID, cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: runner), runner: runner,
+            engine: engine)
+    }
+
+    func gateTools(_ root: URL, engine: FakeEngine, runID: String = "r") throws -> GateTools {
+        GateTools(
+            project: try ProjectLoader.load(root: root), docker: engine, console: try CapturedConsole().console,
+            resources: resources(engine, runID: runID))
     }
 
     @Test func theGateToolsAreInstalledOnceIntoAVolumeThatASealNames() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.toolsCached = false
+        let engine = FakeEngine()
         let root = try repository()
-        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: root)
         #expect(status == 0, "\(console.all)")
-        let commands = engine.runner.commands.filter { $0.executable == "docker" }
-        let install = try #require(commands.first { $0.arguments.last == GateTools.installScript })
-        let args = install.arguments
-        #expect(Array(args.prefix(7)) == ["run", "--rm", "--interactive", "--name", "workflows-testrun-tools", "--user", "root"],
+        let install = try #require(engine.runs.first { $0.arguments.last == GateTools.installScript })
+        #expect(install.remove && install.interactive && install.name == "workflows-testrun-tools" && install.user == "root",
                 "root in the container writes the volume; stdin carries the requirement files; named for its cleanup")
-        let toolsMount = try #require(args.first { $0.hasSuffix(",target=/tmp/workflows-gates") })
-        let volume = String(toolsMount.dropFirst("type=volume,source=".count).prefix { $0 != "," })
+        let volume = try #require(install.mounts.first { $0.target == "/tmp/workflows-gates" }).volume
         #expect(volume.hasPrefix("workflows-gate-tools-") && volume.hasSuffix("-testrun"), "a volume of the run's own: \(volume)")
-        #expect(args.contains { $0.hasPrefix("type=volume,source=workflows-gate-caches-") })
-        #expect(!args.contains { $0.contains(ToolWheels.folder) }, "no wheels were fetched: assess_image_code ran alone")
-        let spec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(install.standardInput))
+        #expect(install.mounts.contains { $0.volume.hasPrefix("workflows-gate-caches-") })
+        #expect(!install.mounts.contains { $0.target == ToolWheels.folder }, "no wheels were fetched: assess_image_code ran alone")
+        let spec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(install.input))
         #expect(spec.files["requirements-test.txt"] == "black==1\nisort==1\nflake8==1\nmypy==1\npytest==1\n")
         #expect(spec.requirements == ["requirements-test.txt"] && spec.target == "/tmp/workflows-gates/site-packages")
         #expect(spec.caches == ["/tmp/workflows-shared/mypy", "/tmp/workflows-shared/pycache"] && spec.wheels == nil)
@@ -123,14 +120,14 @@ import Testing
         #expect(engine.volumes[seal]?[EngineLabels.sealedTools] == volume)
         #expect(engine.volumes[volume]?[EngineLabels.installer] == "testrun")
         #expect(engine.volumes[volume]?["workflows.owner"] == RunResources.ownerLabel.dropFirst("workflows.owner=".count).description)
-        #expect(!engine.runner.argvs().contains(["volume", "rm", "--force", volume]), "the cache outlives the run")
-        let sealing = try #require(commands.firstIndex { $0.arguments.prefix(2) == ["volume", "create"] && $0.arguments.last == seal })
-        #expect(sealing > (try #require(commands.firstIndex { $0 == install })), "sealed only after the install")
+        let changes = engine.changes
+        let sealing = try #require(changes.firstIndex { if case .createVolume(seal, _) = $0 { true } else { false } })
+        #expect(sealing > (try #require(changes.firstIndex(of: .run(install)))), "sealed only after the install")
 
-        let (again, reuse) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: root)
+        let (again, reuse) = try await runWorkflows(["assess_image_code"], engine: engine, root: root)
         #expect(again == 0)
         #expect(reuse.stdout.contains("Gate tools: reusing \(volume)"))
-        #expect(engine.runner.argvs().filter { $0.last == GateTools.installScript }.count == 1)
+        #expect(engine.runs.filter { $0.arguments.last == GateTools.installScript }.count == 1)
     }
 
     @Test func theInstallScriptConstrainsToTheImageAndTriesTheFetchedWheelsFirst() {
@@ -143,29 +140,30 @@ import Testing
     }
 
     @Test func aFailedInstallRemovesItsVolumeAndSealsNothing() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.toolsCached = false
-        engine.toolsInstallFails = true
-        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: try repository())
+        let engine = FakeEngine()
+        engine.program = { options in
+            options.arguments.last == GateTools.installScript
+                ? .fail(1, stderr: "ERROR: No matching distribution found for black==99") : nil
+        }
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
         #expect(status == 1)
         #expect(console.stderr.contains("Installing the gates' tools into a container of the image failed."))
-        let removed = engine.runner.argvs().filter { $0.prefix(3) == ["volume", "rm", "--force"] }.map { $0[3] }
-        #expect(removed.contains { $0.hasPrefix("workflows-gate-tools-") && $0.hasSuffix("-testrun") })
+        #expect(!engine.volumes.keys.contains { $0.hasPrefix(GateTools.namePrefix) }, "\(engine.volumes.keys)")
         #expect(!engine.volumes.values.contains { $0[EngineLabels.sealedTools] != nil }, "no seal")
-        #expect(!engine.runner.argvs().contains { $0.first == "run" && $0.contains("--name") && $0.last != GateTools.installScript },
-                "no gate ran")
+        #expect(gateRuns(engine).isEmpty, "no gate ran")
         // A stopped install's container may still hold the volume: it goes first.
-        let argvs = engine.runner.argvs()
-        let container = try #require(argvs.firstIndex(of: ["rm", "--force", "--volumes", "workflows-testrun-tools"]))
-        #expect(container < (argvs.firstIndex { $0.prefix(3) == ["volume", "rm", "--force"] } ?? -1))
+        let removals = engine.removals
+        let container = try #require(removals.firstIndex { $0.kind == .container && $0.ids == ["workflows-testrun-tools"] })
+        let volume = try #require(removals.firstIndex { $0.kind == .volume && $0.ids.contains { $0.hasPrefix(GateTools.namePrefix) } })
+        #expect(container < volume)
     }
 
     @Test func aRunThatSealsSecondUsesTheFirstRunsToolsAndRemovesItsOwn() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.toolsCached = false
+        let engine = FakeEngine()
         let root = try repository()
         let tools = try gateTools(root, engine: engine)
         let key = try tools.cacheKey(imageFacts: "", user: "thenumbers")
+        _ = try await engine.tag(FakeEngine.appImage, as: "workflows-assessed:r", output: .captured)
         // Another run sealed the same key while this one installed.
         let seal = GateTools.namePrefix + key
         engine.volumes[seal] = [EngineLabels.sealedTools: "\(seal)-other"]
@@ -174,12 +172,13 @@ import Testing
             into: "\(seal)-r", seal: seal, caches: GateTools.cachesPrefix + key, image: "workflows-assessed:r", python: "python", key: key,
             prefetchKey: nil, wheels: nil)
         #expect(prepared.volume == "\(seal)-other")
-        #expect(engine.runner.argvs().contains(["volume", "rm", "--force", "\(seal)-r"]))
+        #expect(engine.volumes["\(seal)-r"] == nil, "its own copy is gone")
+        #expect(engine.volumes["\(seal)-other"] != nil)
     }
 
     @Test func theKeyChangesWithWhatDecidesTheTools() throws {
         let root = try repository()
-        let tools = try gateTools(root, engine: ScriptedDockerCLI())
+        let tools = try gateTools(root, engine: FakeEngine())
         let key = try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app")
         #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.3", user: "app") == key)
         #expect(try tools.cacheKey(imageFacts: "3.11.2\nx86_64\nflask==3.1.4", user: "app") != key)
@@ -189,158 +188,161 @@ import Testing
     }
 
     @Test func hostGatesRunWithTheHostPythonInTheSourceFolder() async throws {
-        let runner = RecordingRunner { command in
-            command.arguments.contains("mypy") ? .fail(1) : .ok()
-        }
+        let git = FakeGit()
+        git.hostPython = { $0.arguments.contains("mypy") ? .fail(1) : nil }
+        let engine = FakeEngine()
         let root = try repository()
-        let (status, console) = try await runWorkflows(["assess_code"], runner: runner, root: root)
+        let (status, console) = try await runWorkflows(["assess_code"], engine: engine, git: git, root: root)
         #expect(status == 1)
-        let runs = runner.commands.filter { $0.executable != "git" }
+        let runs = git.runner.commands.filter { $0.executable != "git" }
         #expect(runs.count == 5)
         #expect(runs.allSatisfy { $0.executable == "python3" && $0.workingDirectory == root.appendingPathComponent("app").path })
         #expect(runs.map(\.arguments).contains(["-m", "flake8", "thenumbers", "tests"]))
         #expect(console.stderr.contains("mypy"))
         #expect(console.stdout.contains("==>> python3 -m pytest tests"))
+        #expect(engine.changes.isEmpty, "the host gates need no engine")
     }
 
     // MARK: publish_image
 
-    func publishEngine(branch: String = "main", tag: String? = nil, recorded: Bool = true) throws -> (ScriptedDockerCLI, URL) {
-        let engine = ScriptedDockerCLI()
-        engine.branch = branch
-        engine.exactTag = tag
+    func publishing(branch: String = "main", tag: String? = nil, recorded: Bool = true) throws -> (FakeEngine, FakeGit, URL) {
+        let git = FakeGit()
+        git.branch = branch
+        git.exactTag = tag
         let gitDirectory = try TemporaryFolder.make()
-        engine.gitDirectory = gitDirectory
+        git.gitDirectory = gitDirectory
         if recorded {
             let entry = PassRecord.Entry(
-                image: "numbers-api:latest", imageID: ScriptedDockerCLI.imageID, commit: ScriptedDockerCLI.commit, recordedAt: "now")
+                image: "numbers-api:latest", imageID: FakeEngine.imageID, commit: FakeGit.commit, recordedAt: "now")
             let file = gitDirectory.appendingPathComponent("workflows/passed/numbers-api_latest.json")
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try JSONEncoder().encode(entry).write(to: file)
         }
-        return (engine, gitDirectory)
+        return (FakeEngine(), git, gitDirectory)
     }
 
+    static let releaseTags = ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" }
+
     @Test func publishPushesEveryTagAndPrintsDigests() async throws {
-        let (engine, _) = try publishEngine(tag: "v1.2.3")
+        let (engine, git, _) = try publishing(tag: "v1.2.3")
         let (status, console) = try await runWorkflows(
-            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
-        #expect(status == 0)
-        let pushes = engine.runner.argvs().filter { $0.first == "push" }.map { $0[1] }
-        #expect(pushes == ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" })
-        #expect(console.stdout.contains("127.0.0.1:5000/o/app:1.2@sha256:" + String(repeating: "d", count: 64)))
-        #expect(engine.runner.argvs().contains(["tag", ScriptedDockerCLI.imageID, "127.0.0.1:5000/o/app:1.2"]))
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], engine: engine, git: git)
+        #expect(status == 0, "\(console.all)")
+        #expect(engine.pushes == Self.releaseTags)
+        #expect(engine.registry("127.0.0.1:5000")?.pushed.keys.sorted() == Self.releaseTags.sorted())
+        #expect(console.stdout.contains("127.0.0.1:5000/o/app:1.2@" + FakeEngine.digest(of: FakeEngine.imageID)))
+        #expect(engine.tagged.contains { $0 == (FakeEngine.imageID, "127.0.0.1:5000/o/app:1.2") }, "the verified ID, not the name")
+        #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage], "no local tag stays")
     }
 
     /// A registry that stops mid-push: what was and was not pushed is said, and no local tag stays.
     @Test func aFailedPushSaysWhatWasNotPushedAndLeavesNoTag() async throws {
-        let (engine, _) = try publishEngine(tag: "v1.2.3")
-        engine.failingCommands = ["push"]
+        let (engine, git, _) = try publishing(tag: "v1.2.3")
+        engine.setRegistry("127.0.0.1:5000", .init(refusal: "received unexpected HTTP status: 500 Internal Server Error"))
         let (status, console) = try await runWorkflows(
-            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], engine: engine, git: git)
         #expect(status == 1)
-        let all = ["v1.2.3", "1.2.3", "1.2", "1", "latest"].map { "127.0.0.1:5000/o/app:\($0)" }
-        #expect(console.stderr.contains("Pushing \(all[0]) failed: push failed on purpose. Nothing was pushed. "
-            + "Not pushed: \(all.joined(separator: ", "))."), "\(console.stderr)")
-        let tagged = engine.runner.argvs().filter { $0.first == "tag" }.map { $0[2] }
-        let untagged = engine.runner.argvs().filter { $0.prefix(2) == ["image", "rm"] }.map { $0[2] }
-        #expect(tagged == [all[0]] && untagged == tagged)
+        let all = Self.releaseTags
+        #expect(console.stderr.contains("Pushing \(all[0]) failed: received unexpected HTTP status: 500 Internal Server Error. "
+            + "Nothing was pushed. Not pushed: \(all.joined(separator: ", "))."), "\(console.stderr)")
+        #expect(engine.tagged.map(\.target) == [all[0]] && engine.pushes == [all[0]])
+        #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage], "the tag went with the failure")
     }
 
-    @Test func publishLogsInThroughStdinAndNeverShowsThePassword() async throws {
-        let (engine, _) = try publishEngine()
+    @Test func publishLogsInWithThePasswordAndNeverShowsIt() async throws {
+        let (engine, git, _) = try publishing()
         let password = "s3cret-Pa55"
+        engine.setRegistry("ghcr.io", .init(user: "bot", password: password))
         let (status, console) = try await runWorkflows(
             ["publish_image"],
             environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": password,
                           "GITHUB_REPOSITORY": "Owner/Numbers-API"],
-            runner: engine.runner)
-        #expect(status == 0)
-        let login = try #require(engine.runner.commands.first { $0.arguments.first == "login" })
-        #expect(login.arguments == ["login", "--username", "bot", "--password-stdin", "ghcr.io"])
-        #expect(login.standardInput == Data(password.utf8))
-        #expect(!engine.runner.commands.contains { $0.arguments.joined(separator: " ").contains(password) })
+            engine: engine, git: git)
+        #expect(status == 0, "\(console.all)")
+        #expect(engine.changes.contains(.login("ghcr.io", user: "bot", password: password)))
         #expect(!console.all.contains(password))
-        #expect(engine.runner.argvs().contains(["push", "ghcr.io/owner/numbers-api:latest"]))
-        #expect(engine.runner.argvs().last == ["logout", "ghcr.io"])
+        #expect(engine.registry("ghcr.io")?.pushed["ghcr.io/owner/numbers-api:latest"] != nil, "pushed, logged in")
+        #expect(engine.changes.last == .logout("ghcr.io"))
+        #expect(engine.registry("ghcr.io")?.loggedIn == false)
     }
 
     @Test func aFailedLoginPushesNothing() async throws {
-        let (engine, _) = try publishEngine()
-        engine.loginSucceeds = false
+        let (engine, git, _) = try publishing()
+        engine.setRegistry("127.0.0.1:5000", .init(user: "bot", password: "the-right-one"))
         let (status, console) = try await runWorkflows(
             ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
             environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": "pw-123456"],
-            runner: engine.runner)
+            engine: engine, git: git)
         #expect(status == 1)
-        #expect(console.stderr.contains("docker login to 127.0.0.1:5000 as bot failed"))
-        #expect(!engine.runner.argvs().contains { $0.first == "push" || $0.first == "tag" })
+        #expect(console.stderr.contains("docker login to 127.0.0.1:5000 as bot failed"), "\(console.stderr)")
+        #expect(console.all.contains("incorrect username or password"))
+        #expect(engine.pushes.isEmpty && engine.tagged.isEmpty)
         #expect(!console.all.contains("pw-123456"))
     }
 
     @Test func aFeatureBranchPublishesNothingAndSucceeds() async throws {
-        let (engine, _) = try publishEngine(branch: "feature/x")
+        let (engine, git, _) = try publishing(branch: "feature/x")
         let (status, console) = try await runWorkflows(
-            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], engine: engine, git: git)
         #expect(status == 0)
         #expect(console.stdout.contains("Nothing to publish: branch feature/x"))
-        #expect(!engine.runner.argvs().contains { $0.first == "push" })
+        #expect(engine.pushes.isEmpty)
     }
 
     @Test func onGitHubActionsTheRefComesFromItsVariables() async throws {
-        let (engine, _) = try publishEngine(branch: "HEAD")
+        let (engine, git, _) = try publishing(branch: "HEAD")
         let (status, _) = try await runWorkflows(
             ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"],
             environment: ["GITHUB_ACTIONS": "true", "GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v2.0.0"],
-            runner: engine.runner)
+            engine: engine, git: git)
         #expect(status == 0)
-        let pushes = engine.runner.argvs().filter { $0.first == "push" }.map { $0[1] }
-        #expect(pushes.contains("127.0.0.1:5000/o/app:2.0") && pushes.contains("127.0.0.1:5000/o/app:latest"))
+        #expect(engine.pushes.contains("127.0.0.1:5000/o/app:2.0") && engine.pushes.contains("127.0.0.1:5000/o/app:latest"))
     }
 
     @Test(arguments: [false, true])
     func anImageThatDidNotPassIsRefused(recordExists: Bool) async throws {
-        let (engine, gitDirectory) = try publishEngine(recorded: recordExists)
+        let (engine, git, gitDirectory) = try publishing(recorded: recordExists)
         if recordExists {
             let entry = PassRecord.Entry(
                 image: "numbers-api:latest", imageID: "sha256:" + String(repeating: "c", count: 64),
-                commit: ScriptedDockerCLI.commit, recordedAt: "now")
+                commit: FakeGit.commit, recordedAt: "now")
             try JSONEncoder().encode(entry).write(
                 to: gitDirectory.appendingPathComponent("workflows/passed/numbers-api_latest.json"))
         }
         let (status, console) = try await runWorkflows(
-            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], engine: engine, git: git)
         #expect(status == 1)
         #expect(console.stderr.contains("Refusing to publish"))
         #expect(console.stderr.contains("quality_pipeline"))
-        #expect(!engine.runner.argvs().contains { $0.first == "push" || $0.first == "tag" })
+        #expect(engine.pushes.isEmpty && engine.tagged.isEmpty)
 
         let (forced, _) = try await runWorkflows(
             ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app", "--allow-unverified-image"],
-            runner: engine.runner)
+            engine: engine, git: git)
         #expect(forced == 0)
+        #expect(!engine.pushes.isEmpty)
     }
 
     @Test func dryRunPrintsTheCommandsAndChangesNothing() async throws {
-        let (engine, _) = try publishEngine(tag: "v1.0.0")
+        let (engine, git, _) = try publishing(tag: "v1.0.0")
         let (status, console) = try await runWorkflows(
             ["publish_image", "--dry-run", "--publish-repository", "127.0.0.1:5000/o/app"],
             environment: ["WORKFLOWS_REGISTRY_USER": "bot", "WORKFLOWS_REGISTRY_PASSWORD": "pw-123456"],
-            runner: engine.runner)
+            engine: engine, git: git)
         #expect(status == 0)
         #expect(console.stdout.contains("==>> docker push 127.0.0.1:5000/o/app:1.0"))
-        #expect(console.stdout.contains("==>> docker tag \(ScriptedDockerCLI.imageID) 127.0.0.1:5000/o/app:1.0\n"))
+        #expect(console.stdout.contains("==>> docker tag \(FakeEngine.imageID) 127.0.0.1:5000/o/app:1.0\n"))
         #expect(console.stdout.contains("==>> docker login --username bot --password-stdin 127.0.0.1:5000"))
-        #expect(!engine.runner.argvs().contains { ["push", "tag", "login"].contains($0.first ?? "") })
+        #expect(engine.changes.isEmpty)
     }
 
     @Test func anInvalidGitTagIsAnErrorAndPushesNothing() async throws {
-        let (engine, _) = try publishEngine(tag: "release+1")
+        let (engine, git, _) = try publishing(tag: "release+1")
         let (status, console) = try await runWorkflows(
-            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], runner: engine.runner)
+            ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app"], engine: engine, git: git)
         #expect(status == 1)
         #expect(console.stderr.contains("not a valid Docker tag"))
-        #expect(!engine.runner.argvs().contains { $0.first == "push" })
+        #expect(engine.pushes.isEmpty)
     }
 
     func settings() throws -> Settings {
