@@ -10,6 +10,12 @@ import Testing
         #expect(Builder.detect(podman: false, buildxAnswers: true, environment: [:]) == .buildKit)
         #expect(Builder.detect(podman: false, buildxAnswers: true, environment: ["DOCKER_BUILDKIT": "1"]) == .buildKit)
         #expect(Builder.detect(podman: false, buildxAnswers: true, environment: ["DOCKER_BUILDKIT": "0"]) == .legacy)
+        // The CLI reads it as Go's ParseBool (checked with the Docker CLI 28: `false`, `FALSE`, `f` build legacy).
+        for off in ["false", "FALSE", "False", "f"] {
+            #expect(Builder.detect(podman: false, buildxAnswers: true, environment: ["DOCKER_BUILDKIT": off]) == .legacy, "\(off)")
+        }
+        #expect(Builder.detect(podman: false, buildxAnswers: true, environment: ["DOCKER_BUILDKIT": "true"]) == .buildKit)
+        #expect(Builder.detect(podman: false, buildxAnswers: true, environment: ["DOCKER_BUILDKIT": ""]) == .buildKit)
         #expect(Builder.detect(podman: false, buildxAnswers: false, environment: ["DOCKER_BUILDKIT": "1"]) == .legacy)
         #expect(Builder.detect(podman: true, buildxAnswers: false, environment: ["DOCKER_BUILDKIT": "0"]) == .podman)
     }

@@ -11,11 +11,17 @@ enum Builder: String, Sendable, Equatable {
     case podman = "Podman's builder"
 
     /// The Docker CLI builds with BuildKit when its buildx plugin answers `docker buildx version` and
-    /// `DOCKER_BUILDKIT` is not `0` (Docker 23 and later; before, `DOCKER_BUILDKIT=1` chose it too, with
+    /// `DOCKER_BUILDKIT` is not false (Docker 23 and later; before, `DOCKER_BUILDKIT=1` chose it too, with
     /// the plugin installed).
     static func detect(podman: Bool, buildxAnswers: Bool, environment: [String: String]) -> Builder {
         if podman { return .podman }
-        return buildxAnswers && environment["DOCKER_BUILDKIT"] != "0" ? .buildKit : .legacy
+        return buildxAnswers && !disabledByEnvironment(environment) ? .buildKit : .legacy
+    }
+
+    /// `DOCKER_BUILDKIT` as the CLI reads it (Go's `strconv.ParseBool`): `0`, `f`, `false` (any case the
+    /// CLI takes) turn BuildKit off; unset or empty leave it on.
+    static func disabledByEnvironment(_ environment: [String: String]) -> Bool {
+        ["0", "f", "F", "false", "FALSE", "False"].contains(environment["DOCKER_BUILDKIT"] ?? "")
     }
 
     /// What the project asks that only BuildKit (or Podman) builds, for a message: its `build.secrets`,
@@ -39,11 +45,13 @@ enum Builder: String, Sendable, Equatable {
             .tooling,
             "Building \(image) needs BuildKit (\(needs.joined(separator: "; "))), but the engine's CLI builds with "
                 + "the legacy builder, which has no build secrets and no RUN --mount. Nothing was built.",
-            remedy: "Enable BuildKit: install the buildx plugin (Debian and Ubuntu: docker-buildx or "
-                + "docker-buildx-plugin; Docker 23 and later then build with BuildKit by default) and leave "
-                + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder); or use "
-                + "Podman (WORKFLOWS_DOCKER=podman).")
+            remedy: enableBuildKit + "; or use Podman (WORKFLOWS_DOCKER=podman).")
     }
+
+    /// How to make the Docker CLI build with BuildKit, for the messages of builds that need it.
+    static let enableBuildKit = "Enable BuildKit: install the buildx plugin (Debian and Ubuntu: docker-buildx or "
+        + "docker-buildx-plugin; Docker 23 and later then build with BuildKit by default) and leave "
+        + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder)"
 }
 
 /// The images a build made that its output names, so that the build can remove the untagged ones it
