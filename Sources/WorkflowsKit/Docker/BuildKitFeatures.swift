@@ -77,9 +77,6 @@ struct BuildKitFeatures: Sendable, Equatable {
             .tooling,
             "\(dockerfile) needs BuildKit" + (listed.isEmpty ? "" : " (" + listed.joined(separator: "; ") + ")")
                 + ", and the engine built \(image) with the legacy builder, which cannot build it.",
-            remedy: "Enable BuildKit: install the buildx plugin (Debian and Ubuntu: docker-buildx or "
-                + "docker-buildx-plugin; Docker 23 and later then build with BuildKit by default) and leave "
-                + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder). The "
-                + "Dockerfile itself is fine.")
+            remedy: Builder.enableBuildKit + ". The Dockerfile itself is fine.")
     }
 }

@@ -71,8 +71,8 @@ struct Clean: Sendable {
         if buildCache { try await pruneBuildCache() }
     }
 
-    /// BuildKit's cache (and the legacy builder's, which the same command prunes), `RUN --mount=type=cache`
-    /// folders included; what an image or a running build uses stays. Podman keeps its layer cache as
+    /// BuildKit's cache, `RUN --mount=type=cache` folders included; what an image or a running build uses
+    /// stays. (The legacy builder's layer cache is images, which this does not prune.) Podman keeps its layer cache as
     /// images: `--images` removes the dangling ones of this image's builds.
     private func pruneBuildCache() async throws {
         if await docker.isPodman() {
