@@ -41,6 +41,10 @@ import Testing
         #expect(console.stdout.contains("isort   FAILED"))
         #expect(console.stdout.contains("pytest  passed"))
         #expect(console.stderr.contains("Quality gates failed inside numbers-api:latest: isort."))
+        #expect(console.stderr.contains("Each gate's output is above. 'workflows style_code' fixes what isort found."))
+        // style_code is offered only for what it fixes.
+        #expect(GateVerdicts.remedy([.flake8, .mypy, .hadolint, .pytest]) == "Each gate's output is above.")
+        #expect(GateVerdicts.remedy([.black, .ruffFormat, .mypy]).hasSuffix("fixes what black, ruff-format found."))
         // The run's cleanup: its containers, its gates' image and its tag of the assessed image are gone.
         #expect(engine.containerNames.isEmpty)
         #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])

@@ -7,8 +7,9 @@ import Foundation
 /// suite per gate instead, named `STEP/GATE`: flat, not nested, since the xsd allows both but several
 /// readers (GitLab among them) only look one level down. In a gate's suite: pytest's own test cases
 /// (their own classnames); one failed case per linter finding (`classname` the gate, `name`
-/// `FILE:LINE:COLUMN CODE`); one passed case for a clean linter; and a case for the gate itself when it
-/// failed and nothing else says so. Other steps have one case, the step. Names are unique within a suite
+/// `FILE:LINE:COLUMN CODE`), a passed one for a finding that did not fail its gate (hadolint's below its
+/// failure threshold); one passed case for a clean linter; and a case for the gate itself when it failed
+/// and nothing else says so. Other steps have one case, the step. Names are unique within a suite
 /// (GitLab keeps only the first of equal names): a repeated one gets ` (2)`, ` (3)`. Suites carry
 /// `timestamp` and `hostname` (Azure shows both). The gate's command and whole output are the suite's
 /// `<system-out>`.

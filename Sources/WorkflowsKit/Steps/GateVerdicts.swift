@@ -18,12 +18,19 @@ enum GateVerdicts {
             if run.interrupted { console.info(line) } else if run.passed { console.success(line) } else { console.failure(line) }
         }
         if runs.contains(where: \.interrupted) { throw CancellationError() }
-        let failed = runs.filter { !$0.passed }.map(\.gate.name)
+        let failed = runs.filter { !$0.passed }.map(\.gate)
         guard failed.isEmpty else {
             throw WorkflowsError(
-                .failed, "Quality gates failed \(place): \(failed.joined(separator: ", ")).",
-                remedy: "Each gate's output is above. 'workflows style_code' fixes black, isort and ruff-format findings.")
+                .failed, "Quality gates failed \(place): \(failed.map(\.name).joined(separator: ", ")).",
+                remedy: remedy(failed))
         }
+    }
+
+    /// Where to look, and `style_code` only when a formatter it runs failed.
+    static func remedy(_ failed: [Gate]) -> String {
+        let formatters = failed.filter { [.black, .isort, .ruffFormat].contains($0) }.map(\.name)
+        guard !formatters.isEmpty else { return "Each gate's output is above." }
+        return "Each gate's output is above. 'workflows style_code' fixes what \(formatters.joined(separator: ", ")) found."
     }
 }
 
