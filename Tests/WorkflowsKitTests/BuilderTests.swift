@@ -138,90 +138,93 @@ extension BuilderTests {
         #expect(DockerArguments.buildxVersion() == ["buildx", "version"])
     }
 
-    @Test func onBuildKitTheKeysReachTheBuildAndNoSecretValueIsInTheArgumentVector() async throws {
-        let engine = ScriptedDockerCLI()
+    @Test func onBuildKitTheKeysReachTheBuildAndNoSecretValueIsShown() async throws {
+        let engine = FakeEngine()
         engine.buildxAnswers = true
         let root = try repository(build: Self.buildKeys)
-        let (status, console) = try await runWorkflows(
-            ["build_ci_image"], environment: Self.variables, runner: engine.runner, root: root)
+        let (status, console) = try await runWorkflows(["build_ci_image"], environment: Self.variables, engine: engine, root: root)
         #expect(status == 0, "\(console.all)")
-        let build = try #require(engine.runner.commands.first { $0.arguments.first == "build" })
-        let argv = build.arguments
-        #expect(argv.contains("UV_VERSION=0.13.9"))
-        #expect(argv.contains("INDEX_URL") && build.environment["INDEX_URL"] == "https://u:pw-secret-1@pypi.example/simple",
-                "a value from ${VAR} goes by name: \(argv)")
-        #expect(Array(argv.drop { $0 != "--target" }.prefix(4)) == ["--target", "runtime", "--platform", "linux/amd64"])
-        #expect(argv.contains("id=index_token,env=BUILD_TEST_TOKEN"))
-        #expect(argv.contains("id=netrc,src=\(root.appendingPathComponent("secrets/netrc").path)"))
+        let (build, dockerfile) = try #require(engine.builds.first)
+        #expect(build.arguments.contains(ContainerVariable("UV_VERSION", "0.13.9")))
+        #expect(build.arguments.contains(ContainerVariable("INDEX_URL", nil))
+            && build.namedValues["INDEX_URL"] == "https://u:pw-secret-1@pypi.example/simple",
+                "a value from ${VAR} goes by name: \(build.arguments)")
+        #expect(build.target == "runtime" && build.platform == "linux/amd64")
+        #expect(build.secrets.contains(BuildSecret("index_token", .environment("BUILD_TEST_TOKEN"))))
+        #expect(build.secrets.contains(BuildSecret("netrc", .file(root.appendingPathComponent("secrets/netrc").path))))
         for secret in ["pw-secret-1", "tok-secret-2", "netrc-pw-1"] {
-            #expect(!argv.joined(separator: " ").contains(secret) && !console.all.contains(secret), "\(secret) shown")
+            #expect(!console.all.contains(secret), "\(secret) shown")
         }
         // The labels end the target stage, before the stage after it.
-        let lines = engine.builtDockerfile.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let label = try #require(lines.firstIndex { $0.hasPrefix("LABEL ") }, "\(engine.builtDockerfile)")
+        let lines = dockerfile.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let label = try #require(lines.firstIndex { $0.hasPrefix("LABEL ") }, "\(dockerfile)")
         #expect(lines[label + 1] == "FROM runtime AS dev" && lines[label - 1] == "# Kept for working in a container.")
         #expect(lines.filter { $0.hasPrefix("LABEL ") }.count == 1)
         #expect(console.stdout.contains("at the end of its stage runtime"))
     }
 
     @Test func onTheLegacyBuilderSecretsStopEveryStepBeforeAnythingRuns() async throws {
-        let engine = ScriptedDockerCLI()
+        let engine = FakeEngine()
+        let git = FakeGit()
         let (status, console) = try await runWorkflows(
-            ["assess_code", "build_ci_image"], environment: Self.variables, runner: engine.runner,
+            ["assess_code", "build_ci_image"], environment: Self.variables, engine: engine, git: git,
             root: try repository(build: Self.buildKeys))
         #expect(status == 1)
         #expect(console.stderr.contains("build_ci_image: Building numbers-api:latest needs BuildKit")
             || console.stderr.contains("needs BuildKit (build.secrets (pyproject.toml:9): index_token, netrc; RUN --mount at Dockerfile:3)"),
             "\(console.stderr)")
         #expect(console.stderr.contains("DOCKER_BUILDKIT"))
-        #expect(!engine.runner.commands.contains { $0.arguments.first == "build" || $0.executable == Project.hostPython },
-                "nothing ran: \(engine.runner.argvs())")
+        #expect(engine.changes.isEmpty && !git.runner.commands.contains { $0.executable == Project.hostPython },
+                "nothing ran: \(engine.changes)")
         // DOCKER_BUILDKIT=0 is the legacy builder too; Podman builds it.
         engine.buildxAnswers = true
         let forced = try await runWorkflows(
-            ["build_ci_image"], environment: Self.variables.merging(["DOCKER_BUILDKIT": "0"]) { $1 }, runner: engine.runner,
+            ["build_ci_image"], environment: Self.variables.merging(["DOCKER_BUILDKIT": "0"]) { $1 }, engine: engine,
             root: try repository(build: Self.buildKeys))
         #expect(forced.status == 1 && forced.console.stderr.contains("needs BuildKit"))
-        let legacy = ScriptedDockerCLI()
         let plain = try await runWorkflows(
-            ["build_ci_image"], runner: legacy.runner, root: try repository(build: "[tool.workflows.build]\ntarget = \"runtime\"\n"))
+            ["build_ci_image"], engine: FakeEngine(), root: try repository(build: "[tool.workflows.build]\ntarget = \"runtime\"\n"))
         #expect(plain.status == 1 && plain.console.stderr.contains("RUN --mount at Dockerfile:3"), "a RUN --mount alone stops it too")
     }
 
     /// Without buildx's answer the CLI looks like the legacy builder; when the engine does not answer at all,
     /// that is what the run says, not "enable BuildKit".
     @Test func anEngineThatDoesNotAnswerIsSaidBeforeTheBuildKitAdvice() async throws {
-        let engine = ScriptedDockerCLI()
+        let engine = FakeEngine()
         engine.engineAnswers = false
         let (status, console) = try await runWorkflows(
-            ["build_ci_image"], environment: Self.variables, runner: engine.runner, root: try repository(build: Self.buildKeys))
+            ["build_ci_image"], environment: Self.variables, engine: engine, root: try repository(build: Self.buildKeys))
         #expect(status == 1)
         #expect(console.stderr.contains("build_ci_image: The engine behind docker does not answer"), "\(console.stderr)")
         #expect(!console.stderr.contains("needs BuildKit"), "\(console.stderr)")
-        #expect(!engine.runner.commands.contains { $0.arguments.first == "build" })
+        #expect(engine.builds.isEmpty)
     }
 
     @Test func aCIBuildAndAFailedBuildRemoveTheUntaggedImagesTheyMadeADevBuildKeepsThem() async throws {
-        func run(_ step: String, fails: Bool = false) async throws -> [[String]] {
-            let engine = ScriptedDockerCLI()
+        let made = "sha256:20818aa898fc" + String(repeating: "0", count: 52)
+        let others = "sha256:f00dfeedbeef" + String(repeating: "0", count: 52)
+        func run(_ step: String, fails: Bool = false) async throws -> [String] {
+            let engine = FakeEngine()
             engine.buildOutput = Self.legacyOutput
-            engine.buildFails = fails
-            engine.danglingImages = ["20818aa898fc", "f00dfeedbeef"]
-            _ = try await runWorkflows([step], runner: engine.runner, root: try NumbersAPIShape.make())
-            return engine.runner.argvs().filter { $0.starts(with: ["image", "rm"]) }
+            if fails { engine.buildFailure = ProcessOutput(termination: .exited(1), standardError: Data(Self.legacyOutput.utf8)) }
+            // The dangling images: one this build's output names, one of another build.
+            for id in [made, others] { engine.addImage([], ImageConfig(id: id, user: "", workingDirectory: "/", healthcheck: nil, labels: [:])) }
+            _ = try await runWorkflows([step], engine: engine, root: try NumbersAPIShape.make())
+            #expect(engine.image(others) != nil, "not another build's dangling image")
+            return engine.removals.filter { $0.kind == .image }.flatMap(\.ids)
         }
-        #expect(try await run("build_ci_image") == [["image", "rm", "20818aa898fc"]], "not another build's dangling image")
+        #expect(try await run("build_ci_image") == [made])
         #expect(try await run("build_dev_image") == [], "a dev build keeps them: they are its cache")
-        #expect(try await run("build_dev_image", fails: true) == [["image", "rm", "20818aa898fc"]])
+        #expect(try await run("build_dev_image", fails: true) == [made])
     }
 
     @Test func cleanPrunesTheBuildCacheOnlyWhenAsked() async throws {
-        let engine = ScriptedDockerCLI()
-        _ = try await runWorkflows(["clean"], runner: engine.runner, root: try NumbersAPIShape.make())
-        #expect(!engine.runner.argvs().contains { $0.first == "builder" })
-        let (status, console) = try await runWorkflows(["clean", "--build-cache"], runner: engine.runner, root: try NumbersAPIShape.make())
+        let engine = FakeEngine()
+        _ = try await runWorkflows(["clean"], engine: engine, root: try NumbersAPIShape.make())
+        #expect(!engine.changes.contains(.pruneBuildCache))
+        let (status, console) = try await runWorkflows(["clean", "--build-cache"], engine: engine, root: try NumbersAPIShape.make())
         #expect(status == 0, "\(console.all)")
-        #expect(engine.runner.argvs().contains(["builder", "prune", "--force"]))
+        #expect(engine.changes.contains(.pruneBuildCache))
         #expect(console.stdout.contains("Pruned the engine's build cache (Total:"))
     }
 }

@@ -93,7 +93,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     // What a test sets.
     var engineAnswers = true
     var podman = false
-    var builderKind: Builder = .legacy
+    /// Whether the CLI's buildx plugin answers: it then builds with BuildKit, unless `DOCKER_BUILDKIT=0`.
+    var buildxAnswers = false
     var cpus: Int? = 2
     /// What every `build` prints; with `buildFailure`, the build fails with it and makes nothing.
     var buildOutput = ""
@@ -215,7 +216,9 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func isPodman() async -> Bool { lock.withLock { podman } }
     func cpuCount() async -> Int? { lock.withLock { cpus } }
-    func builder(environment: [String: String]) async -> Builder { lock.withLock { builderKind } }
+    func builder(environment: [String: String]) async -> Builder {
+        lock.withLock { Builder.detect(podman: podman, buildxAnswers: buildxAnswers, environment: environment) }
+    }
 
     func build(_ options: BuildOptions) async throws -> ProcessOutput {
         let base = options.workingDirectory.map { URL(fileURLWithPath: $0) }
@@ -453,7 +456,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func pruneBuildCache() async throws -> ProcessOutput {
         lock.withLock { changeLog.append(.pruneBuildCache) }
-        return .ok("Total reclaimed space: 0B")
+        return .ok("Deleted build cache objects:\nabc\n\nTotal:\t120.3MB")
     }
 
     func createVolume(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
@@ -656,7 +659,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     /// What the last stage of a build's Dockerfile sets on the image: its `LABEL`s, `USER`, `WORKDIR`,
     /// `ENV`, `EXPOSE`, `HEALTHCHECK` and `CMD` (each at its simplest).
     static func apply(_ dockerfile: String, to config: inout ImageConfig) {
-        let lines = dockerfile.split(separator: "\n")
+        let lines = dockerfile.replacingOccurrences(of: "\\\n", with: " ").split(separator: "\n")
         let last = lines.lastIndex { $0.uppercased().hasPrefix("FROM ") } ?? lines.startIndex
         for line in lines[last...] {
             let words = line.split(separator: " ", maxSplits: 1).map(String.init)
@@ -675,8 +678,16 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
                 config.exposedTCPPorts = ImageConfig.tcpPorts(
                     config.exposedTCPPorts.map(String.init) + rest.split(separator: " ").map(String.init))
             case "HEALTHCHECK":
-                config.healthcheck = rest == "NONE" ? .init(test: ["NONE"])
-                    : rest.hasPrefix("CMD ") ? .init(test: ["CMD-SHELL", String(rest.dropFirst(4))]) : config.healthcheck
+                // Its options (`--interval=1s`…) are left to Docker's defaults.
+                var command = Substring(rest)
+                while command.hasPrefix("--") { command = command.drop { $0 != " " }.drop { $0 == " " } }
+                if command == "NONE" {
+                    config.healthcheck = .init(test: ["NONE"])
+                } else if command.hasPrefix("CMD ") {
+                    let text = command.dropFirst(4).trimmingCharacters(in: .whitespaces)
+                    let exec = text.hasPrefix("[") ? try? JSONDecoder().decode([String].self, from: Data(text.utf8)) : nil
+                    config.healthcheck = .init(test: exec.map { ["CMD"] + $0 } ?? ["CMD-SHELL", text])
+                }
             case "CMD":
                 config.command = rest.hasPrefix("[")
                     ? ((try? JSONDecoder().decode([String].self, from: Data(rest.utf8))) ?? [rest])
@@ -731,10 +742,15 @@ final class FakeGit: @unchecked Sendable {
     var gitDirectory: URL?
     /// What the host's `python3 -m TOOL …` answers; nil: passes.
     var hostPython: (@Sendable (Command) -> ProcessOutput?)?
+    /// When set, git commands go to it (a real git on a real checkout) instead of these properties.
+    var realGit: (any ProcessRunning)?
 
     lazy var runner = RecordingRunner { [unowned self] command in self.answer(command) }
 
     private func answer(_ command: Command) -> ProcessOutput {
+        if command.executable == "git", let realGit = lock.withLock({ self.realGit }) {
+            return (try? realGit.runBlocking(command)) ?? .fail(127, stderr: "git could not be started")
+        }
         if command.executable == Project.hostPython, command.arguments.first == "-m" {
             return lock.withLock { hostPython }?(command) ?? .ok()
         }

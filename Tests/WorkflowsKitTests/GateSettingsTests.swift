@@ -17,12 +17,12 @@ import Testing
         var project = Project.numbersAPI
         project.gateSettings[.pytest] = Project.GateSettings(arguments: ["-p", "no:randomly"])
         project.gateSettings[.black] = Project.GateSettings(arguments: ["--line-length", "100"])
-        let engine = ScriptedDockerCLI()
+        let runner = RecordingRunner()
         let console = try CapturedConsole().console
         let run = try await AssessImageCode.runGate(
             .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"), environment: [],
-            project: project, docker: DockerEngine(executable: "docker", runner: engine.runner, console: console),
-            resources: resources(engine.runner))
+            project: project, docker: DockerEngine(executable: "docker", runner: runner, console: console),
+            resources: resources(runner))
         let tail = Array(run.command.drop { $0 != "gates:r" })
         #expect(tail.prefix(6) == ["gates:r", "-m", "pytest", "tests", "-p", "no:randomly"], "\(tail)")
         #expect(tail.contains { $0.hasPrefix("--junitxml=") }, "ours stay, after the project's")
@@ -99,14 +99,14 @@ extension GateSettingsTests {
 
     @Test func inTheImageTheGateRunsInItsFolderWithTheEnvironmentAndSecretsByName() async throws {
         let project = try ProjectLoader.load(root: try repository(), variables: Self.variables)
-        let engine = ScriptedDockerCLI()
+        let runner = RecordingRunner()
         let console = try CapturedConsole().console
         _ = try await AssessImageCode.runGate(
             .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"),
             environment: AssessImageCode.environment(imagePythonPath: "/srv/lib"), project: project,
-            docker: DockerEngine(executable: "docker", runner: engine.runner, console: console),
-            resources: resources(engine.runner), imageWorkingDirectory: "/srv")
-        let run = try #require(engine.runner.commands.first { $0.arguments.first == "run" })
+            docker: DockerEngine(executable: "docker", runner: runner, console: console),
+            resources: resources(runner), imageWorkingDirectory: "/srv")
+        let run = try #require(runner.commands.first { $0.arguments.first == "run" })
         let argv = run.arguments
         #expect(!argv.joined(separator: " ").contains("s3cr3t-pw"), "a secret environment value is never in argv")
         #expect(argv.contains("DATABASE_URL") && run.environment["DATABASE_URL"] == "postgresql://app:s3cr3t-pw@db/app",

@@ -53,54 +53,51 @@ import Testing
     }
 
     @Test func thePipelineFetchesWheelsFromTheBaseImageWhileTheImageBuilds() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.toolsCached = false
-        let root = try NumbersAPIShape.make()
-        let (status, console) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
+        let engine = FakeEngine()
+        let root = try NumbersAPIShape.make(["Dockerfile": PipelineRunTests.dockerfile])
+        let (status, console) = try await runWorkflows(["quality_pipeline"], engine: engine, root: root)
         #expect(status == 0, "\(console.all)")
-        let commands = engine.runner.commands.filter { $0.executable == "docker" }
-        let download = try #require(commands.firstIndex { $0.arguments.last == ToolWheels.downloadScript })
-        let build = try #require(commands.firstIndex { $0.arguments.first == "build" && $0.arguments.contains("--no-cache") })
-        let install = try #require(commands.firstIndex { $0.arguments.last == GateTools.installScript })
+        let changes = engine.changes
+        let download = try #require(changes.firstIndex { if case .run(let run) = $0 { run.arguments.last == ToolWheels.downloadScript } else { false } })
+        let build = try #require(changes.firstIndex { if case .build(let build, _) = $0 { build.noCache } else { false } })
+        let install = try #require(changes.firstIndex { if case .run(let run) = $0 { run.arguments.last == GateTools.installScript } else { false } })
         #expect(download < install && build < install)
-        let fetch = commands[download].arguments
-        #expect(fetch.contains("workflows.run=testrun-wheels"), "labelled for the run's cleanup and for clean")
-        #expect(Array(fetch.suffix(4)) == ["python3", "python:3.11-slim", "-c", ToolWheels.downloadScript])
-        #expect(fetch.contains("type=volume,source=workflows-wheels-testrun-wheels,target=/tmp/workflows-wheels"))
-        let spec = try JSONDecoder().decode(ToolWheels.DownloadSpec.self, from: try #require(commands[download].standardInput))
+        guard case .run(let fetch) = changes[download], case .run(let installing) = changes[install] else { return }
+        #expect(fetch.labels.contains(EngineLabels.run("testrun-wheels")), "labelled for the run's cleanup and for clean")
+        #expect(fetch.image == "python:3.11-slim" && fetch.entrypoint == "python3" && fetch.arguments == ["-c", ToolWheels.downloadScript])
+        #expect(fetch.mounts == [VolumeMount("workflows-wheels-testrun-wheels", at: "/tmp/workflows-wheels")])
+        let spec = try JSONDecoder().decode(ToolWheels.DownloadSpec.self, from: try #require(fetch.input))
         #expect(spec.requirements == ["requirements-test.txt"] && spec.files.keys.sorted() == ["requirements-test.txt"])
-        #expect(commands[install].arguments.contains(
-            "type=volume,source=workflows-wheels-testrun-wheels,target=/tmp/workflows-wheels,ro"))
-        let installSpec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(commands[install].standardInput))
+        #expect(installing.mounts.contains(VolumeMount("workflows-wheels-testrun-wheels", at: "/tmp/workflows-wheels", readOnly: true)))
+        let installSpec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(installing.input))
         #expect(installSpec.wheels == "/tmp/workflows-wheels")
         #expect(console.stdout.contains("from the wheels fetched during the build"))
-        #expect(engine.runner.argvs().contains(["volume", "rm", "--force", "volume-testrun-wheels"]), "the wheels go with the run")
+        #expect(engine.volumes["workflows-wheels-testrun-wheels"] == nil, "the wheels go with the run")
         let seal = try #require(engine.volumes.values.first { $0[EngineLabels.sealedTools] != nil })
-        let key = try #require(seal[EngineLabels.prefetchKey])
+        #expect(seal[EngineLabels.prefetchKey] != nil)
 
         // The same base image and requirements again: the seal says there is nothing to fetch.
-        engine.runner.reset()
-        let (again, _) = try await runWorkflows(["quality_pipeline"], runner: engine.runner, root: root)
+        let before = engine.runs.count
+        let (again, _) = try await runWorkflows(["quality_pipeline"], engine: engine, root: root)
         #expect(again == 0)
-        #expect(engine.runner.argvs().contains(["volume", "ls", "--quiet", "--filter", "label=\(EngineLabels.prefetchKey)=\(key)"]))
-        #expect(!engine.runner.argvs().contains { $0.last == ToolWheels.downloadScript })
-        #expect(!engine.runner.argvs().contains { $0.last == GateTools.installScript })
+        let later = engine.runs.dropFirst(before)
+        #expect(!later.contains { $0.arguments.last == ToolWheels.downloadScript })
+        #expect(!later.contains { $0.arguments.last == GateTools.installScript })
     }
 
     @Test func aFailedDownloadIsSaidAndTheInstallAsksTheIndex() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.toolsCached = false
-        let runner = RecordingRunner { command in
-            command.arguments.last == ToolWheels.downloadScript
-                ? .fail(1, stderr: "ERROR: Could not find a version that satisfies the requirement black==1")
-                : engine.runner.runBlockingAnswer(command)
+        let engine = FakeEngine()
+        engine.program = { options in
+            options.arguments.last == ToolWheels.downloadScript
+                ? .fail(1, stderr: "ERROR: Could not find a version that satisfies the requirement black==1") : nil
         }
-        let (status, console) = try await runWorkflows(["quality_pipeline"], runner: runner, root: try NumbersAPIShape.make())
+        let root = try NumbersAPIShape.make(["Dockerfile": PipelineRunTests.dockerfile])
+        let (status, console) = try await runWorkflows(["quality_pipeline"], engine: engine, root: root)
         #expect(status == 0, "\(console.all)")
         #expect(console.stdout.contains(
             "Gate tools: the wheels could not be fetched during the build (ERROR: Could not find a version that satisfies the requirement black==1)."))
-        let install = try #require(runner.commands.first { $0.arguments.last == GateTools.installScript })
-        #expect(!install.arguments.contains { $0.contains(ToolWheels.folder) })
+        let install = try #require(engine.runs.first { $0.arguments.last == GateTools.installScript })
+        #expect(!install.mounts.contains { $0.target == ToolWheels.folder })
     }
 }
 

@@ -337,15 +337,17 @@ import Testing
     }
 
     @Test func theRunSaysOnceWhichInstallerPinsItLeavesOutAndSendsTheFilesWithoutThem() async throws {
-        let engine = ScriptedDockerCLI()
-        engine.toolsCached = false
+        let engine = FakeEngine()
         let repository = try FakeRepository(files: try SampleProjects.folder("pip-pin"))
-        let (status, console) = try await runWorkflows(["assess_image_code"], runner: engine.runner, root: repository.root)
+        let image = try ProjectLoader.load(root: repository.root).image
+        engine.addImage([image], ImageConfig(id: "sha256:" + String(repeating: "e", count: 64), user: "service", workingDirectory: "/srv",
+                                             healthcheck: nil, labels: [:]))
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: repository.root)
         #expect(status == 0, "\(console.all)")
         let said = "Test requirements: pip==26.0.1 (requirements-test.txt:2), wheel==0.45.1 (requirements-test.txt:3) left out"
         #expect(console.all.components(separatedBy: said).count == 2, "once: \(console.all)")
-        let install = try #require(engine.runner.commands.first { $0.arguments.last == GateTools.installScript })
-        let spec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(install.standardInput))
+        let install = try #require(engine.runs.first { $0.arguments.last == GateTools.installScript })
+        let spec = try JSONDecoder().decode(GateTools.InstallSpec.self, from: try #require(install.input))
         #expect(spec.files["requirements-test.txt"]?.contains("\n# pip==26.0.1") == true)
         #expect(spec.requirements == ["requirements-test.txt"] && spec.tools.isEmpty && spec.pins.isEmpty)
     }
