@@ -38,10 +38,18 @@ remove_test_leftovers() {
   rm -rf "${TMPDIR:-/tmp}"/workflows-it-* "${TMPDIR:-/tmp}"/workflows-unit-* 2>/dev/null || true
 }
 
-# The CI files are code too: GitHub's workflow schema and zizmor, no findings.
-"$root/scripts/lint-ci.sh"
-
 set +e
+# The CI files are code too: GitHub's workflow schema and zizmor, no findings. On findings, provisioning is
+# waited for before the exit, so that it never goes on unseen behind a second run of this script.
+"$root/scripts/lint-ci.sh"
+linted=$?
+if [ "$linted" -ne 0 ]; then
+  wait "$provision_pid"
+  cat "$provision_log" >&2
+  rm -f "$provision_log"
+  echo "test: scripts/lint-ci.sh found problems (exit $linted); they are above" >&2
+  exit "$linted"
+fi
 swift build --build-tests 2>&1 | grep -v -e '^\[[0-9]*/[0-9]*\]' -e '^Compiling' -e '^Write '
 build=${PIPESTATUS[0]}
 wait "$provision_pid"
