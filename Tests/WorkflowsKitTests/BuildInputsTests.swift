@@ -99,6 +99,15 @@ import Testing
         #expect(project.secrets.contains("outside-token-1"))
     }
 
+    /// A missing Dockerfile is the build's to report, where it looked: the target is not checked against it.
+    @Test func aTargetIsNotCheckedAgainstADockerfileThatIsNotThere() throws {
+        let root = try repository("[tool.workflows]\ngates = []\n\n[tool.workflows.build]\ntarget = \"runtime\"\n")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("Dockerfile"))
+        let project = try ProjectLoader.load(root: root)
+        #expect(project.build.target == "runtime")
+        #expect(MissingDockerfile(project: project) != nil)
+    }
+
     @Test func theStagesAreTheNamedFromLines() {
         #expect(BuildInputs.stages(of: "FROM a AS one\nFROM --platform=$BUILDPLATFORM b as Two\nFROM one\n# FROM c AS x\n")
             == ["one", "two"])

@@ -54,15 +54,18 @@ struct BuildInputs: Sendable, Equatable {
             inputs.platform = platform.value
             origins["build.platform"] = platform.origin
         }
+        // A Dockerfile that is not there is the build's to report (`MissingDockerfile`, which says where it
+        // looked), not this key's: the steps that build nothing still run.
         if let target = values.target {
-            let text = (try? String(contentsOf: root.appendingPathComponent(dockerfile), encoding: .utf8)) ?? ""
-            let stages = stages(of: text)
-            guard stages.contains(target.value.lowercased()) else {
-                throw ProjectFileError(
-                    file: file, position: target.position,
-                    "'build.target' names the stage '\(target.value)', which \(dockerfile) does not have ("
-                        + (stages.isEmpty ? "it names no stage: FROM IMAGE AS NAME" : "its stages: " + stages.joined(separator: ", "))
-                        + ")")
+            if let text = try? String(contentsOf: root.appendingPathComponent(dockerfile), encoding: .utf8) {
+                let stages = stages(of: text)
+                guard stages.contains(target.value.lowercased()) else {
+                    throw ProjectFileError(
+                        file: file, position: target.position,
+                        "'build.target' names the stage '\(target.value)', which \(dockerfile) does not have ("
+                            + (stages.isEmpty ? "it names no stage: FROM IMAGE AS NAME" : "its stages: " + stages.joined(separator: ", "))
+                            + ")")
+                }
             }
             inputs.target = target.value
             origins["build.target"] = target.origin
