@@ -54,20 +54,30 @@ import Testing
     /// a logout that fails is said.
     @Test func aHungUntagDoesNotKeepTheLogoutFromRunning() async throws {
         for logoutWorks in [true, false] {
-            let engine = ScriptedDockerCLI()
-            engine.gitDirectory = try TemporaryFolder.make()
-            if !logoutWorks { engine.failingCommands = ["logout"] }
-            let hung = HungOn(["image", "rm"], base: engine.runner)
-            let cleanupRunner = GivingUpRunner(hung, essential: engine.runner) { _ in }
+            let git = FakeGit()
+            git.gitDirectory = try TemporaryFolder.make()
+            // The docker CLI's answers to what publish_image runs through DockerEngine and its cleanups.
+            let runner = RecordingRunner { command in
+                guard command.executable == "docker" else { return git.runner.runBlockingAnswer(command) }
+                switch command.arguments {
+                case DockerArguments.version(): return .ok("20.10.24")
+                case DockerArguments.inspectImage("numbers-api:latest"):
+                    return .ok(#"[{"Id":"\#(FakeEngine.imageID)","Config":{}}]"#)
+                case ["logout", "127.0.0.1:5000"]: return logoutWorks ? .ok() : .fail(1, stderr: "logout failed on purpose")
+                default: return .ok()
+                }
+            }
+            let hung = HungOn(["image", "rm"], base: runner)
+            let cleanupRunner = GivingUpRunner(hung, essential: runner) { _ in }
             let console = try CapturedConsole()
             let status = await Workflows.run(
                 arguments: ["publish_image", "--publish-repository", "127.0.0.1:5000/o/app", "--allow-unverified-image"],
                 environment: ["WORKFLOWS_REGISTRY_USER": "u", "WORKFLOWS_REGISTRY_PASSWORD": "p"],
-                runner: engine.runner, console: console.console,
+                runner: runner, console: console.console,
                 cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: cleanupRunner),
                 currentFolder: try NumbersAPIShape.make(), runID: "testrun")
             #expect(status == 0, "\(console.all)")
-            let argvs = engine.runner.argvs()
+            let argvs = runner.argvs()
             let push = try #require(argvs.firstIndex { $0.first == "push" })
             let logout = try #require(argvs.lastIndex { $0.first == "logout" }, "no logout: \(argvs)")
             #expect(push < logout)
