@@ -111,6 +111,17 @@ import Testing
         #expect(console.stderr.contains("Set 'dockerfile'"))
         #expect(!console.stdout.contains("==>>"), "nothing ran: \(console.stdout)")
         #expect(engine.changes.isEmpty)
+        // On a CI the reports are written all the same: its uploads look for them whatever the end.
+        let folder = try TemporaryFolder.make().appendingPathComponent("reports")
+        let (onCI, ci) = try await runWorkflows(
+            ["--report-dir", folder.path, "quality_pipeline"], environment: ["TF_BUILD": "True"], engine: engine, root: root)
+        #expect(onCI == 64, "\(ci.all)")
+        #expect(engine.changes.isEmpty)
+        let report = try ReportWriter.decode(try Data(contentsOf: folder.appendingPathComponent(ReportWriter.reportFile)))
+        #expect(report.outcome == .failed)
+        #expect(report.steps.map(\.verdict) == [.failed, .skipped, .skipped])
+        #expect(report.steps.first?.message?.hasPrefix("No Dockerfile at \(dockerfile)") == true)
+        #expect(ci.stdout.contains("##vso[task.logissue type=error;code=build_ci_image]No Dockerfile at"), "\(ci.stdout)")
         // An image that exists needs no Dockerfile to be assessed.
         let image = try ProjectLoader.load(root: root).image
         engine.addImage([image], ImageConfig(id: "sha256:" + String(repeating: "e", count: 64), user: "app", workingDirectory: "/srv",

@@ -30,12 +30,10 @@ struct Pipeline: Sendable {
         // is started, and the report still needs them.
         let facts = await git.facts()
         if let (step, error) = preflight(steps, origin: facts?.origin) {
-            report(error, in: step)
-            return error.exitCode
+            return stopBeforeRunning(steps, at: step, error, facts: facts)
         }
         if let (step, error) = await builderPreflight(steps) {
-            report(error, in: step)
-            return error.exitCode
+            return stopBeforeRunning(steps, at: step, error, facts: facts)
         }
         warnOfUnpinnedTools(steps)
         let reporting = RunReporting(directory: settings.reportDirectory, environment: environment, console: console)
@@ -303,6 +301,27 @@ struct Pipeline: Sendable {
         let (network, reports) = try await services.ready(scope, probeImage: settings.image, console: console)
         details.record(services: reports)
         return network
+    }
+
+    /// A preflight stopped the run before any step ran: said, and reported (that step failed, the others
+    /// skipped), since a CI's uploads look for the reports whatever the end.
+    private func stopBeforeRunning(
+        _ steps: [StepDefinition], at step: String, _ error: WorkflowsError, facts: Git.Facts?
+    ) -> Int32 {
+        report(error, in: step)
+        let now = RunReport.timestamp(Date())
+        let failing = steps.firstIndex { $0.name == step }
+        let reports = steps.indices.map { index in
+            var report = StepReport(
+                name: steps[index].name, verdict: index == failing ? .failed : .skipped, startedAt: now, durationSeconds: 0)
+            if index == failing { report.message = [error.message, error.remedy].compactMap { $0 }.joined(separator: "\n") }
+            return report
+        }
+        RunReporting(directory: settings.reportDirectory, environment: environment, console: console).finish(RunReport(
+            runID: resources.runID, commandLine: commandLine, git: facts.map(GitState.init), startedAt: now,
+            durationSeconds: 0, outcome: RunReport.outcome(of: reports, interruptedBy: nil), interruptedBy: nil,
+            steps: reports))
+        return error.exitCode
     }
 
     private func report(_ error: Error, in step: String) {
