@@ -147,9 +147,17 @@ extension EngineTests {
             try #require(tagged.succeeded, "no python:3.11-slim in \(engine)'s store: run scripts/provision.sh --for-tests")
             defer { Task { _ = try? await Harness.runner.run(Command(engine, ["image", "rm", image])) } }
 
+            let reports = repository.root.appendingPathComponent("reports")
             let run = try await Harness.workflows(
-                ["assess_image_health", "--image", image], in: repository.root, environment: ["WORKFLOWS_DOCKER": engine])
+                ["assess_image_health", "--image", image, "--report-dir", reports.path], in: repository.root,
+                environment: ["WORKFLOWS_DOCKER": engine])
             #expect(run.status == 1, "\(run.all)")
+            let report = try ReportWriter.decode(Data(contentsOf: reports.appendingPathComponent("report.json")))
+            #expect(report.steps.first { $0.name == "assess_image_health" }?.services == [
+                ServiceReport(
+                    name: "db", image: "build never-healthy", probe: "its health command", secondsToHealthy: nil,
+                    status: "timed out", shared: false)
+            ], "the report lists the service that failed")
             #expect(run.stdout.contains(
                 "Service db (build never-healthy) was not healthy by its deadline of 3.0s (judged by its health command)"),
                 "\(run.stdout)")

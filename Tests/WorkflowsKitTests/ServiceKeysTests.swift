@@ -179,4 +179,17 @@ import Testing
         let decoded = try JSONDecoder().decode(RunReport.self, from: JSONEncoder().encode(report))
         #expect(decoded.steps.first?.services == services)
     }
+
+    /// A service that failed its step has no time to healthy: the summary shows its status instead.
+    @Test func theSummaryShowsTheStatusOfAServiceThatFailed() {
+        let failed = ServiceReport(
+            name: "db", image: "build never-healthy", probe: "its health command", secondsToHealthy: nil, status: "timed out",
+            shared: false)
+        let report = RunReport(
+            runID: "r", commandLine: ["assess_image_health"], git: nil, startedAt: "2026-12-02T15:00:00Z", durationSeconds: 4,
+            outcome: .failed, interruptedBy: nil,
+            steps: [StepReport(name: "assess_image_health", verdict: .failed, startedAt: "2026-12-02T15:00:00Z", durationSeconds: 4, services: [failed])])
+        let summary = StepSummary.markdown(report)
+        #expect(summary.contains("| `db` | build never-healthy | timed out | its health command |"), "\(summary)")
+    }
 }

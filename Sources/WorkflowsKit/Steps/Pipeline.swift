@@ -290,17 +290,15 @@ struct Pipeline: Sendable {
         return nil
     }
 
-    /// The step's services, healthy (recorded for the report); the network its containers join, nil without
-    /// services.
+    /// The step's services, healthy; the network its containers join, nil without services. The report gets
+    /// them, and the one that failed, if any.
     private func awaitServices(
         _ services: RunServices?, _ scope: RunServices.Scope, console: Console, details: StepDetails
     ) async throws -> String? {
         guard let services else { return nil }
         // Their TCP probe runs in the project's image: it must exist first.
         _ = try await ImageConfig.inspect(settings.image, docker: docker)
-        let (network, reports) = try await services.ready(scope, probeImage: settings.image, console: console)
-        details.record(services: reports)
-        return network
+        return try await services.ready(scope, probeImage: settings.image, console: console) { details.record(services: $0) }
     }
 
     /// A preflight stopped the run before any step ran: said, and reported (that step failed, the others

@@ -110,9 +110,12 @@ actor RunServices {
     private var probeImage: String?
 
     /// Waits until every service of `scope` is healthy (starting them first if needed); returns the step's
-    /// network and what to report. A shared service is awaited once, for both steps. `probeImage`: the
-    /// project's image, whose throwaway containers probe a service's EXPOSEd port.
-    func ready(_ scope: Scope, probeImage: String, console stepConsole: Console) async throws -> (network: String, reports: [ServiceReport]) {
+    /// network. A shared service is awaited once, for both steps. `probeImage`: the project's image, whose
+    /// throwaway containers probe a service's EXPOSEd port. `record` gets what to report, also when a
+    /// service fails: the services awaited until then and the one that failed (without a time to healthy).
+    func ready(
+        _ scope: Scope, probeImage: String, console stepConsole: Console, record: @escaping @Sendable ([ServiceReport]) -> Void
+    ) async throws -> String {
         self.probeImage = probeImage
         start()
         let names = project.services.map(\.name).joined(separator: ", ")
@@ -126,23 +129,28 @@ actor RunServices {
         }
         let all = waits
         let consoles = self.consoles
-        let reports = try await withTaskCancellationHandler {
+        try await withTaskCancellationHandler {
             var reports: [ServiceReport] = []
             for wait in all {
                 do {
                     _ = try await wait.connected?.value
                     reports.append(try await wait.healthy.value)
                     consoles[wait.key]?.replay(to: stepConsole)
+                } catch let unhealthy as ServiceHealth.Unhealthy {
+                    consoles[wait.key]?.replay(to: stepConsole)
+                    record(reports + [unhealthy.report])
+                    throw unhealthy.error
                 } catch {
                     consoles[wait.key]?.replay(to: stepConsole)
+                    if !reports.isEmpty { record(reports) }
                     throw error
                 }
             }
-            return reports
+            record(reports)
         } onCancel: {
             for wait in all { wait.healthy.cancel() }
         }
-        return (network(scope), reports)
+        return network(scope)
     }
 
     private func launched() async throws {

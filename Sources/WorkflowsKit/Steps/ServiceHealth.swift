@@ -61,9 +61,9 @@ struct ServiceHealth: Sendable {
                 if !judge.probes.isEmpty, state.health?.log?.isEmpty ?? true { state.health = .init(status: state.status, log: judge.probes) }
                 try await fail(
                     "exited with code \(code)\(state.oomKilled == true ? " (killed: out of memory)" : "") after "
-                        + "\(Seconds.format(elapsed)), before it became healthy", state, how: how)
+                        + "\(Seconds.format(elapsed)), before it became healthy", status: "exited", state, how: how)
             case .unhealthy:
-                try await fail("became unhealthy after \(Seconds.format(elapsed))", state, how: how)
+                try await fail("became unhealthy after \(Seconds.format(elapsed))", status: "unhealthy", state, how: how)
             case .healthy:
                 return report(elapsed, how: how)
             case .waiting:
@@ -91,14 +91,15 @@ struct ServiceHealth: Sendable {
                 {
                     state.health = .init(status: "unhealthy", log: judge.probes)
                     try await fail(
-                        "became unhealthy after \(Seconds.format(elapsed)) (\(rules.retries) probes failed in a row)", state,
-                        how: how)
+                        "became unhealthy after \(Seconds.format(elapsed)) (\(rules.retries) probes failed in a row)",
+                        status: "unhealthy", state, how: how)
                 }
             }
             if probe != nil || tcpPort != nil, state.health?.log?.isEmpty ?? true { state.health = .init(status: "starting", log: judge.probes) }
             if waited >= timeout {
                 try await fail(
-                    "was not healthy by its deadline of \(Seconds.format(timeout)) (judged by \(how))", state, how: how)
+                    "was not healthy by its deadline of \(Seconds.format(timeout)) (judged by \(how))", status: "timed out",
+                    state, how: how)
             }
             try await Task.sleep(nanoseconds: UInt64(Project.healthPollSeconds * 1e9))
         }
@@ -168,14 +169,25 @@ struct ServiceHealth: Sendable {
         }
     }
 
-    /// Shows the evidence (last probes, the container's logs), then throws.
-    private func fail(_ what: String, _ state: ContainerState, how: String) async throws -> Never {
+    /// A service that did not become healthy: what the report lists for it (`status`: `exited`, `unhealthy`
+    /// or `timed out`, no time to healthy), and the step's error.
+    struct Unhealthy: Error {
+        var report: ServiceReport
+        var error: WorkflowsError
+    }
+
+    /// Shows the evidence (last probes, the container's logs), then throws `Unhealthy`.
+    private func fail(_ what: String, status: String, _ state: ContainerState, how: String) async throws -> Never {
         console.failure("Service \(service.name) (\(service.sourceText)) \(what).")
         try await HealthEvidence.show(container: started.container, state: state, docker: docker, console: console)
-        throw WorkflowsError(
-            .failed, "The service \(service.name) (\(service.sourceText)) is not healthy: it \(what).",
-            remedy: "Its probes' output and its logs are above. Check its image and [tool.workflows.services.\(service.name)] "
-                + "(environment, health, health-timeout).")
+        throw Unhealthy(
+            report: ServiceReport(
+                name: service.name, image: service.sourceText, probe: how, secondsToHealthy: nil, status: status,
+                shared: service.shared),
+            error: WorkflowsError(
+                .failed, "The service \(service.name) (\(service.sourceText)) is not healthy: it \(what).",
+                remedy: "Its probes' output and its logs are above. Check its image and [tool.workflows.services.\(service.name)] "
+                    + "(environment, health, health-timeout)."))
     }
 }
 
