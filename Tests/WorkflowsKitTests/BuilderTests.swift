@@ -200,6 +200,16 @@ extension BuilderTests {
         #expect(engine.builds.isEmpty)
     }
 
+    /// A build that failed because the engine went away says so, not "fix the Dockerfile".
+    @Test func anEngineThatStopsAnsweringDuringTheBuildIsWhatTheFailureSays() async throws {
+        let engine = FakeEngine()
+        engine.stopsAnsweringInBuild = true
+        let (status, console) = try await runWorkflows(["build_ci_image"], engine: engine, root: try NumbersAPIShape.make())
+        #expect(status == 1)
+        #expect(console.stderr.contains("The engine behind docker stopped answering while building numbers-api:latest"), "\(console.stderr)")
+        #expect(!console.stderr.contains("fix the Dockerfile"), "\(console.stderr)")
+    }
+
     @Test func aCIBuildAndAFailedBuildRemoveTheUntaggedImagesTheyMadeADevBuildKeepsThem() async throws {
         let made = "sha256:20818aa898fc" + String(repeating: "0", count: 52)
         let others = "sha256:f00dfeedbeef" + String(repeating: "0", count: 52)

@@ -99,6 +99,9 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     /// What every `build` prints; with `buildFailure`, the build fails with it and makes nothing.
     var buildOutput = ""
     var buildFailure: ProcessOutput?
+    /// The engine goes away during the next build: the build fails as the CLI then does, and the engine
+    /// answers no more.
+    var stopsAnsweringInBuild = false
     /// The config of a base image a build pulls (any `FROM` that the engine does not have).
     var pulledConfig = ImageConfig(id: "", user: "", workingDirectory: "/", healthcheck: nil, labels: [:])
     /// What a container that is not detached does (its program's exit and output); nil: `ok()`.
@@ -233,6 +236,10 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
             }
             guard !dockerfile.isEmpty else {
                 return .success(.fail(1, stderr: "unable to prepare context: unable to evaluate symlinks in Dockerfile path: no such file"))
+            }
+            if stopsAnsweringInBuild {
+                engineAnswers = false
+                return .success(.fail(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"))
             }
             if let buildFailure { return .success(buildFailure) }
             guard let from = DockerfileStages.finalBase(of: dockerfile) else {

@@ -76,6 +76,8 @@ struct BuildImage: Sendable {
         // build_dev_image keeps them as its layer cache.
         if !useCache || !result.succeeded { await removeUntaggedImages(madeBy: result) }
         guard result.succeeded else {
+            // An engine that went away fails the build too: that, not the Dockerfile, is then what to fix.
+            try await docker.requireEngine(while: "building \(image)")
             let text = (try? String(contentsOf: dockerfile, encoding: .utf8)) ?? ""
             let features = BuildKitFeatures(dockerfile: text)
             if features.refusedByLegacyBuilder(output: result.outputText + "\n" + result.errorText) {
