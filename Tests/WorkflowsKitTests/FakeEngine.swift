@@ -581,10 +581,11 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         for (id, image) in images where image.tags.contains(tag) { images[id]?.tags.remove(tag) }
     }
 
+    /// A new ID whose first 12 digits (the short ID the CLI shows and takes) are unique.
     private func nextID() -> String {
         counter += 1
         let hex = String(counter, radix: 16)
-        return "sha256:" + String(repeating: "f", count: 64 - hex.count) + hex
+        return "sha256:" + String(repeating: "0", count: 12 - hex.count) + hex + String(repeating: "f", count: 52)
     }
 
     fileprivate func removeNow(_ kind: EngineObject, _ ids: [String], force: Bool) -> ProcessOutput {
