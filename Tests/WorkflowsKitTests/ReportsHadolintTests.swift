@@ -203,8 +203,8 @@ enum HadolintOutputs {
             + "its output is in the log and in report.json."
         #expect(gate.unexplainedFailure(in: step) == said)
         #expect(GitHubActions.annotations(for: report) == [
-            "::warning file=Dockerfile,line=6,title=hadolint DL3066::Non-numeric user-id may not be resolvable by host system",
             "::error title=hadolint::" + said,
+            "::warning file=Dockerfile,line=6,title=hadolint DL3066::Non-numeric user-id may not be resolvable by host system",
         ])
         #expect(AzurePipelines.issues(for: report).last == "##vso[task.logissue type=error;code=hadolint]" + said)
         #expect(JUnitXML.document(report, hostname: "h").contains(
@@ -212,6 +212,13 @@ enum HadolintOutputs {
                 + "output is in system-out\" type=\"gate-failed\""))
         let sarif = String(decoding: try SARIF.document(report), as: UTF8.self)
         #expect(sarif.contains("\"executionSuccessful\" : false"))
+        // Errors come before warnings, so that the annotations' limit never drops the error for a warning.
+        var noisy = gate
+        noisy.findings = Array(repeating: noisy.findings[0], count: 12)
+        report.steps[0].gates = [noisy]
+        let limited = GitHubActions.annotations(for: report)
+        #expect(limited.first == "::error title=hadolint::" + said)
+        #expect(limited.count == 11 && limited.last?.hasPrefix("::notice::") == true, "\(limited)")
         // A finding at the threshold explains the failure itself.
         gate.failureThreshold = "info"
         #expect(gate.unexplainedFailure(in: step) == nil)

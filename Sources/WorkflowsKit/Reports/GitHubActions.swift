@@ -81,12 +81,12 @@ enum GitHubActions {
         limited(gates.map { errors(for: $0, in: step) }, limit)
     }
 
+    /// The errors first, then the warnings (findings that did not fail the gate), so that the limit never
+    /// keeps a warning in place of an error.
     static func errors(for gate: GateReport, in step: String) -> [String] {
-        var lines = gate.findings.map { finding in
-            let title = [gate.name, finding.code].compactMap { $0 }.joined(separator: " ")
-            return !gate.fails(finding)
-                ? warning(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title)
-                : error(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title)
+        func title(_ finding: Finding) -> String { [gate.name, finding.code].compactMap { $0 }.joined(separator: " ") }
+        var lines = gate.findings.filter(gate.fails).map { finding in
+            error(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title(finding))
         }
         for test in gate.tests ?? [] where test.outcome == .failed || test.outcome == .error {
             let name = [test.classname, test.name].filter { !$0.isEmpty }.joined(separator: ".")
@@ -95,7 +95,9 @@ enum GitHubActions {
                 title: "\(gate.name) \(name)" + (test.outcome == .error ? " (error)" : "")))
         }
         if let unexplained = gate.unexplainedFailure(in: step) { lines.append(error(unexplained, title: gate.name)) }
-        return lines
+        return lines + gate.findings.filter { !gate.fails($0) }.map { finding in
+            warning(finding.message, file: finding.file, line: finding.line, column: finding.column, title: title(finding))
+        }
     }
 
     /// At most `limit` of the groups' lines, round-robin (the first of each group, then the second, …),
