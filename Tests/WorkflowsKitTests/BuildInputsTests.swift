@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: [
         ("[tool.workflows.build]\ntargte = \"x\"\n", "pyproject.toml:2:1: unknown key 'tool.workflows.build.targte'; did you mean 'target'?"),
-        ("[tool.workflows.build]\ntarget = \"tests\"\n", "pyproject.toml:2:1: 'build.target' names the stage 'tests', which Dockerfile does not have (its stages: base, runtime)"),
+        ("[tool.workflows.build]\ntarget = \"tests\"\n", "pyproject.toml:2:1: 'tool.workflows.build.target' names the stage 'tests', which Dockerfile does not have (its stages: base, runtime)"),
         ("[tool.workflows.build]\ntarget = \"a b\"\n", "'tool.workflows.build.target' must be a stage name"),
         ("[tool.workflows.build]\nplatform = \"linux/amd64,linux/arm64\"\n", "pyproject.toml:2:1: 'tool.workflows.build.platform' names one platform"),
         ("[tool.workflows.build]\nplatform = \"amd64\"\n", "must be OS/ARCHITECTURE[/VARIANT]"),
@@ -73,7 +73,7 @@ import Testing
         ("[tool.workflows.build]\nargs = { A = \"${BUILD_TEST_UNSET}\" }\n", "'tool.workflows.build.args.A' uses ${BUILD_TEST_UNSET}, but the environment variable BUILD_TEST_UNSET is not set"),
         ("[tool.workflows.build]\nargs = { DOCKER_HOST = \"${BUILD_TEST_TOKEN}\" }\n", "the engine's CLI reads DOCKER_HOST itself"),
         ("[tool.workflows.build.secrets]\ntoken = { env = \"BUILD_TEST_UNSET\" }\n", "pyproject.toml:2:11: 'tool.workflows.build.secrets.token' reads the environment variable BUILD_TEST_UNSET, which is not set"),
-        ("[tool.workflows.build.secrets]\ntoken = { file = \"nowhere\" }\n", "'build.secrets.token' reads the file 'nowhere', which is not a file in the repository root"),
+        ("[tool.workflows.build.secrets]\ntoken = { file = \"nowhere\" }\n", "'tool.workflows.build.secrets.token' reads the file 'nowhere', which is not a file in the repository root"),
         ("[tool.workflows.build.secrets]\ntoken = { file = \"secrets\" }\n", "which is not a file"),
         ("[tool.workflows.build.secrets]\ntoken = { env = \"A\", file = \"secrets/netrc\" }\n", "pyproject.toml:2:1: 'tool.workflows.build.secrets.token' must be a table with one of env"),
         ("[tool.workflows.build.secrets]\ntoken = \"BUILD_TEST_TOKEN\"\n", "'tool.workflows.build.secrets.token' must be a table with one of env"),

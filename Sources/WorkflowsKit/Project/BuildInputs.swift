@@ -62,7 +62,7 @@ struct BuildInputs: Sendable, Equatable {
                 guard stages.contains(target.value.lowercased()) else {
                     throw ProjectFileError(
                         file: file, position: target.position,
-                        "'build.target' names the stage '\(target.value)', which \(dockerfile) does not have ("
+                        "'\(values.prefix)target' names the stage '\(target.value)', which \(dockerfile) does not have ("
                             + (stages.isEmpty ? "it names no stage: FROM IMAGE AS NAME" : "its stages: " + stages.joined(separator: ", "))
                             + ")")
                 }
@@ -78,7 +78,7 @@ struct BuildInputs: Sendable, Equatable {
                     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
                         throw ProjectFileError(
                             file: file, position: source.position,
-                            "'build.secrets.\(name)' reads the file '\(path)', which is not a file"
+                            "'\(values.prefix)secrets.\(name)' reads the file '\(path)', which is not a file"
                                 + (path.hasPrefix("/") ? "" : " in the repository root")
                                 + " (create it before the build, or read the secret from the environment: { env = \"NAME\" })")
                     }
@@ -105,6 +105,8 @@ extension ProjectFile {
         var target: Value<String>?
         var platform: Value<String>?
         var secrets: Value<[String: Value<BuildInputs.SecretSource>]>?
+        /// How the file names the table's keys in messages: `tool.workflows.build.` in pyproject.toml.
+        var prefix = "build."
 
         static let keys = ["args", "target", "platform", "secrets"]
         static let secretKeys = ["env", "file"]
@@ -118,6 +120,7 @@ extension ProjectFile {
         }
 
         init(_ reader: KeyReader) throws {
+            prefix = reader.prefix
             try reader.rejectUnknown(allowed: Self.keys)
             arguments = try reader.environment("args", expanding: true)
             if let arguments {
