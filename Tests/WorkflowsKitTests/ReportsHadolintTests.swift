@@ -219,6 +219,13 @@ enum HadolintOutputs {
         let limited = GitHubActions.annotations(for: report)
         #expect(limited.first == "::error title=hadolint::" + said)
         #expect(limited.count == 11 && limited.last?.hasPrefix("::notice::") == true, "\(limited)")
+        // So in the summary's few rows: the finding that failed the gate, with its level, before those below.
+        noisy.findings.append(Finding(file: "Dockerfile", line: 2, code: "DL3000", message: "Use absolute WORKDIR", level: "error"))
+        report.steps[0].gates = [noisy]
+        let summary = StepSummary.markdown(report)
+        #expect(summary.contains("| Gate | Where | Code | Finding or failed test |\n| --- | --- | --- | --- |\n"
+            + "| `hadolint` | `Dockerfile:2` | DL3000 (error) | Use absolute WORKDIR |\n"
+            + "| `hadolint` | `Dockerfile:6` | DL3066 (info) |"), "\(summary)")
         // A finding at the threshold explains the failure itself.
         gate.failureThreshold = "info"
         #expect(gate.unexplainedFailure(in: step) == nil)

@@ -107,9 +107,13 @@ enum StepSummary {
         var rows: [String] = []
         var total = 0
         for gate in gates {
-            var gateRows = gate.findings.map { finding in
+            // Those that failed the gate first: the few listed are the ones that matter; a graded finding
+            // (hadolint's) shows its level.
+            let ordered = gate.findings.filter(gate.fails) + gate.findings.filter { !gate.fails($0) }
+            var gateRows = ordered.map { finding in
                 let place = finding.file + [finding.line, finding.column].compactMap { $0.map { ":\($0)" } }.joined()
-                return row([code(gate.name), code(place), escape(finding.code ?? ""), escape(finding.message)])
+                let rule = [finding.code, finding.level.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+                return row([code(gate.name), code(place), escape(rule), escape(finding.message)])
             }
             for test in gate.tests ?? [] where test.outcome == .failed || test.outcome == .error {
                 let place = test.file.map { $0 + (test.line.map { ":\($0)" } ?? "") }
