@@ -64,8 +64,12 @@ remove_test_leftovers
 # A hang guard, not a speed check: a stuck test fails the run instead of holding CI for its 90 minutes.
 # `--ignore-lock`: SwiftPM locks `.build` for each `swift test`, which made the processes below run one after
 # another (measured: 557 s, then 560 s, then the third); with `--skip-build` none of them writes to it.
+# `--foreground`: without it each `timeout` leads a process group of its own, which a Ctrl-C to this script
+# never reaches (the tests went on for their 15 minutes, the two beside the first too); with it the signal
+# reaches `swift test` as in a terminal. The hang guard loses nothing: SwiftPM runs the test binary in a
+# group of its own either way, and stops it on SIGINT.
 guarded_swift_test() {
-  timeout --signal=INT --kill-after=30 1500 swift test --skip-build --ignore-lock "$@" 2>&1 | grep -v -e '^◇ ' -e '^↳ '
+  timeout --foreground --signal=INT --kill-after=30 1500 swift test --skip-build --ignore-lock "$@" 2>&1 | grep -v -e '^◇ ' -e '^↳ '
   local status=${PIPESTATUS[0]}
   [ "$status" -ne 124 ] || echo "test: swift test did not finish within 25 minutes" >&2
   return "$status"
