@@ -91,7 +91,12 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     private var vanishing: [String: Int] = [:]
 
     // What a test sets.
+    /// false: the engine does not answer; every operation fails as the CLI then does (`down`).
     var engineAnswers = true
+    /// The engine stops answering after this many `containerState` answers (of any container).
+    var stopsAnsweringAfterPolls: Int?
+    static let down = ProcessOutput.fail(
+        1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
     var podman = false
     /// Whether the CLI's buildx plugin answers: it then builds with BuildKit, unless `DOCKER_BUILDKIT=0`.
     var buildxAnswers = false
@@ -217,10 +222,10 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         }
     }
 
-    func isPodman() async -> Bool { lock.withLock { podman } }
-    func cpuCount() async -> Int? { lock.withLock { cpus } }
+    func isPodman() async -> Bool { lock.withLock { engineAnswers && podman } }
+    func cpuCount() async -> Int? { lock.withLock { engineAnswers ? cpus : nil } }
     func builder(environment: [String: String]) async -> Builder {
-        lock.withLock { Builder.detect(podman: podman, buildxAnswers: buildxAnswers, environment: environment) }
+        lock.withLock { Builder.detect(podman: podman, buildxAnswers: engineAnswers && buildxAnswers, environment: environment) }
     }
 
     func build(_ options: BuildOptions) async throws -> ProcessOutput {
@@ -237,6 +242,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
             guard !dockerfile.isEmpty else {
                 return .success(.fail(1, stderr: "unable to prepare context: unable to evaluate symlinks in Dockerfile path: no such file"))
             }
+            if !engineAnswers { return .success(Self.down) }
             if stopsAnsweringInBuild {
                 engineAnswers = false
                 return .success(.fail(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"))
@@ -257,11 +263,12 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     }
 
     func inspectImage(_ reference: String) async throws -> ImageConfig? {
-        lock.withLock { resolveImage(reference).flatMap { images[$0]?.config } }
+        lock.withLock { engineAnswers ? resolveImage(reference).flatMap { images[$0]?.config } : nil }
     }
 
     func repoDigests(of reference: String) async -> [String]? {
         lock.withLock {
+            guard engineAnswers else { return nil }
             guard let id = resolveImage(reference) else { return nil }
             var digests: [String] = []
             for registry in registryState.values {
@@ -278,6 +285,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func tag(_ source: String, as target: String, output: Command.Output) async throws -> ProcessOutput {
         lock.withLock {
             changeLog.append(.tag(source, target))
+            if !engineAnswers { return Self.down }
             guard let id = resolveImage(source) else { return .fail(1, stderr: "Error response from daemon: No such image: \(source)") }
             untag(target)
             images[id]?.tags.insert(target)
@@ -290,6 +298,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func login(_ access: RegistryAccess, user: String, password: String) async throws -> ProcessOutput {
         lock.withLock {
             changeLog.append(.login(access.registry, user: user, password: password))
+            if !engineAnswers { return Self.down }
             var registry = registryState[access.registry] ?? Registry()
             if let expected = registry.password, registry.user != user || expected != password {
                 return .fail(
@@ -304,6 +313,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func push(_ reference: String, _ access: RegistryAccess) async throws -> ProcessOutput {
         lock.withLock {
             changeLog.append(.push(reference))
+            if !engineAnswers { return Self.down }
             guard images.values.contains(where: { $0.tags.contains(reference) }), let id = resolveImage(reference) else {
                 return .fail(1, stderr: "An image does not exist locally with the tag: \(reference)")
             }
@@ -331,6 +341,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func run(_ options: RunOptions, echo: Echo) async throws -> ProcessOutput {
         let started: Result<(ProcessOutput, String?), NotModelled> = lock.withLock {
             changeLog.append(.run(options))
+            if !engineAnswers { return .success((Self.down, nil)) }
             if let name = options.name, resolveContainer(name) != nil {
                 return .success((.fail(125, stderr: "docker: Error response from daemon: Conflict. The container name \"/\(name)\" is already in use."), nil))
             }
@@ -375,6 +386,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func exec(in container: String, _ command: [String]) async throws -> ProcessOutput {
         lock.withLock {
             execLog.append((container, command))
+            if !engineAnswers { return Self.down }
             guard let id = resolveContainer(container), let found = containers[id] else {
                 return .fail(1, stderr: "Error: No such container: \(container)")
             }
@@ -389,6 +401,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func containerState(_ container: String) async throws -> ContainerInspection {
         lock.withLock {
             inspectionLog.append(container)
+            if let after = stopsAnsweringAfterPolls, inspectionLog.count > after { engineAnswers = false }
+            if !engineAnswers { return .missing(Self.down.errorText) }
             guard let id = resolveContainer(container), var found = containers[id] else {
                 return .missing("Error: No such container: \(container)")
             }
@@ -405,7 +419,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func copy(from container: String, path: String, to local: String) async throws -> Bool {
         lock.withLock {
-            guard let id = resolveContainer(container), let name = containers[id]?.name,
+            guard engineAnswers, let id = resolveContainer(container), let name = containers[id]?.name,
                 let data = containerFiles[name]?[path]
             else { return false }
             return (try? data.write(to: URL(fileURLWithPath: local))) != nil
@@ -414,6 +428,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func logs(of container: String, tail: Int, echo: Bool) async throws -> ProcessOutput {
         lock.withLock {
+            if !engineAnswers { return Self.down }
             guard let id = resolveContainer(container), let found = containers[id] else {
                 return .fail(1, stderr: "Error: No such container: \(container)")
             }
@@ -423,6 +438,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func list(_ kind: EngineObject, _ query: ListQuery) async throws -> [String] {
         try lock.withLock {
+            if !engineAnswers { throw WorkflowsError(.failed, "docker \(kind) ls failed: \(Self.down.errorText)") }
             if let repository = query.tagsOf {
                 guard kind == .image, query.filters.isEmpty else { throw notModelled("tagsOf with \(kind) or filters") }
                 return images.values.flatMap(\.tags).filter { ImageReference.repository(of: $0) == repository }.sorted()
@@ -444,6 +460,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     func labels(of kind: EngineObject, _ ids: [String], keys: [String]) async throws -> [LabelValues] {
         try lock.withLock {
+            guard engineAnswers else { return [] }
             let all = try everything(kind, running: false)
             return ids.compactMap { id in
                 let resolved = kind == .image ? resolveImage(id) : kind == .container ? resolveContainer(id) : id
@@ -462,13 +479,14 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     }
 
     func pruneBuildCache() async throws -> ProcessOutput {
-        lock.withLock { changeLog.append(.pruneBuildCache) }
+        guard lock.withLock({ changeLog.append(.pruneBuildCache); return engineAnswers }) else { return Self.down }
         return .ok("Deleted build cache objects:\nabc\n\nTotal:\t120.3MB")
     }
 
     func createVolume(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
         lock.withLock {
             changeLog.append(.createVolume(name, labels))
+            if !engineAnswers { return Self.down }
             // Docker returns an existing volume as it is: its first labels stay.
             if volumeLabels[name] == nil { volumeLabels[name] = Dictionary(labels.map { ($0.key, $0.value) }) { $1 } }
             return .ok(name)
@@ -476,12 +494,13 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     }
 
     func volumesExist(_ names: [String]) async throws -> Bool {
-        lock.withLock { names.allSatisfy { volumeLabels[$0] != nil } }
+        lock.withLock { engineAnswers && names.allSatisfy { volumeLabels[$0] != nil } }
     }
 
     func createNetwork(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
         lock.withLock {
             changeLog.append(.createNetwork(name, labels))
+            if !engineAnswers { return Self.down }
             guard networkLabels[name] == nil else {
                 return .fail(1, stderr: "Error response from daemon: network with name \(name) already exists")
             }
@@ -493,6 +512,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     func connect(_ container: String, to network: String, alias: String) async throws -> ProcessOutput {
         lock.withLock {
             changeLog.append(.connect(container, network: network, alias: alias))
+            if !engineAnswers { return Self.down }
             guard networkLabels[network] != nil else {
                 return .fail(1, stderr: "Error response from daemon: network \(network) not found")
             }
@@ -521,9 +541,10 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         func logout(_ registry: String) -> String? {
             engine.lock.withLock {
                 engine.changeLog.append(.logout(registry))
+                guard engine.engineAnswers else { return FakeEngine.down.errorText }
                 engine.registryState[registry]?.loggedIn = false
+                return nil
             }
-            return nil
         }
 
         func removeEverything(labelled label: EngineLabel, tags: [String]) {
@@ -590,6 +611,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     fileprivate func removeNow(_ kind: EngineObject, _ ids: [String], force: Bool) -> ProcessOutput {
         changeLog.append(.remove(kind, ids, force: force))
+        if !engineAnswers { return Self.down }
         var errors: [String] = []
         var removed: [String] = []
         for reference in ids {
@@ -730,61 +752,6 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         return words.compactMap { word in
             guard let equals = word.firstIndex(of: "=") else { return nil }
             return (String(word[..<equals]), String(word[word.index(after: equals)...]))
-        }
-    }
-}
-
-/// The checkout's git and the host's Python behind a recording runner, for the steps that run them as
-/// processes (`Git`, the host gates): git answers from these properties, `python3 -m TOOL` passes, and
-/// anything else is not modelled and fails, a `docker` command included: the engine is `FakeEngine`.
-final class FakeGit: @unchecked Sendable {
-    static let commit = "0123456789abcdef0123456789abcdef01234567"
-
-    private let lock = NSLock()
-    var gitRepository = true
-    var dirty = false
-    var origin: String? = "git@github.com:Owner/Numbers-API.git"
-    var branch = "main"
-    var exactTag: String?
-    var knownTags: [String] = []
-    var gitDirectory: URL?
-    /// What the host's `python3 -m TOOL …` answers; nil: passes.
-    var hostPython: (@Sendable (Command) -> ProcessOutput?)?
-    /// When set, git commands go to it (a real git on a real checkout) instead of these properties.
-    var realGit: (any ProcessRunning)?
-
-    lazy var runner = RecordingRunner { [unowned self] command in self.answer(command) }
-
-    private func answer(_ command: Command) -> ProcessOutput {
-        if command.executable == "git", let realGit = lock.withLock({ self.realGit }) {
-            return (try? realGit.runBlocking(command)) ?? .fail(127, stderr: "git could not be started")
-        }
-        if command.executable == Project.hostPython, command.arguments.first == "-m" {
-            return lock.withLock { hostPython }?(command) ?? .ok()
-        }
-        return lock.withLock {
-            guard command.executable == "git" else {
-                Issue.record("FakeGit does not model \(command.executable) \(command.arguments.joined(separator: " "))")
-                return .fail(125, stderr: "fake: '\(command.executable)' is not modelled")
-            }
-            return git(command.arguments)
-        }
-    }
-
-    private func git(_ arguments: [String]) -> ProcessOutput {
-        guard gitRepository else { return .fail(128, stderr: "fatal: not a git repository") }
-        switch arguments {
-        case ["rev-parse", "--verify", "HEAD"]: return .ok(Self.commit)
-        case ["rev-parse", "--abbrev-ref", "HEAD"]: return .ok(branch)
-        case ["describe", "--tags"]: return exactTag.map { .ok($0) } ?? .fail(128)
-        case ["tag", "--points-at", "HEAD"]: return .ok(exactTag ?? "")
-        case let status where status.starts(with: ["status", "--porcelain"]): return .ok(dirty ? " M app/thenumbers/app.py" : "")
-        case ["remote", "get-url", "origin"]: return origin.map { .ok($0) } ?? .fail(2, stderr: "error: No such remote 'origin'")
-        case ["tag", "--list"]: return .ok(knownTags.joined(separator: "\n"))
-        case ["rev-parse", "--absolute-git-dir"]: return gitDirectory.map { .ok($0.path) } ?? .fail(128)
-        default:
-            Issue.record("FakeGit does not model git \(arguments.joined(separator: " "))")
-            return .fail(1)
         }
     }
 }

@@ -101,6 +101,24 @@ import Testing
         #expect(!exec.succeeded && exec.errorText.contains("No such container"))
     }
 
+    @Test func anEngineThatStopsAnsweringFailsEveryOperationAsTheCLIDoes() async throws {
+        let engine = FakeEngine()
+        engine.stopsAnsweringAfterPolls = 1
+        _ = try await engine.run(RunOptions(image: FakeEngine.appImage, name: "c", detach: true), echo: .now)
+        guard case .state = try await engine.containerState("c") else { throw NotAnswered() }
+        #expect(try await engine.containerState("c") == .missing(FakeEngine.down.errorText))
+        await #expect(throws: WorkflowsError.self) { try await engine.requireEngine() }
+        #expect(!(try await engine.run(RunOptions(image: FakeEngine.appImage, detach: true), echo: .now)).succeeded)
+        #expect(!(try await engine.remove(.container, ["c"], force: true)).succeeded)
+        #expect(try await engine.inspectImage(FakeEngine.appImage) == nil)
+        await #expect(throws: WorkflowsError.self) { try await engine.list(.container, ListQuery()) }
+        #expect(engine.cleanup(using: RecordingRunner()).logout("r") != nil)
+        engine.engineAnswers = true
+        #expect(engine.containerNames == ["c"], "nothing changed while it did not answer")
+    }
+
+    struct NotAnswered: Error {}
+
     @Test func theCleanupRemovesWhatCarriesTheLabel() async throws {
         let engine = FakeEngine()
         let run = EngineLabels.run("r1")

@@ -355,10 +355,3 @@ import Testing
         return settings
     }
 }
-
-extension RecordingRunner {
-    /// The answer this runner would give, without recording it.
-    func runBlockingAnswer(_ command: Command) -> ProcessOutput {
-        (try? runBlocking(command)) ?? .fail()
-    }
-}

@@ -143,6 +143,18 @@ import Testing
         #expect(console.stderr.contains("run the step again"))
     }
 
+    /// The engine goes away while the health is awaited: that is what the step says, not a vanished container.
+    @Test func anEngineThatStopsAnsweringMidWaitIsSaidAsSuch() async throws {
+        let engine = FakeEngine()
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting")])
+        engine.stopsAnsweringAfterPolls = 1
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
+        #expect(status == 1)
+        #expect(console.stderr.contains("The engine behind docker stopped answering while the health of \(Self.health) was awaited"),
+                "\(console.all)")
+        #expect(!console.stderr.contains("vanished"))
+    }
+
     @Test func healthFailsAtOnceOnUnhealthyWithProbesAndLogs() async throws {
         let engine = FakeEngine()
         engine.script(Self.health, [

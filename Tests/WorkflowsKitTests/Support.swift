@@ -120,3 +120,10 @@ extension RunResources {
             engine: DockerEngine(executable: dockerExecutable, runner: runner, console: Console(environment: [:])))
     }
 }
+
+extension RecordingRunner {
+    /// The answer this runner gives (recorded like any other), or a failure when it throws.
+    func runBlockingAnswer(_ command: Command) -> ProcessOutput {
+        (try? runBlocking(command)) ?? .fail()
+    }
+}
