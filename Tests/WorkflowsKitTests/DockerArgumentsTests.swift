@@ -132,6 +132,26 @@ import Testing
         #expect(runner.argvs()[1] == ["run", "--rm", "i", "-c", "a\nb\nc"], "the whole script")
     }
 
+    /// The password reaches `docker login` on its stdin, never in an argument vector or the echo.
+    @Test func theEngineLogsInWithThePasswordOnStdin() async throws {
+        let runner = RecordingRunner { _ in .ok("Login Succeeded") }
+        let console = try CapturedConsole()
+        let engine = DockerEngine(executable: "docker", runner: runner, console: console.console)
+        _ = try await engine.login(RegistryAccess("ghcr.io"), user: "bot", password: "s3cret-Pa55")
+        let login = try #require(runner.commands.first)
+        #expect(login.arguments == ["login", "--username", "bot", "--password-stdin", "ghcr.io"])
+        #expect(login.standardInput == Data("s3cret-Pa55".utf8))
+        #expect(console.stdout == "==>> docker login --username bot --password-stdin ghcr.io\n")
+    }
+
+    @Test func anEngineThatDoesNotAnswerIsOneReadableParagraph() async throws {
+        let runner = RecordingRunner { _ in .fail(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.") }
+        let engine = DockerEngine(executable: "docker", runner: runner, console: try CapturedConsole().console)
+        let error = await #expect(throws: WorkflowsError.self) { try await engine.requireEngine(while: "building") }
+        #expect(error?.message == "The engine behind docker stopped answering while building (Cannot connect to the Docker daemon at unix:///var/run/docker.sock.).")
+        #expect(error?.remedy?.contains("scripts/provision.sh") == true)
+    }
+
     @Test func theCleanupRemovesEverythingLabelledKindByKindThenTheTags() {
         let runner = RecordingRunner { command in
             command.arguments.contains("--quiet") ? .ok(command.arguments[0] == "ps" ? "c1" : "") : .ok()
