@@ -37,6 +37,40 @@ import Testing
         #expect(GitState(facts).tree == .unknown)
     }
 
+    /// A monorepo's project in a subfolder (`-C services/api`) on GitLab: the default report folder is at the
+    /// checkout's top, outside the project, and a second run (publish_image after quality_pipeline in one
+    /// job) still finds the tree clean.
+    @Test func theReportFolderAtTheTopOfAMonorepoLeavesTheTreeClean() async throws {
+        let top = try NumbersAPIShape.make(["services/api/app.py": "X = 1\n"])
+        let git = FoundationProcessRunner()
+        for arguments in [
+            ["init", "--quiet", "--initial-branch=main"], ["add", "."],
+            ["-c", "user.name=Unit Test", "-c", "user.email=unit@example.invalid", "commit", "--quiet", "-m", "app"],
+        ] {
+            let output = try await git.run(Command("git", arguments, workingDirectory: top.path))
+            try #require(output.succeeded, "git \(arguments): \(output.errorText)")
+        }
+        let project = top.appendingPathComponent("services/api")
+        let reports = top.appendingPathComponent("workflows-report")
+        try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: reports.appendingPathComponent("report.json"))
+        #expect(RepositoryPaths.workTree(holding: project).path == top.standardizedFileURL.path)
+        let ignored = RepositoryPaths.inside(RepositoryPaths.workTree(holding: project), reports.path)
+        #expect(ignored == ["workflows-report"])
+        #expect(try #require(await Git(runner: git, root: project, ignoredPaths: ignored).facts()).tree == .clean)
+        #expect(try #require(await Git(runner: git, root: project).facts()).tree == .dirty, "the check can fail")
+        // Inside the project it is passed over too; anything else still makes the tree dirty.
+        let inner = project.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: inner.appendingPathComponent("r.json"))
+        let both = ignored + RepositoryPaths.inside(RepositoryPaths.workTree(holding: project), inner.path)
+        #expect(try #require(await Git(runner: git, root: project, ignoredPaths: both).facts()).tree == .clean)
+        try Data("y".utf8).write(to: project.appendingPathComponent("new.py"))
+        #expect(try #require(await Git(runner: git, root: project, ignoredPaths: both).facts()).tree == .dirty)
+        // Outside any work tree the folder is the project's own.
+        #expect(RepositoryPaths.workTree(holding: URL(fileURLWithPath: "/nonexistent/p")).path == "/nonexistent/p")
+    }
+
     @Test func anImageOfAnUnknownTreePassesButIsNeverPublished() async throws {
         let root = try await checkoutWithACorruptIndex()
         let engine = FakeEngine()

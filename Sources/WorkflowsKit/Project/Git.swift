@@ -4,7 +4,8 @@ import Foundation
 struct Git: Sendable {
     var runner: any ProcessRunning
     var root: URL
-    /// Folders the tree check passes over, relative to `root`: the run's own report folder.
+    /// Folders the tree check passes over, relative to the work tree's top (`RepositoryPaths.workTree`):
+    /// the run's own report folder.
     var ignoredPaths: [String] = []
 
     struct Facts: Sendable, Equatable {
@@ -59,7 +60,7 @@ struct Git: Sendable {
         let output: ProcessOutput
         do {
             output = try await runner.run(Command(
-                "git", ["status", "--porcelain", "--", ":/"] + ignoredPaths.map { ":(exclude)" + $0 }, workingDirectory: root.path))
+                "git", ["status", "--porcelain", "--", ":/"] + ignoredPaths.map { ":(top,exclude)" + $0 }, workingDirectory: root.path))
         } catch {
             return .unknown(reason: "\(error)")
         }

@@ -43,6 +43,19 @@ struct RepositoryPaths: Sendable, Equatable {
         return path == "." ? "" : String(path)
     }
 
+    /// The git work tree that holds `root`: the nearest folder from `root` up with a `.git` (a folder, or
+    /// a worktree's or submodule's file); `root` itself when there is none. A project in a subfolder (a
+    /// monorepo's `-C services/api`) has its CI's report folder at the checkout's top, not in `root`.
+    static func workTree(holding root: URL) -> URL {
+        var folder = root.standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) { return folder }
+            let parent = folder.deletingLastPathComponent()
+            guard parent.path != folder.path else { return root }
+            folder = parent
+        }
+    }
+
     /// `folder` relative to `root` when it lies inside it (the report folder inside the checkout, as on
     /// GitLab), for git's tree check to pass over; none otherwise.
     static func inside(_ root: URL, _ folder: String?) -> [String] {

@@ -16,7 +16,9 @@ struct Pipeline: Sendable {
 
     var docker: any ContainerEngine { makeEngine(console) }
     var git: Git {
-        Git(runner: runner, root: project.root, ignoredPaths: RepositoryPaths.inside(project.root, settings.reportDirectory))
+        Git(
+            runner: runner, root: project.root,
+            ignoredPaths: RepositoryPaths.inside(RepositoryPaths.workTree(holding: project.root), settings.reportDirectory))
     }
 
     func run(_ requested: [StepDefinition]) async -> Int32 {
