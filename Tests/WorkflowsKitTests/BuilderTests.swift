@@ -237,4 +237,15 @@ extension BuilderTests {
         #expect(engine.changes.contains(.pruneBuildCache))
         #expect(console.stdout.contains("Pruned the engine's build cache (Total:"))
     }
+
+    /// Podman has no build cache apart from images: nothing is pruned, and the message says what stays.
+    @Test func cleanBuildCacheOnPodmanPrunesNothingAndSaysWhatStays() async throws {
+        let engine = FakeEngine()
+        engine.podman = true
+        let (status, console) = try await runWorkflows(["clean", "--build-cache"], engine: engine, root: try NumbersAPIShape.make())
+        #expect(status == 0, "\(console.all)")
+        #expect(!engine.changes.contains(.pruneBuildCache))
+        #expect(console.stdout.contains("No build cache to prune: Podman keeps its build's layers as images"), "\(console.stdout)")
+        #expect(console.stdout.contains("earlier stages carry no label"))
+    }
 }

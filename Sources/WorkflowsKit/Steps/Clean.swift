@@ -72,11 +72,15 @@ struct Clean: Sendable {
     }
 
     /// BuildKit's cache, `RUN --mount=type=cache` folders included; what an image or a running build uses
-    /// stays. (The legacy builder's layer cache is images, which this does not prune.) Podman keeps its layer cache as
-    /// images: `--images` removes the dangling ones of this image's builds.
+    /// stays. (The legacy builder's layer cache is images, which this does not prune.) Podman keeps its
+    /// layer cache as images: `--images` removes this image's earlier builds, not the unlabelled images of
+    /// earlier stages.
     private func pruneBuildCache() async throws {
         if await docker.isPodman() {
-            console.info("No build cache to prune: Podman keeps its build's layers as images (clean --images removes the dangling ones).")
+            console.info(
+                "No build cache to prune: Podman keeps its build's layers as images. clean --images removes this "
+                    + "image's earlier builds; the untagged images of a build_dev_image's earlier stages carry no label "
+                    + "of ours ('podman image prune' removes them, with every other dangling image).")
             return
         }
         if dryRun {
