@@ -8,7 +8,8 @@ import Testing
 /// hold). It refuses what the real engine refuses, with the CLI's words (an unknown container removed
 /// without force, a missing network joined, an image that does not exist run, a network created twice), and
 /// can be made to fail as the real CLI fails (`buildFailure`, a registry's `refusal`, a wrong password,
-/// `vanish`). An operation it does not model throws `NotModelled` and records an issue, so that no test
+/// `vanish`, `engineAnswers`, `stopsAnsweringAfterPolls`). A build pulls a `FROM` it lacks; `run` pulls
+/// nothing. Git and the host's Python are `FakeGit`'s. An operation it does not model throws `NotModelled` and records an issue, so that no test
 /// passes on what it cannot tell. The argument vectors are `DockerArgumentsTests`' business.
 final class FakeEngine: ContainerEngine, @unchecked Sendable {
     /// The ID of the app's image, `numbers-api:latest`, there from the start.
