@@ -133,6 +133,15 @@ import Testing
         _ = try usageError(["--image=", "build_ci_image", "assess_image_health"])
     }
 
+    /// `--report-dir ""` (an unset variable in a CI script) would write the reports into the current folder,
+    /// the checkout, which then looks dirty: a usage error, as `--report-dir=` is.
+    @Test func anEmptySeparateValueIsAUsageError() throws {
+        for flag in ["--report-dir", "--image", "--publish-repository"] {
+            let error = try usageError([flag, "", "clean"])
+            #expect(error.message.hasPrefix("option '\(flag)' needs a value"), "\(error.message)")
+        }
+    }
+
     @Test func aMissingValueAtTheEndIsAUsageError() throws {
         let error = try usageError(["build_ci_image", "--image"])
         #expect(error.message.contains("--image"))

@@ -39,6 +39,8 @@ enum Invocation: Sendable, Equatable {
                     guard !parts[1].isEmpty else { throw usage("option '\(spec.flag)' needs a value: \(spec.help).") }
                     values[spec.flag] = parts[1]
                 } else if index < arguments.count {
+                    // `--report-dir ""` as `--report-dir=`: an empty folder would be the current one.
+                    guard !arguments[index].isEmpty else { throw usage("option '\(spec.flag)' needs a value: \(spec.help).") }
                     values[spec.flag] = arguments[index]
                     index += 1
                 } else {
