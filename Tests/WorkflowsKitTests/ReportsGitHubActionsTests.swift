@@ -43,7 +43,7 @@ import Testing
     @Test func failedTestsAreAnnotatedAtTheirLine() throws {
         let report = try ReportSamples.failedRun()
         let pytest = try #require(report.steps[1].gates?.last)
-        let lines = GitHubActions.annotations(for: [pytest], in: "assess_image_code")
+        let lines = GitHubActions.errors(for: pytest, in: "assess_image_code")
         #expect(lines == [
             "::error file=app/tests/test_bad.py,line=15,title=pytest tests.test_bad.test_fails::assert 1 == 2%0A +  where 1 = one()",
             "::error file=app/tests/test_bad.py,line=7,title=pytest tests.test_bad.test_fails_in_helper::AssertionError: value should be two%0Aassert 1 == 2",

@@ -75,12 +75,6 @@ enum GitHubActions {
         return limited(groups, limit)
     }
 
-    /// The gates' findings and failed tests as error annotations, at most `limit` (in turn from each
-    /// gate), then a notice.
-    static func annotations(for gates: [GateReport], in step: String, limit: Int = annotationLimit) -> [String] {
-        limited(gates.map { errors(for: $0, in: step) }, limit)
-    }
-
     /// The errors first, then the warnings (findings that did not fail the gate), so that the limit never
     /// keeps a warning in place of an error.
     static func errors(for gate: GateReport, in step: String) -> [String] {
