@@ -31,12 +31,11 @@ enum SARIF {
     /// A result's level: the tool's own grade where it has one (hadolint: `error`, `warning`, `info` and
     /// `style` as `note`); `error` for the others, whose every finding fails the gate; `warning` for a
     /// finding that did not fail its gate.
-    static func level(_ finding: Finding, gatePassed: Bool) -> String {
+    static func level(_ finding: Finding, failsItsGate: Bool) -> String {
         switch finding.level {
-        case "error": return gatePassed ? "warning" : "error"
         case "warning": return "warning"
         case "info", "style": return "note"
-        default: return gatePassed ? "warning" : "error"
+        default: return failsItsGate ? "error" : "warning"
         }
     }
 
@@ -79,7 +78,7 @@ enum SARIF {
             if !region.isEmpty { physical["region"] = region }
             return [
                 "ruleId": item.ruleID, "ruleIndex": rules.firstIndex(of: item.ruleID) ?? 0,
-                "level": level(item.finding, gatePassed: !gate.fails(item.finding)),
+                "level": level(item.finding, failsItsGate: gate.fails(item.finding)),
                 "message": ["text": item.finding.message.isEmpty ? item.ruleID : item.finding.message],
                 "locations": [["physicalLocation": physical]],
                 "partialFingerprints": ["workflows/v1": item.fingerprint],
