@@ -254,7 +254,11 @@ bk_bin=/usr/local/lib/docker-bk/bin
 bk_subnet=10.214.0.0/24
 bk_gateway=10.214.0.1/24
 
-builds_with_buildkit() { [ "${DOCKER_BUILDKIT:-1}" != 0 ] && timeout 10 docker buildx version >/dev/null 2>&1; }
+# DOCKER_BUILDKIT is read as the CLI reads it (Go's ParseBool): 0, f, false… give the legacy builder.
+builds_with_buildkit() {
+  case "${DOCKER_BUILDKIT:-}" in 0 | f | F | false | FALSE | False) return 1 ;; esac
+  timeout 10 docker buildx version >/dev/null 2>&1
+}
 bk_docker() { DOCKER_HOST=unix://$bk_socket DOCKER_CONFIG=$bk_cli_config docker "$@"; }
 bk_engine_answers() { timeout 5 env DOCKER_HOST=unix://$bk_socket docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
@@ -296,7 +300,9 @@ start_buildkit_engine() {
   apt_install runc iptables
   # Its own bridge (the tests' throwaway engines take wfbr1 to wfbr63), and the outside network for its
   # containers and RUN steps (PyPI): rules that match only this bridge's traffic (the FORWARD policy is DROP).
-  ip link show wfbr0 >/dev/null 2>&1 || { ip link add wfbr0 type bridge && ip addr add "$bk_gateway" dev wfbr0; }
+  ip link show wfbr0 >/dev/null 2>&1 || ip link add wfbr0 type bridge
+  # Its address too, when a stopped run made the bridge and no more.
+  ip -4 addr show dev wfbr0 | grep -qF " ${bk_gateway} " || ip addr add "$bk_gateway" dev wfbr0
   ip link set wfbr0 up
   iptables -t nat -C POSTROUTING -s "$bk_subnet" ! -o wfbr0 -j MASQUERADE 2>/dev/null \
     || iptables -t nat -A POSTROUTING -s "$bk_subnet" ! -o wfbr0 -j MASQUERADE

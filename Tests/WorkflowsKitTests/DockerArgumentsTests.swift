@@ -111,13 +111,6 @@ import Testing
         #expect(DockerArguments.volumesExist(["a", "b"]) == ["volume", "inspect", "--format", "{{.Name}}", "a", "b"])
     }
 
-    @Test func pruneIsForcedAndFilteredByLabel() {
-        #expect(DockerArguments.prune(.container, [.label(run)]) == ["container", "prune", "--force", "--filter", "label=workflows.run=r1"])
-        #expect(DockerArguments.prune(.network, [.label(run)]) == ["network", "prune", "--force", "--filter", "label=workflows.run=r1"])
-        #expect(DockerArguments.prune(.image, [.label(run)]) == ["image", "prune", "--force", "--all", "--filter", "label=workflows.run=r1"])
-        #expect(DockerArguments.prune(.image, [.dangling]) == ["image", "prune", "--force"], "dangling only: no --all")
-    }
-
     @Test func theEngineEchoesAChangeAndShowsAScriptByItsSize() async throws {
         let runner = RecordingRunner { _ in .ok() }
         let console = try CapturedConsole()

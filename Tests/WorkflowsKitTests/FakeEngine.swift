@@ -475,10 +475,6 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         lock.withLock { removeNow(kind, ids, force: force) }
     }
 
-    func prune(_ kind: EngineObject, _ filters: [EngineFilter]) async throws -> ProcessOutput {
-        throw lock.withLock { notModelled("prune of \(kind)s") }
-    }
-
     func pruneBuildCache() async throws -> ProcessOutput {
         guard lock.withLock({ changeLog.append(.pruneBuildCache); return engineAnswers }) else { return Self.down }
         return .ok("Deleted build cache objects:\nabc\n\nTotal:\t120.3MB")

@@ -180,6 +180,17 @@ import Testing
         #expect(decoded.steps.first?.services == services)
     }
 
+    /// The services' table after the gates' table is a table of its own: a blank line parts them.
+    @Test func theServicesTableIsPartedFromTheGatesTable() {
+        var report = ReportSamples.passedRun()
+        report.steps[0].services = [
+            ServiceReport(name: "db", image: "image postgres:16", probe: "its health command", secondsToHealthy: 2, status: "healthy", shared: false)
+        ]
+        let lines = StepSummary.markdown(report).components(separatedBy: "\n")
+        let header = lines.firstIndex(of: "| Service | Image | Healthy after | Judged by |")
+        #expect(header.map { $0 > 0 && lines[$0 - 1].isEmpty } == true, "\(lines)")
+    }
+
     /// A service that failed its step has no time to healthy: the summary shows its status instead.
     @Test func theSummaryShowsTheStatusOfAServiceThatFailed() {
         let failed = ServiceReport(

@@ -51,7 +51,6 @@ protocol ContainerEngine: Sendable {
     /// For each of `ids` the engine still has: its ID (volumes: name) and the values of `keys` ("" when absent).
     func labels(of kind: EngineObject, _ ids: [String], keys: [String]) async throws -> [LabelValues]
     func remove(_ kind: EngineObject, _ ids: [String], force: Bool) async throws -> ProcessOutput
-    func prune(_ kind: EngineObject, _ filters: [EngineFilter]) async throws -> ProcessOutput
     /// Prunes the engine's build cache (BuildKit's, `RUN --mount=type=cache` folders included), which the
     /// user's own builds share.
     func pruneBuildCache() async throws -> ProcessOutput

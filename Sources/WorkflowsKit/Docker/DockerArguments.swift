@@ -156,12 +156,6 @@ enum DockerArguments {
         }
     }
 
-    static func prune(_ kind: EngineObject, _ filters: [EngineFilter]) -> [String] {
-        // `image prune --filter dangling=…` is refused: the `--all` flag says it instead.
-        let all = kind == .image && !filters.contains(.dangling) ? ["--all"] : []
-        return [kind.rawValue, "prune", "--force"] + all + self.filters(filters.filter { $0 != .dangling })
-    }
-
     static func createVolume(_ name: String, labels: [EngineLabel]) -> [String] {
         ["volume", "create"] + self.labels(labels) + [name]
     }

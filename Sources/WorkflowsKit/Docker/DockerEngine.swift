@@ -141,9 +141,6 @@ struct DockerEngine: ContainerEngine {
         try await change(DockerArguments.remove(kind, ids, force: force), output: .captured)
     }
 
-    func prune(_ kind: EngineObject, _ filters: [EngineFilter]) async throws -> ProcessOutput {
-        try await change(DockerArguments.prune(kind, filters), output: .captured)
-    }
 
     func createVolume(_ name: String, labels: [EngineLabel]) async throws -> ProcessOutput {
         try await change(DockerArguments.createVolume(name, labels: labels), output: .captured)

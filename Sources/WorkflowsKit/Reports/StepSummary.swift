@@ -75,6 +75,8 @@ enum StepSummary {
             }
         }
         if !services.isEmpty {
+            // A table needs a blank line before it, or Markdown runs it into the gates' table or sentence.
+            if lines.last != "" { lines.append("") }
             lines += ["| Service | Image | Healthy after | Judged by |", "| --- | --- | ---: | --- |"]
             for service in services {
                 lines.append(row([
