@@ -324,8 +324,10 @@ extension EngineTests {
                     ["build_dev_image", "assess_image_code", "--image", image], in: app, environment: sandbox.environment)
                 try await run.waitUntil("the tools' install began", seconds: 180) { run.printed.contains("Gate tools: installing") }
                 let id = try #require(sandbox.runID(log: run.printed))
-                try await run.waitUntil("the install's volume exists", seconds: 30) {
-                    !(await Faults.query("docker", ["volume", "ls", "--quiet", "--filter", "label=\(EngineLabels.installer)=\(id)"])).isEmpty
+                // The installer's container, not the install's volume: the shared caches' volume is created just
+                // after that one, and a kill between the two left no caches to keep (seen once on a fresh clone's run).
+                try await run.waitUntil("the install's container exists", seconds: 30) {
+                    !(await Faults.query("docker", ["ps", "--all", "--quiet", "--filter", "name=workflows-\(id)-tools"])).isEmpty
                 }
                 let ending = await run.ending(SIGKILL, limit: 15)
                 #expect(ending.termination == .signalled(SIGKILL))

@@ -183,6 +183,64 @@ extension EngineTests {
             if engine == "docker" { #expect(try await Harness.leftovers(of: run).isEmpty) }
         }
 
+        /// A service that exits at start fails the step at once with its exit code and logs, and SIGINT while
+        /// services start ends the run by the signal; neither leaves anything, on Docker and on Podman. Cheap:
+        /// the services are the base image running `sh`, the project's image the base image under a new tag.
+        @Test(arguments: ["docker", "podman"])
+        func aServiceThatExitsAtStartOrASignalWhileTheyStartLeavesNothing(_ engine: String) async throws {
+            let service = { (command: String) in
+                """
+                FROM python:3.11-slim
+                CMD ["sh", "-c", "\(command)"]
+
+                """
+            }
+            let (repository, image) = try await project("services-wait-for-db") { files in
+                files["pyproject.toml"] = Self.withoutServices(files["pyproject.toml"] ?? "") + """
+                    [tool.workflows.services.db]
+                    build = "db"
+                    health = "exit 1"
+                    health-timeout = 60
+
+                    """
+                files["db/Dockerfile"] = service("echo 'no configuration: giving up'; exit 3")
+            }
+            defer { repository.delete() }
+            let tagged = try await Harness.runner.run(Command(engine, ["tag", "python:3.11-slim", image]))
+            try #require(tagged.succeeded, "no python:3.11-slim in \(engine)'s store: run scripts/provision.sh --for-tests")
+            defer { Task { _ = try? await Harness.runner.run(Command(engine, ["image", "rm", image])) } }
+            let leftovers = { (id: String) async throws -> [String] in
+                var left: [String] = []
+                for list in [["ps", "--all"], ["network", "ls"], ["volume", "ls"], ["image", "ls", "--all"]] {
+                    let found = try await Harness.sh(engine, list + ["--quiet", "--filter", "label=workflows.run=\(id)-services"])
+                    if !found.isEmpty { left.append("\(list): \(found)") }
+                }
+                let built = try await Harness.runner.run(Command(engine, ["image", "inspect", "workflows-service:\(id)-services-db-health"]))
+                return left + (built.succeeded ? ["the service's image"] : [])
+            }
+
+            let exited = try await Harness.workflows(
+                ["assess_image_health", "--image", image], in: repository.root, environment: ["WORKFLOWS_DOCKER": engine])
+            #expect(exited.status == 1, "\(exited.all)")
+            #expect(exited.stdout.contains("Service db (build db) exited with code 3"), "\(exited.stdout)")
+            #expect(exited.stdout.contains("no configuration: giving up"), "its logs: \(exited.stdout)")
+            let exitedID = try #require(Harness.runID(of: exited))
+            let leftByExit = try await leftovers(exitedID)
+            #expect(leftByExit.isEmpty, "left in \(engine): \(leftByExit)")
+
+            try repository.write("db/Dockerfile", service("echo 'started, never ready'; exec sleep 600"))
+            let run = try Harness.BackgroundRun(
+                ["assess_image_health", "--image", image], in: repository.root, environment: ["WORKFLOWS_DOCKER": engine])
+            try await run.waitUntil("the service's container starts") { run.printed.contains("--network-alias db") }
+            let (termination, log) = run.signal(SIGINT)
+            #expect(termination == .signalled(SIGINT), "\(log)")
+            let id = try #require(log.range(of: "workflows\\.run=[a-z0-9]+", options: .regularExpression).map {
+                String(log[$0].dropFirst("workflows.run=".count))
+            })
+            let leftBySignal = try await leftovers(id)
+            #expect(leftBySignal.isEmpty, "left in \(engine): \(leftBySignal)")
+        }
+
         @Test func aWrongServiceKeyStopsTheRunBeforeAnythingStarts() async throws {
             let (repository, image) = try await project("services-wait-for-db") { files in
                 files["pyproject.toml"] = (files["pyproject.toml"] ?? "") + "health_timeout = 5\n"
