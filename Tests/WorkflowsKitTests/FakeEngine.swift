@@ -78,6 +78,14 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         var description: String
     }
 
+    private let unmodelledLock = NSLock()
+    private var unmodelledLog: [String] = []
+    private var unmodelledFailsTheTest = true
+    /// What was asked that the fake does not model. Each also fails the test (so that a step's `try?` cannot
+    /// hide it), unless `unmodelledFailsTheTest` was turned off by the test of that behaviour itself.
+    var unmodelled: [String] { unmodelledLock.withLock { unmodelledLog } }
+    func recordsUnmodelledAsFailures(_ fails: Bool) { unmodelledLock.withLock { unmodelledFailsTheTest = fails } }
+
     private let lock = NSLock()
     private var images: [String: Image] = [:]
     private var containers: [String: Container] = [:]
@@ -679,7 +687,12 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     /// Records the issue (a `try?` in a step cannot hide it) and returns the error to throw.
     private func notModelled(_ what: String) -> NotModelled {
         let error = NotModelled(description: "FakeEngine does not model \(what)")
-        Issue.record("\(error)")
+        // Its own lock: this is called with `lock` held.
+        let failsTheTest = unmodelledLock.withLock {
+            unmodelledLog.append(error.description)
+            return unmodelledFailsTheTest
+        }
+        if failsTheTest { Issue.record("\(error)") }
         return error
     }
 }

@@ -33,11 +33,20 @@ final class FakeGit: @unchecked Sendable {
         }
         return lock.withLock {
             guard command.executable == "git" else {
-                Issue.record("FakeGit does not model \(command.executable) \(command.arguments.joined(separator: " "))")
+                unmodelled("\(command.executable) \(command.arguments.joined(separator: " "))")
                 return .fail(125, stderr: "fake: '\(command.executable)' is not modelled")
             }
             return git(command.arguments)
         }
+    }
+
+    /// What was asked that it does not model (called with `lock` held). Each also fails the test, unless
+    /// `unmodelledFailsTheTest` was turned off by the test of that behaviour itself.
+    private(set) var unmodelledCommands: [String] = []
+    var unmodelledFailsTheTest = true
+    private func unmodelled(_ what: String) {
+        unmodelledCommands.append(what)
+        if unmodelledFailsTheTest { Issue.record("FakeGit does not model \(what)") }
     }
 
     private func git(_ arguments: [String]) -> ProcessOutput {
@@ -52,7 +61,7 @@ final class FakeGit: @unchecked Sendable {
         case ["tag", "--list"]: return .ok(knownTags.joined(separator: "\n"))
         case ["rev-parse", "--absolute-git-dir"]: return gitDirectory.map { .ok($0.path) } ?? .fail(128)
         default:
-            Issue.record("FakeGit does not model git \(arguments.joined(separator: " "))")
+            unmodelled("git \(arguments.joined(separator: " "))")
             return .fail(1)
         }
     }
