@@ -138,36 +138,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-now() { if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi; }
-
-# timed LOGNAME COMMAND...: runs it with its output in $logs/LOGNAME.log, sets $elapsed (seconds).
-# A failure prints that output and aborts the benchmark.
-seq_no=0
-timed() {
-  local name=$1 start end status=0
-  shift
-  seq_no=$((seq_no + 1))
-  local log
-  log=$logs/$(printf '%02d' "$seq_no")-$name.log
-  start=$(now)
-  "$@" >"$log" 2>&1 || status=$?
-  end=$(now)
-  elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-  if [ "$status" -ne 0 ]; then
-    cat "$log" >&2
-    echo "FAILED (exit $status after ${elapsed}s): $* -- output above and in $log" >&2
-    exit 1
-  fi
-  printf '  %-34s %6ss\n' "$name" "$elapsed"
-}
-
-# median FORMAT VALUE...: the median, printed with the awk format.
-median() {
-  local format=$1
-  shift
-  printf '%s\n' "$@" | sort -n | awk -v f="$format" '{ v[NR] = $1 }
-    END { m = int((NR + 1) / 2); printf f, (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'
-}
+# shellcheck source=benchmarks/timing.sh
+. "$root/benchmarks/timing.sh"
 
 # started REPORT_JSON: "LONGEST PROBED EACH" of the services' times to healthy in a run's report: the
 # longest of all, the longest of those not judged by TCP (a TCP probe runs in the project's image, so
