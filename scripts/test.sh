@@ -82,8 +82,11 @@ guarded_swift_test() {
 # within a process, and these suites check only what their own runs left (Harness.leftovers(of:)).
 samples='IntegrationTests\.EngineTests/(ProjectShapes|ImageShapes|Podman|CIFormats|HealthProbes)/'
 # The engine suites that build, assess, prove healthy, publish and report, and the BuildKit sample: in a
-# third `swift test` on the other builder.
-builds='IntegrationTests\.EngineTests/(Image|Health|Pipeline|Publish|Reports|RemoteEngine|Builds)/'
+# third `swift test` on the other builder. That process also runs the release binary's suite, and only it
+# does: the suite builds `-c release` first (a minute or two of CPU), and this process ends minutes before
+# the others.
+release_build='IntegrationTests\.EngineTests/ReleaseBuild/'
+builds='IntegrationTests\.EngineTests/(Image|Health|Pipeline|Publish|Reports|RemoteEngine|Builds|ReleaseBuild)/'
 only_reports=1
 for argument in "$@"; do
   case "$argument" in --xunit-output|*.xml) ;; *) only_reports= ;; esac
@@ -104,7 +107,7 @@ if [ -n "$only_reports" ]; then
   builds_log=$(mktemp "${TMPDIR:-/tmp}/workflows-test-builds.XXXXXX")
   (export "${other_builder[@]}"; guarded_swift_test --filter "$builds" "${third[@]}") >"$builds_log" 2>&1 &
   builds_pid=$!
-  guarded_swift_test --skip "$samples" "$@"
+  guarded_swift_test --skip "$samples" --skip "$release_build" "$@"
   status=$?
   wait "$samples_pid"
   samples_status=$?

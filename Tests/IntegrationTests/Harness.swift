@@ -44,10 +44,12 @@ enum Harness {
         var all: String { stdout + "\n" + stderr }
     }
 
-    /// Runs the built binary in `folder`, with NO_COLOR so that the output can be matched.
-    static func workflows(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) async throws -> Run {
+    /// Runs the built binary (or `binary`) in `folder`, with NO_COLOR so that the output can be matched.
+    static func workflows(
+        _ arguments: [String], in folder: URL, environment: [String: String] = [:], binary: URL? = nil
+    ) async throws -> Run {
         let output = try await runner.run(
-            Command(try binary().path, arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 },
+            Command(try (binary ?? Self.binary()).path, arguments, environment: ["NO_COLOR": "1"].merging(environment) { $1 },
                     workingDirectory: folder.path))
         guard case .exited(let status) = output.termination else {
             Issue.record("workflows ended by \(output.termination)")

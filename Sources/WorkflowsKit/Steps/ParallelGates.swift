@@ -52,7 +52,7 @@ struct ParallelGates: Sendable {
         let ticker = console.isInteractive ? Task { await tick(board) } : nil
         defer { ticker?.cancel() }
         let order = Self.startOrder(gates)
-        try await withThrowingTaskGroup(of: (Int, Result<GateRun, Error>).self) { group in
+        try await withThrowingTaskGroup(of: GateEnd.self) { group in
             var next = 0
             func launch() {
                 guard next < order.count, !Task.isCancelled else { return }
@@ -60,11 +60,14 @@ struct ParallelGates: Sendable {
                 next += 1
                 board.started(index)
                 group.addTask {
-                    do { return (index, .success(try await runGate(gates[index]))) } catch { return (index, .failure(error)) }
+                    do { return GateEnd(index: index, result: .success(try await runGate(gates[index]))) } catch {
+                        return GateEnd(index: index, result: .failure(error))
+                    }
                 }
             }
             for _ in 0..<width { launch() }
-            while let (index, result) = try await group.next() {
+            while let end = try await group.next() {
+                let (index, result) = (end.index, end.result)
                 if cancellator.cancellingSignal != nil {
                     group.cancelAll()
                     throw CancellationError()
@@ -123,6 +126,14 @@ struct ParallelGates: Sendable {
             try? await Task.sleep(nanoseconds: 250_000_000)
         }
     }
+}
+
+/// How one gate's task ended. A struct, not a tuple: Swift 6.3's optimizer miscompiles a task group whose
+/// child result is `(Int, Result<GateRun, Error>)` (the index came back 0 or garbage in `-c release`, so
+/// verdicts were lost); a struct holding the same fields is compiled right. `ReleaseBuild` guards it.
+private struct GateEnd: Sendable {
+    var index: Int
+    var result: Result<GateRun, Error>
 }
 
 /// Which gates run and which are done, shared by the group's tasks and the status line.
