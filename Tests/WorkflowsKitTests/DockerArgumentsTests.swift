@@ -162,4 +162,21 @@ import Testing
             ["image", "rm", "workflows-assessed:r1"],
         ])
     }
+
+    @Test func afterRemovingAContainerTheCleanupLooksForContainersOnlyUnlessOneStartedMeanwhile() {
+        let listings = Counter()
+        let runner = RecordingRunner { command in
+            guard command.arguments.contains("--quiet") else { return .ok() }
+            guard command.arguments[0] == "ps" else { return .ok() }
+            listings.increment()
+            return .ok(listings.value == 1 ? "c1" : "")
+        }
+        DockerCleanup(executable: "docker", runner: runner).removeEverything(labelled: run, tags: [])
+        let filter = ["--filter", "label=workflows.run=r1"]
+        #expect(runner.argvs() == [
+            ["ps", "--all", "--quiet"] + filter, ["rm", "--force", "--volumes", "c1"],
+            ["image", "ls", "--all", "--quiet"] + filter, ["volume", "ls", "--quiet"] + filter, ["network", "ls", "--quiet"] + filter,
+            ["ps", "--all", "--quiet"] + filter,
+        ])
+    }
 }

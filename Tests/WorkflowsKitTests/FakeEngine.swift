@@ -357,7 +357,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
             guard let image = resolveImage(options.image) else {
                 return .success((.fail(125, stderr: "Unable to find image '\(options.image)' locally\ndocker: Error response from daemon: pull access denied for \(options.image), repository does not exist or may require 'docker login'."), nil))
             }
-            if let network = options.network, networkLabels[network] == nil {
+            // The engine's own networks exist without being created.
+            if let network = options.network, !["bridge", "host", "none"].contains(network), networkLabels[network] == nil {
                 return .success((.fail(125, stderr: "docker: Error response from daemon: network \(network) not found."), nil))
             }
             if options.networkAlias != nil, options.network == nil {

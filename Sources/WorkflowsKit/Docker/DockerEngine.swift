@@ -217,20 +217,24 @@ struct DockerCleanup: EngineCleanup {
         }
     }
 
-    /// Sweeps again after removing a container: another may have been starting during the sweep.
+    /// Containers first (they hold images, volumes and networks), then the rest. After removing a container
+    /// it looks once more for containers only (another may have been starting during the sweep) and sweeps
+    /// again only if one did: a full second sweep costs the legacy engine a slow `image ls --all`.
     func removeEverything(labelled label: EngineLabel, tags: [String]) {
         let filter = ListQuery([.label(label)])
-        for _ in 0..<3 {
-            var removedContainers = false
-            for kind in EngineObject.allCases {
-                let list = Command(executable, DockerArguments.list(kind, filter))
-                guard let answer = try? runner.runBlocking(list), answer.succeeded else { continue }
-                let ids = Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init)))
-                guard !ids.isEmpty else { continue }
-                remove(kind, ids.sorted())
-                if kind == .container { removedContainers = true }
-            }
-            if !removedContainers { break }
+        func listed(_ kind: EngineObject) -> [String] {
+            guard let answer = try? runner.runBlocking(Command(executable, DockerArguments.list(kind, filter))),
+                answer.succeeded
+            else { return [] }
+            return Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init))).sorted()
+        }
+        var containers = listed(.container)
+        for pass in 1...3 {
+            remove(.container, containers)
+            for kind in EngineObject.allCases where kind != .container { remove(kind, listed(kind)) }
+            guard !containers.isEmpty, pass < 3 else { break }
+            containers = listed(.container)
+            guard !containers.isEmpty else { break }
         }
         if !tags.isEmpty { remove(.image, tags, force: false) }
     }

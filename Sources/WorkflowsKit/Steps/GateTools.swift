@@ -192,6 +192,10 @@ struct GateTools: Sendable {
             os.chmod(folder, 0o1777)
         """#
 
+    /// The engine's network of none (loopback only): the facts need none, and an engine starts a container
+    /// without a network endpoint faster (about 0.1 s on Docker's bridge).
+    static let offline = "none"
+
     /// The image's interpreter (`ImagePython`), and Python's version, the platform and the installed
     /// distributions, read from the image in one short run as the image's user that also fails, naming them,
     /// when sources the linters read (and that do not travel with the tests and configs) are not in the
@@ -202,7 +206,9 @@ struct GateTools: Sendable {
         var command = ImagePython.onPath.command
         func facts(_ command: String) async throws -> ProcessOutput {
             try await docker.run(
-                RunOptions(image: image, arguments: ["-c", script], remove: true, labels: resources.labels, entrypoint: command),
+                RunOptions(
+                    image: image, arguments: ["-c", script], remove: true, labels: resources.labels,
+                    entrypoint: command, network: Self.offline),
                 echo: .now)
         }
         var answer = try await facts(command)
