@@ -20,6 +20,21 @@ import Testing
         #expect(Builder.detect(podman: true, buildxAnswers: false, environment: ["DOCKER_BUILDKIT": "0"]) == .podman)
     }
 
+    /// A CLI older than 23 (Debian 12's 20.10) builds with the legacy builder by default, buildx installed
+    /// or not, and with its built-in BuildKit client when DOCKER_BUILDKIT is true.
+    @Test func aCLIOlderThan23BuildsWithBuildKitOnlyWhenDockerBuildkitIsTrue() {
+        #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 20, environment: [:]) == .legacy)
+        #expect(Builder.detect(podman: false, buildxAnswers: false, clientMajor: 20, environment: ["DOCKER_BUILDKIT": "1"]) == .buildKit)
+        #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 22, environment: ["DOCKER_BUILDKIT": "true"]) == .buildKit)
+        #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 20, environment: ["DOCKER_BUILDKIT": "0"]) == .legacy)
+        #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 23, environment: [:]) == .buildKit)
+        #expect(Builder.detect(podman: false, buildxAnswers: false, clientMajor: 28, environment: ["DOCKER_BUILDKIT": "1"]) == .legacy)
+        #expect(Builder.major(ofVersion: "Docker version 20.10.24+dfsg1, build 297e128\n") == 20)
+        #expect(Builder.major(ofVersion: "Docker version 28.2.2, build e6534b4") == 28)
+        #expect(Builder.major(ofVersion: "") == nil)
+        #expect(DockerArguments.clientVersion() == ["--version"])
+    }
+
     @Test func secretsAndRunMountsNeedBuildKitAndAreNamedWithTheirPlaces() {
         var project = Project.numbersAPI
         #expect(Builder.needs(project: project, dockerfile: "FROM python:3.11-slim\nRUN pip install x\n").isEmpty)

@@ -10,12 +10,25 @@ enum Builder: String, Sendable, Equatable {
     /// Podman's (Buildah): secrets, cache mounts and targets too.
     case podman = "Podman's builder"
 
-    /// The Docker CLI builds with BuildKit when its buildx plugin answers `docker buildx version` and
-    /// `DOCKER_BUILDKIT` is not false (Docker 23 and later; before, `DOCKER_BUILDKIT=1` chose it too, with
-    /// the plugin installed).
-    static func detect(podman: Bool, buildxAnswers: Bool, environment: [String: String]) -> Builder {
+    /// The Docker CLI 23 and later builds with BuildKit when its buildx plugin answers `docker buildx version`
+    /// and `DOCKER_BUILDKIT` is not false. An older CLI (`clientMajor` below 23) builds with the legacy
+    /// builder unless `DOCKER_BUILDKIT` is true, buildx or not: its BuildKit client is built in. An unknown
+    /// version is read as a current CLI.
+    static func detect(podman: Bool, buildxAnswers: Bool, clientMajor: Int? = nil, environment: [String: String]) -> Builder {
         if podman { return .podman }
+        if let clientMajor, clientMajor < 23 { return enabledByEnvironment(environment) ? .buildKit : .legacy }
         return buildxAnswers && !disabledByEnvironment(environment) ? .buildKit : .legacy
+    }
+
+    /// The major version in the CLI's `--version` line (`Docker version 20.10.24+dfsg1, build 297e128` is 20).
+    static func major(ofVersion line: String) -> Int? {
+        guard let version = line.range(of: "version ") else { return nil }
+        return Int(line[version.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// `DOCKER_BUILDKIT` set to a value Go's `strconv.ParseBool` reads as true.
+    static func enabledByEnvironment(_ environment: [String: String]) -> Bool {
+        ["1", "t", "T", "true", "TRUE", "True"].contains(environment["DOCKER_BUILDKIT"] ?? "")
     }
 
     /// `DOCKER_BUILDKIT` as the CLI reads it (Go's `strconv.ParseBool`): `0`, `f`, `false` (any case the
@@ -51,7 +64,8 @@ enum Builder: String, Sendable, Equatable {
     /// How to make the Docker CLI build with BuildKit, for the messages of builds that need it.
     static let enableBuildKit = "Enable BuildKit: install the buildx plugin (Debian and Ubuntu: docker-buildx or "
         + "docker-buildx-plugin; Docker 23 and later then build with BuildKit by default) and leave "
-        + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder)"
+        + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder; a Docker CLI "
+        + "older than 23 builds with BuildKit only with DOCKER_BUILDKIT=1)"
 }
 
 /// The images a build made that its output names, so that the build can remove the untagged ones it

@@ -45,8 +45,12 @@ struct DockerEngine: ContainerEngine {
 
     func builder(environment: [String: String]) async -> Builder {
         if await isPodman() { return .podman }
-        let buildx = try? await cli.query(DockerArguments.buildxVersion())
-        return Builder.detect(podman: false, buildxAnswers: buildx?.succeeded == true, environment: environment)
+        async let buildx = try? await cli.query(DockerArguments.buildxVersion())
+        async let client = try? await cli.query(DockerArguments.clientVersion())
+        let answered = await buildx?.succeeded == true
+        return Builder.detect(
+            podman: false, buildxAnswers: answered, clientMajor: await client.flatMap { Builder.major(ofVersion: $0.outputText) },
+            environment: environment)
     }
 
     func pruneBuildCache() async throws -> ProcessOutput {
