@@ -181,6 +181,16 @@ extension GateSettingsTests {
         #expect(report.masked(by: mask).commandLine == ["assert '***..."])
     }
 
+    /// A build secret's file of several lines (a netrc, a key) printed a line at a time.
+    @Test func aSecretOfSeveralLinesIsHiddenLineByLine() throws {
+        let mask = SecretMask()
+        mask.add(["[global]\nindex-url = https://u:pw-123456@pypi.example/simple\n}\ntoken-abcdef-987654"])
+        #expect(mask.apply("#8 0.21 index-url = https://u:pw-123456@pypi.example/simple") == "#8 0.21 ***")
+        #expect(mask.apply("got token-abcdef-987654 twice: token-abcdef-987654") == "got *** twice: ***")
+        #expect(mask.apply("[global] and } stay") == "[global] and } stay", "lines shorter than lineMinimum")
+        #expect(!mask.values.contains("}"))
+    }
+
     @Test func interpolationExpandsBracedVariablesOnly() throws {
         let variables = ["A": "1", "EMPTY": ""]
         #expect(try Interpolation.expand("x${A}y$$z$A", variables: variables) == Interpolation(value: "x1y$z$A", secrets: ["1", "x1y$z$A"]))
