@@ -22,7 +22,16 @@ struct BuildInputs: Sendable, Equatable {
     var secrets: [String: SecretSource] = [:]
 
     /// Names the build tools of the engine's CLI read themselves: a secret value must not go by them.
-    static let reservedPrefixes = ["DOCKER_", "BUILDKIT_", "BUILDX_", "BUILDAH_", "CONTAINERS_"]
+    static let reservedPrefixes = ["DOCKER_", "BUILDKIT_", "BUILDX_", "BUILDAH_", "CONTAINERS_", "XDG_"]
+    /// Whole names the CLI reads too: its configuration folder (`HOME`), its plugins and credential helpers
+    /// (`PATH`), its temporary files, and the agent of an `ssh://` engine.
+    static let reservedNames = ["HOME", "PATH", "TMPDIR", "SSH_AUTH_SOCK"]
+
+    /// Whether the engine's CLI reads `name` from its own environment (a build argument by name sets it there).
+    static func isReadByTheCLI(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return reservedNames.contains(upper) || reservedPrefixes.contains { upper.hasPrefix($0) }
+    }
 
     static let secretName = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
     static let stageName = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -30,12 +39,7 @@ struct BuildInputs: Sendable, Equatable {
 
     /// The stage names of a Dockerfile (`FROM image AS name`), lower-cased as the builders compare them.
     static func stages(of dockerfile: String) -> [String] {
-        DockerfileStages.logicalLines(dockerfile).compactMap { line in
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard words.first?.uppercased() == "FROM" else { return nil }
-            let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
-            return operands.count == 3 && operands[1].uppercased() == "AS" ? operands[2].lowercased() : nil
-        }
+        DockerfileStages.stages(of: dockerfile).compactMap(\.name)
     }
 
     /// The project file's `build` keys, checked against the repository: a target that the Dockerfile has,
@@ -128,7 +132,7 @@ extension ProjectFile {
                 // would change what the CLI does.
                 let secrets = reader.secrets.values
                 for (name, value) in arguments.value where secrets.contains(where: { value.contains($0) }) {
-                    if BuildInputs.reservedPrefixes.contains(where: { name.uppercased().hasPrefix($0) }) {
+                    if BuildInputs.isReadByTheCLI(name) {
                         throw reader.error(
                             "args", "'\(reader.prefix)args.\(name)' takes a value from the environment, but the engine's CLI "
                                 + "reads \(name) itself: rename the build argument, or write its value literally")
