@@ -52,6 +52,21 @@ import Testing
         #expect(backtick == "# escape=`\nFROM x\nLABEL \"b\"=\"a`$b\\c\"\n")
     }
 
+    /// The labels go at the end of the target stage, found by the one Dockerfile reader (`DockerfileStages`):
+    /// continuations (also the backtick of `# escape=`), comments, and CRLF lines counted as the builders do.
+    @Test func theLabelsOfATargetGoBeforeTheNextStagesFrom() {
+        let labels = [("n", "1")]
+        let dockerfile = "FROM a AS build\nRUN make \\\n  FROM x\n# FROM c AS other\nFROM b AS Runtime\nRUN true\nFROM runtime\n"
+        #expect(BuildImage.labelledDockerfile(dockerfile, labels: labels, target: "build")
+            == "FROM a AS build\nRUN make \\\n  FROM x\n# FROM c AS other\nLABEL \"n\"=\"1\"\nFROM b AS Runtime\nRUN true\nFROM runtime\n")
+        #expect(BuildImage.labelledDockerfile(dockerfile, labels: labels, target: "RUNTIME").contains("RUN true\nLABEL \"n\"=\"1\"\nFROM runtime"))
+        let crlf = "FROM a AS build\r\nRUN make\r\nFROM b\r\n"
+        #expect(BuildImage.labelledDockerfile(crlf, labels: labels, target: "build") == "FROM a AS build\nRUN make\nLABEL \"n\"=\"1\"\nFROM b\n")
+        let backtick = "# escape=`\nFROM a AS build\nRUN make `\n  FROM x\nFROM b\n"
+        #expect(BuildImage.labelledDockerfile(backtick, labels: labels, target: "build").contains("FROM x\nLABEL \"n\"=\"1\"\nFROM b"))
+        #expect(DockerfileStages.stages(of: dockerfile).map(\.line) == [0, 4, 6])
+    }
+
     @Test func buildDevImageKeepsTheCacheAndSaysSo() async throws {
         let engine = FakeEngine()
         _ = try await runWorkflows(["build-dev-image", "--image", "app:dev"], engine: engine, root: try repository())

@@ -160,9 +160,7 @@ struct BuildImage: Sendable {
     /// appended. Values are quoted, with `"`, `$` and the Dockerfile's escape character (`\`, or the backtick
     /// of `# escape=`) escaped, so that nothing in a branch name expands.
     static func labelledDockerfile(_ text: String, labels: [(String, String)], target: String? = nil) -> String {
-        let directives = text.split(separator: "\n", omittingEmptySubsequences: false).prefix { $0.hasPrefix("#") }
-        let escape: Character = directives.contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "#escape=`" }
-            ? "`" : "\\"
+        let escape = DockerfileStages.escapeCharacter(of: text)
         func quoted(_ value: String) -> String {
             var result = "\""
             for character in value where !character.isNewline {
@@ -172,8 +170,8 @@ struct BuildImage: Sendable {
             return result + "\""
         }
         let line = "LABEL " + labels.map { "\(quoted($0.0))=\(quoted($0.1))" }.joined(separator: " ")
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let target, let next = nextStage(after: target, in: lines, escape: escape) {
+        var lines = DockerfileStages.physicalLines(text).map(String.init)
+        if let target, let next = nextStage(after: target, in: text) {
             lines.insert(line, at: next)
             return lines.joined(separator: "\n")
         }
@@ -181,22 +179,12 @@ struct BuildImage: Sendable {
     }
 
     /// The line index of the `FROM` that begins the stage after the stage `target`; nil when that is the last.
-    static func nextStage(after target: String, in lines: [String], escape: Character) -> Int? {
-        var continued = false
-        var inTarget = false
-        for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("#") { continue }
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if !continued, words.first?.uppercased() == "FROM" {
-                if inTarget { return index }
-                let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
-                inTarget = operands.count == 3 && operands[operands.startIndex + 1].uppercased() == "AS"
-                    && operands.last?.lowercased() == target.lowercased()
-            }
-            continued = line.last == escape
+    static func nextStage(after target: String, in text: String) -> Int? {
+        let stages = DockerfileStages.stages(of: text)
+        guard let index = stages.firstIndex(where: { $0.name == target.lowercased() }), index + 1 < stages.count else {
+            return nil
         }
-        return nil
+        return stages[index + 1].line
     }
 
     /// Labels in a fixed order: the original's three, then the OCI ones, then which kind of build it was.
