@@ -102,14 +102,11 @@ struct AssessImageCode: Sendable {
     private func record(_ runs: [GateRun], _ config: ImageConfig) -> [GateReport] {
         let reports = runs.map { run in
             // hadolint ran where its inputs travelled, laid out as in the checkout.
-            let inRoot = run.gate == .hadolint
-            var report = run.report(
-                sourceRoot: inRoot ? "." : project.repositoryPath(ofSource: project.workingDirectory(of: run.gate)),
-                workingDirectory: inRoot ? Hadolint.imageFolder : Self.folder(project.workingDirectory(of: run.gate), in: config.workingDirectory),
+            run.report(
+                for: project,
+                workingDirectory: run.gate == .hadolint
+                    ? Hadolint.imageFolder : Self.folder(project.workingDirectory(of: run.gate), in: config.workingDirectory),
                 repositoryRoot: project.root)
-            report.toolVersion = project.toolVersion(of: run.gate)
-            if run.gate == .hadolint { report.failureThreshold = project.hadolintThreshold }
-            return report
         }
         details.record(gates: reports)
         return reports

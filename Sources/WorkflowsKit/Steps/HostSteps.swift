@@ -38,12 +38,7 @@ struct HostSteps: Sendable {
                 junit: try? Data(contentsOf: junitFile))
         }
         details.record(gates: runs.map {
-            var report = $0.report(
-                sourceRoot: $0.gate == .hadolint ? "." : project.repositoryPath(ofSource: project.workingDirectory(of: $0.gate)),
-                workingDirectory: Self.folder(of: $0.gate, in: folder, project: project).path)
-            report.toolVersion = project.toolVersion(of: $0.gate)
-            if $0.gate == .hadolint { report.failureThreshold = project.hadolintThreshold }
-            return report
+            $0.report(for: project, workingDirectory: Self.folder(of: $0.gate, in: folder, project: project).path)
         })
         try GateVerdicts.report(runs, where: "on the host", console: console)
     }

@@ -24,6 +24,18 @@ struct GateRun: Sendable, Equatable {
 
     var verdict: StepReport.Verdict { interrupted ? .interrupted : passed ? .passed : .failed }
 
+    /// The gate's entry as the project reads it, wherever it ran: paths from the gate's own folder (hadolint's
+    /// are the repository's), the project's pin of the tool, and hadolint's threshold.
+    func report(for project: Project, workingDirectory: String?, repositoryRoot: URL? = nil) -> GateReport {
+        let inRoot = gate == .hadolint
+        var report = report(
+            sourceRoot: inRoot ? "." : project.repositoryPath(ofSource: project.workingDirectory(of: gate)),
+            workingDirectory: workingDirectory, repositoryRoot: repositoryRoot)
+        report.toolVersion = project.toolVersion(of: gate)
+        if inRoot { report.failureThreshold = project.hadolintThreshold }
+        return report
+    }
+
     /// The gate's entry in the run's report; paths in its output are the image's (or the host's) working
     /// directory's, which is the project's source root.
     func report(sourceRoot: String, workingDirectory: String?, repositoryRoot: URL? = nil) -> GateReport {
