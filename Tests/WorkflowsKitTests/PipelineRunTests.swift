@@ -125,11 +125,11 @@ extension PipelineRunTests {
     /// cleanup must not remove the health container, and a dead container fails the pipeline.
     @Test func healthRunsBesideTheGatesUnderItsOwnLabelAndBothVerdictsAreReported() async throws {
         let engine = FakeEngine()
-        engine.script("workflows-testrun-health-health", [FakeEngine.state("exited", health: "starting", exitCode: 2)])
+        engine.script("workflows-testrun-health", [FakeEngine.state("exited", health: "starting", exitCode: 2)])
         let (status, console) = try await runWorkflows(["quality_pipeline"], engine: engine, git: try git(), root: try repository())
         #expect(status == 1)
         let run = try #require(engine.runs.first { $0.detach })
-        #expect(run.name == "workflows-testrun-health-health" && run.labels.first == EngineLabels.run("testrun-health"))
+        #expect(run.name == "workflows-testrun-health" && run.labels.first == EngineLabels.run("testrun-health"))
         #expect(engine.containerNames.isEmpty, "the health step's own cleanup removed it")
         #expect(console.stdout.contains("assess_image_health runs beside it"))
         let summary = try #require(console.stdout.components(separatedBy: "Summary:").last)

@@ -29,7 +29,7 @@ struct AssessImageHealth: Sendable {
         try await docker.requireEngine()
         let config = try await ImageConfig.inspect(image, docker: docker)
         let plan = HealthPlan(project: project, image: config)
-        let name = "workflows-\(resources.runID)-health"
+        let name = resources.containerName("health")
         return try await resources.withRunCleanup {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(

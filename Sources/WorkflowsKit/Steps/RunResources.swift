@@ -10,6 +10,8 @@ struct RunResources: Sendable {
     var runner: any ProcessRunning
     /// The engine whose cleanups remove what the run made (`ContainerEngine.cleanup`).
     var engine: any ContainerEngine
+    /// What `scoped` made these resources for (`health`), if anything.
+    var scope: String? = nil
 
     /// The label that marks everything this run creates, for cleanup and for `docker ps --filter`.
     var runLabel: EngineLabel { EngineLabels.run(runID) }
@@ -27,7 +29,14 @@ struct RunResources: Sendable {
     func scoped(_ suffix: String) -> RunResources {
         var copy = self
         copy.runID = runID + "-" + suffix
+        copy.scope = suffix
         return copy
+    }
+
+    /// The name of the run's container for `purpose`: `workflows-RUN-health`, also when these resources are
+    /// the ones scoped for it (not `workflows-RUN-health-health`).
+    func containerName(_ purpose: String) -> String {
+        "workflows-\(runID)" + (scope == purpose ? "" : "-\(purpose)")
     }
 
     /// True once a signal is being handled: start nothing new.
