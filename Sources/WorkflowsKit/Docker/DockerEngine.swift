@@ -28,9 +28,16 @@ struct DockerEngine: ContainerEngine {
     }
 
     func isPodman() async -> Bool {
-        guard let answer = try? await cli.query(DockerArguments.clientVersion()) else { return false }
-        return (answer.outputText + answer.errorText).lowercased().contains("podman")
+        Self.isPodman(versionLine: await clientVersionLine())
     }
+
+    /// The CLI's `--version` line (`Docker version 28.2.2, build e6534b4`, `podman version 4.3.1`).
+    private func clientVersionLine() async -> String {
+        guard let answer = try? await cli.query(DockerArguments.clientVersion()) else { return "" }
+        return answer.outputText + answer.errorText
+    }
+
+    private static func isPodman(versionLine: String) -> Bool { versionLine.lowercased().contains("podman") }
 
     func cpuCount() async -> Int? {
         guard let answer = try? await cli.query(DockerArguments.cpuCount()), answer.succeeded else { return nil }
@@ -44,12 +51,11 @@ struct DockerEngine: ContainerEngine {
     }
 
     func builder(environment: [String: String]) async -> Builder {
-        if await isPodman() { return .podman }
-        async let buildx = try? await cli.query(DockerArguments.buildxVersion())
-        async let client = try? await cli.query(DockerArguments.clientVersion())
-        let answered = await buildx?.succeeded == true
+        let version = await clientVersionLine()
+        if Self.isPodman(versionLine: version) { return .podman }
+        let buildx = try? await cli.query(DockerArguments.buildxVersion())
         return Builder.detect(
-            podman: false, buildxAnswers: answered, clientMajor: await client.flatMap { Builder.major(ofVersion: $0.outputText) },
+            podman: false, buildxAnswers: buildx?.succeeded == true, clientMajor: Builder.major(ofVersion: version),
             environment: environment)
     }
 

@@ -143,22 +143,24 @@ struct Pipeline: Sendable {
         console.info("(\(health.name) runs beside it; what it says follows the gates.)")
         let healthConsole = Console(bufferingFor: console)
         let healthResources = resources.scoped("health")
-        let outcomes = await withTaskGroup(of: (Int, StepOutcome).self) { group in
+        // Each child returns its outcome, which names its step: no (index, outcome) tuple, a shape of result
+        // that Swift 6.3's optimizer has miscompiled (see `GateEnd`).
+        let outcomes = await withTaskGroup(of: StepOutcome.self) { group in
             group.addTask {
-                (0, await StepOutcome.of(code) { details in
+                await StepOutcome.of(code) { details in
                     try await perform(code, details: details, facts: facts, wheels: wheels, services: services)
-                })
+                }
             }
             group.addTask {
-                let outcome = await StepOutcome.of(health) { details in
+                await StepOutcome.of(health) { details in
                     try await perform(
                         health, details: details, facts: facts, console: healthConsole, resources: healthResources,
                         services: services)
                 }
-                return (1, outcome)
             }
             var outcomes: [Int: StepOutcome] = [:]
-            while let (which, outcome) = await group.next() {
+            while let outcome = await group.next() {
+                let which = outcome.step.name == health.name ? 1 : 0
                 outcomes[which] = outcome
                 if which == 1, case .failure = outcome.result, outcomes[0] == nil {
                     // The image is not healthy: its gates' verdict no longer matters.
