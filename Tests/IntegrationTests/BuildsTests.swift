@@ -5,11 +5,16 @@ import Testing
 @testable import WorkflowsKit
 
 extension Harness {
-    /// Whether the engine the tests use builds with BuildKit, by the tool's own rule: the buildx plugin
-    /// answers and `DOCKER_BUILDKIT` is not 0. scripts/test.sh runs these suites on both builders.
+    /// Whether the engine the tests use builds with BuildKit, by the tool's own rule (`Builder.detect`, with
+    /// what the CLI answers). scripts/test.sh runs these suites on both builders.
     static func buildsWithBuildKit() async throws -> Bool {
-        guard environment["DOCKER_BUILDKIT"] != "0" else { return false }
-        return try await runner.run(Command("docker", ["buildx", "version"])).succeeded
+        let buildx = try await runner.run(Command("docker", ["buildx", "version"])).succeeded
+        let version = try await runner.run(Command("docker", ["--version"])).outputText
+        let server = try await runner.run(Command("docker", ["version", "--format", "{{.Server.Version}}"])).outputText
+        return Builder.detect(
+            podman: false, buildxAnswers: buildx, clientMajor: Builder.major(ofVersion: version),
+            serverMajor: Int(server.trimmingCharacters(in: .whitespacesAndNewlines).prefix { $0.isNumber }),
+            environment: environment) == .buildKit
     }
 
     /// The image IDs a build printed as made: the legacy builder's ` ---> ID` after each step that is not a

@@ -73,7 +73,7 @@ import Testing
         ("[tool.workflows.build]\nargs = { A = \"${BUILD_TEST_UNSET}\" }\n", "'tool.workflows.build.args.A' uses ${BUILD_TEST_UNSET}, but the environment variable BUILD_TEST_UNSET is not set"),
         ("[tool.workflows.build]\nargs = { DOCKER_HOST = \"${BUILD_TEST_TOKEN}\" }\n", "the engine's CLI reads DOCKER_HOST itself"),
         ("[tool.workflows.build]\nargs = { HOME = \"/h/${BUILD_TEST_TOKEN}\" }\n", "the engine's CLI reads HOME itself"),
-        ("[tool.workflows.build]\nargs = { path = \"${BUILD_TEST_TOKEN}\" }\n", "the engine's CLI reads path itself"),
+        ("[tool.workflows.build]\nargs = { CONTAINER_HOST = \"${BUILD_TEST_TOKEN}\" }\n", "the engine's CLI reads CONTAINER_HOST itself"),
         ("[tool.workflows.build]\nargs = { XDG_RUNTIME_DIR = \"${BUILD_TEST_TOKEN}\" }\n", "the engine's CLI reads XDG_RUNTIME_DIR itself"),
         ("[tool.workflows.build.secrets]\ntoken = { env = \"BUILD_TEST_UNSET\" }\n", "pyproject.toml:2:11: 'tool.workflows.build.secrets.token' reads the environment variable BUILD_TEST_UNSET, which is not set"),
         ("[tool.workflows.build.secrets]\ntoken = { file = \"nowhere\" }\n", "'tool.workflows.build.secrets.token' reads the file 'nowhere', which is not a file in the repository root"),

@@ -20,10 +20,14 @@ import Testing
         #expect(Builder.detect(podman: true, buildxAnswers: false, environment: ["DOCKER_BUILDKIT": "0"]) == .podman)
     }
 
-    /// A CLI older than 23 (Debian 12's 20.10) builds with the legacy builder by default, buildx installed
-    /// or not, and with its built-in BuildKit client when DOCKER_BUILDKIT is true.
-    @Test func aCLIOlderThan23BuildsWithBuildKitOnlyWhenDockerBuildkitIsTrue() {
+    /// A CLI older than 23 (Debian 12's 20.10) has its BuildKit client built in, buildx installed or not: it
+    /// follows DOCKER_BUILDKIT when set, else the engine's default (BuildKit from Docker 23 on).
+    @Test func aCLIOlderThan23FollowsDockerBuildkitElseTheEnginesDefault() {
         #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 20, environment: [:]) == .legacy)
+        #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 20, serverMajor: 20, environment: [:]) == .legacy)
+        #expect(Builder.detect(podman: false, buildxAnswers: false, clientMajor: 20, serverMajor: 26, environment: [:]) == .buildKit)
+        #expect(Builder.detect(podman: false, buildxAnswers: false, clientMajor: 20, serverMajor: 26, environment: ["DOCKER_BUILDKIT": "0"]) == .legacy)
+        #expect(Builder.detect(podman: false, buildxAnswers: false, clientMajor: 20, serverMajor: 26, environment: ["DOCKER_BUILDKIT": ""]) == .buildKit)
         #expect(Builder.detect(podman: false, buildxAnswers: false, clientMajor: 20, environment: ["DOCKER_BUILDKIT": "1"]) == .buildKit)
         #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 22, environment: ["DOCKER_BUILDKIT": "true"]) == .buildKit)
         #expect(Builder.detect(podman: false, buildxAnswers: true, clientMajor: 20, environment: ["DOCKER_BUILDKIT": "0"]) == .legacy)

@@ -179,4 +179,22 @@ import Testing
             ["ps", "--all", "--quiet"] + filter,
         ])
     }
+
+    @Test func aContainerThatStartedDuringTheSweepIsSweptAgainWithEverythingElse() {
+        let listings = Counter()
+        let runner = RecordingRunner { command in
+            guard command.arguments.contains("--quiet") else { return .ok() }
+            guard command.arguments[0] == "ps" else { return .ok() }
+            listings.increment()
+            return .ok(["c1", "c2"].indices.contains(listings.value - 1) ? ["c1", "c2"][listings.value - 1] : "")
+        }
+        DockerCleanup(executable: "docker", runner: runner).removeEverything(labelled: run, tags: [])
+        let filter = ["--filter", "label=workflows.run=r1"]
+        let sweep = [
+            ["image", "ls", "--all", "--quiet"] + filter, ["volume", "ls", "--quiet"] + filter, ["network", "ls", "--quiet"] + filter,
+        ]
+        #expect(runner.argvs() == [["ps", "--all", "--quiet"] + filter, ["rm", "--force", "--volumes", "c1"]] + sweep
+            + [["ps", "--all", "--quiet"] + filter, ["rm", "--force", "--volumes", "c2"]] + sweep
+            + [["ps", "--all", "--quiet"] + filter])
+    }
 }

@@ -189,6 +189,9 @@ extension GateSettingsTests {
         #expect(mask.apply("got token-abcdef-987654 twice: token-abcdef-987654") == "got *** twice: ***")
         #expect(mask.apply("[global] and } stay") == "[global] and } stay", "lines shorter than lineMinimum")
         #expect(!mask.values.contains("}"))
+        mask.add(["-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"])
+        #expect(mask.apply("x MIIEvQIBADANBgkqhkiG9w0BAQEFAASC") == "x ***")
+        #expect(mask.apply("-----END PRIVATE KEY-----") == "-----END PRIVATE KEY-----", "a PEM key's armour stays")
     }
 
     @Test func interpolationExpandsBracedVariablesOnly() throws {

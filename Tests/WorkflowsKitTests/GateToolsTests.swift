@@ -98,6 +98,10 @@ import Testing
             "Gate tools: the wheels could not be fetched during the build (ERROR: Could not find a version that satisfies the requirement black==1)."))
         let install = try #require(engine.runs.first { $0.arguments.last == GateTools.installScript })
         #expect(!install.mounts.contains { $0.target == ToolWheels.folder })
+        // The facts' run needs no network, and starts faster without one; the install may need the index.
+        let facts = try #require(engine.runs.first { $0.remove && $0.arguments.first == "-c" && $0.mounts.isEmpty })
+        #expect(facts.network == GateTools.offline)
+        #expect(install.network == nil)
     }
 }
 

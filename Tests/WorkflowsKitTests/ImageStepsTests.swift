@@ -67,6 +67,20 @@ import Testing
         #expect(DockerfileStages.stages(of: dockerfile).map(\.line) == [0, 4, 6])
     }
 
+    /// What the builders skip or keep: heredoc bodies, blank lines inside a continuation, a byte order mark,
+    /// a comment before `# escape=` (no longer a directive), a lone `\r` (not a line end).
+    @Test func theDockerfileReaderSkipsWhatTheBuildersSkip() {
+        let heredoc = "FROM a AS build\nRUN <<EOF cat > Dockerfile.inner\nFROM evil\nEOF\nCOPY <<-\"END\" /x\n\tFROM evil2\n\tEND\nFROM b\n"
+        #expect(DockerfileStages.stages(of: heredoc).map(\.base) == ["a", "b"])
+        #expect(DockerfileStages.stages(of: heredoc).map(\.line) == [0, 7])
+        #expect(DockerfileStages.logicalLines("FROM a\nRUN make \\\n\n  install\nFROM b\n") == ["FROM a", "RUN make  install", "FROM b"])
+        #expect(DockerfileStages.stages(of: "\u{FEFF}FROM a AS one\nFROM one\n").map(\.name) == ["one", nil])
+        #expect(DockerfileStages.escapeCharacter(of: "# syntax=docker/dockerfile:1\n# escape=`\nFROM a\n") == "`")
+        #expect(DockerfileStages.escapeCharacter(of: "# a comment\n# escape=`\nFROM a\n") == "\\")
+        let labelled = BuildImage.labelledDockerfile("FROM a AS build\nLABEL note=\"x\ry\"\nFROM b\n", labels: [("n", "1")], target: "build")
+        #expect(labelled == "FROM a AS build\nLABEL note=\"x\ry\"\nLABEL \"n\"=\"1\"\nFROM b\n")
+    }
+
     @Test func buildDevImageKeepsTheCacheAndSaysSo() async throws {
         let engine = FakeEngine()
         _ = try await runWorkflows(["build-dev-image", "--image", "app:dev"], engine: engine, root: try repository())

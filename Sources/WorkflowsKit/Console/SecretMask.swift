@@ -11,7 +11,9 @@ final class SecretMask: @unchecked Sendable {
 
     func add(_ values: [String]) {
         lock.withLock {
-            for value in values.flatMap(Self.parts) where !value.isEmpty && !secrets.contains(value) { secrets.append(value) }
+            for value in values.flatMap(Self.parts) where !value.isEmpty && !secrets.contains(value) {
+                secrets.append(value)
+            }
             secrets.sort { $0.count > $1.count }
         }
     }
@@ -20,12 +22,12 @@ final class SecretMask: @unchecked Sendable {
     static let lineMinimum = 10
 
     /// A secret of several lines (a key or a token file) is hidden whole and line by line: a tool or a build
-    /// prints it a line at a time, where the whole never appears. Short lines (`}`, `[global]`) stay, since
-    /// they would hide common text.
+    /// prints it a line at a time, where the whole never appears. Short lines (`}`, `[global]`) and a PEM
+    /// key's armour (`-----END PRIVATE KEY-----`) stay, since they would hide common text.
     static func parts(_ value: String) -> [String] {
         let lines = value.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         guard lines.count > 1 else { return [value] }
-        return [value] + lines.filter { $0.count >= lineMinimum }
+        return [value] + lines.filter { $0.count >= lineMinimum && !$0.hasPrefix("-----") }
     }
 
     var isEmpty: Bool { lock.withLock { secrets.isEmpty } }

@@ -11,12 +11,17 @@ enum Builder: String, Sendable, Equatable {
     case podman = "Podman's builder"
 
     /// The Docker CLI 23 and later builds with BuildKit when its buildx plugin answers `docker buildx version`
-    /// and `DOCKER_BUILDKIT` is not false. An older CLI (`clientMajor` below 23) builds with the legacy
-    /// builder unless `DOCKER_BUILDKIT` is true, buildx or not: its BuildKit client is built in. An unknown
-    /// version is read as a current CLI.
-    static func detect(podman: Bool, buildxAnswers: Bool, clientMajor: Int? = nil, environment: [String: String]) -> Builder {
+    /// and `DOCKER_BUILDKIT` is not false. An older CLI (`clientMajor` below 23) has its BuildKit client built
+    /// in, buildx or not: it follows `DOCKER_BUILDKIT` when it is set, else the engine's default builder,
+    /// which is BuildKit from Docker 23 on (`serverMajor`). An unknown client version is read as a current CLI.
+    static func detect(
+        podman: Bool, buildxAnswers: Bool, clientMajor: Int? = nil, serverMajor: Int? = nil, environment: [String: String]
+    ) -> Builder {
         if podman { return .podman }
-        if let clientMajor, clientMajor < 23 { return enabledByEnvironment(environment) ? .buildKit : .legacy }
+        if let clientMajor, clientMajor < 23 {
+            if !(environment["DOCKER_BUILDKIT"] ?? "").isEmpty { return enabledByEnvironment(environment) ? .buildKit : .legacy }
+            return (serverMajor ?? 0) >= 23 ? .buildKit : .legacy
+        }
         return buildxAnswers && !disabledByEnvironment(environment) ? .buildKit : .legacy
     }
 
@@ -62,10 +67,10 @@ enum Builder: String, Sendable, Equatable {
     }
 
     /// How to make the Docker CLI build with BuildKit, for the messages of builds that need it.
-    static let enableBuildKit = "Enable BuildKit: install the buildx plugin (Debian and Ubuntu: docker-buildx or "
-        + "docker-buildx-plugin; Docker 23 and later then build with BuildKit by default) and leave "
-        + "DOCKER_BUILDKIT unset or set it to 1 (DOCKER_BUILDKIT=0 forces the legacy builder; a Docker CLI "
-        + "older than 23 builds with BuildKit only with DOCKER_BUILDKIT=1)"
+    static let enableBuildKit = "Enable BuildKit: with a Docker CLI older than 23 (docker --version), set "
+        + "DOCKER_BUILDKIT=1; with Docker 23 or later, install the buildx plugin (Debian and Ubuntu: docker-buildx "
+        + "or docker-buildx-plugin), which then builds by default, and leave DOCKER_BUILDKIT unset or 1 "
+        + "(DOCKER_BUILDKIT=0 forces the legacy builder)"
 }
 
 /// The images a build made that its output names, so that the build can remove the untagged ones it

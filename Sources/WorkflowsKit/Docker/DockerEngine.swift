@@ -54,8 +54,16 @@ struct DockerEngine: ContainerEngine {
         let version = await clientVersionLine()
         if Self.isPodman(versionLine: version) { return .podman }
         let buildx = try? await cli.query(DockerArguments.buildxVersion())
+        let clientMajor = Builder.major(ofVersion: version)
+        // An older CLI without DOCKER_BUILDKIT follows the engine's default builder (BuildKit from 23 on).
+        var serverMajor: Int?
+        if let clientMajor, clientMajor < 23, (environment["DOCKER_BUILDKIT"] ?? "").isEmpty,
+            let server = try? await cli.query(DockerArguments.version()), server.succeeded
+        {
+            serverMajor = Int(server.outputText.trimmingCharacters(in: .whitespacesAndNewlines).prefix { $0.isNumber })
+        }
         return Builder.detect(
-            podman: false, buildxAnswers: buildx?.succeeded == true, clientMajor: Builder.major(ofVersion: version),
+            podman: false, buildxAnswers: buildx?.succeeded == true, clientMajor: clientMajor, serverMajor: serverMajor,
             environment: environment)
     }
 

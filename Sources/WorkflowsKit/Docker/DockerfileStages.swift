@@ -30,6 +30,7 @@ enum DockerfileStages {
         return base.contains("$") || base.lowercased() == "scratch" ? nil : base
     }
 
+    /// Every `FROM`, in order.
     static func stages(of dockerfile: String) -> [Stage] {
         instructions(dockerfile).compactMap { instruction in
             let words = instruction.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -37,7 +38,8 @@ enum DockerfileStages {
             let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
             guard let base = operands.first else { return nil }
             let rest = Array(operands.dropFirst())
-            return Stage(line: instruction.line, base: base, name: rest.count == 2 && rest[0].uppercased() == "AS" ? rest[1].lowercased() : nil)
+            let name = rest.count == 2 && rest[0].uppercased() == "AS" ? rest[1].lowercased() : nil
+            return Stage(line: instruction.line, base: base, name: name)
         }
     }
 
@@ -45,35 +47,68 @@ enum DockerfileStages {
     /// comments and blank lines dropped.
     static func logicalLines(_ text: String) -> [String] { instructions(text).map(\.text) }
 
+    /// The instructions as the builders read them: continuations joined (blank and comment lines inside one
+    /// skipped), comments and blank lines dropped, and the bodies of heredocs (`RUN <<EOF` … `EOF`) skipped,
+    /// so that a `FROM` written into a file is not a stage.
     static func instructions(_ text: String) -> [Instruction] {
         let escape = escapeCharacter(of: text)
         var instructions: [Instruction] = []
         var current = ""
         var start = 0
+        var terminators: [(word: String, tabs: Bool)] = []
         for (index, raw) in physicalLines(text).enumerated() {
+            if let terminator = terminators.first {
+                let body = terminator.tabs ? String(raw.drop { $0 == "\t" }) : String(raw)
+                if body == terminator.word { terminators.removeFirst() }
+                continue
+            }
             let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("#") { continue }
+            if line.hasPrefix("#") || (line.isEmpty && !current.isEmpty) { continue }
             if current.isEmpty { start = index }
             if line.last == escape {
                 current += line.dropLast() + " "
                 continue
             }
             current += line
-            if !current.trimmingCharacters(in: .whitespaces).isEmpty { instructions.append(Instruction(line: start, text: current)) }
+            if !current.trimmingCharacters(in: .whitespaces).isEmpty {
+                instructions.append(Instruction(line: start, text: current))
+                terminators = heredocs(in: current)
+            }
             current = ""
         }
         if !current.isEmpty { instructions.append(Instruction(line: start, text: current)) }
         return instructions
     }
 
-    /// The lines as the builders count them (`\n`, and `\r\n` as one).
-    static func physicalLines(_ text: String) -> [Substring] {
-        text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    /// The heredocs an instruction opens (`<<EOF`, `<<-EOF`, `<<"EOF"`), in order; `-` strips leading tabs
+    /// from the body's lines, its terminator's too. Only `RUN`, `COPY` and `ADD` take them.
+    static func heredocs(in instruction: String) -> [(word: String, tabs: Bool)] {
+        let keyword = instruction.prefix { !$0.isWhitespace }.uppercased()
+        guard ["RUN", "COPY", "ADD"].contains(keyword) else { return [] }
+        let pattern = #"<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2"#
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let range = NSRange(instruction.startIndex..., in: instruction)
+        return expression.matches(in: instruction, range: range).compactMap { match in
+            guard let tabs = Range(match.range(at: 1), in: instruction), let word = Range(match.range(at: 3), in: instruction)
+            else { return nil }
+            return (String(instruction[word]), !instruction[tabs].isEmpty)
+        }
     }
 
-    /// The backtick of a `# escape=` directive at the top, else `\`.
+    /// The lines as the builders count them: split at `\n` (and `\r\n`) only, without a leading byte order mark.
+    static func physicalLines(_ text: String) -> [Substring] {
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        return body.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    }
+
+    /// The backtick of a `# escape=` parser directive, else `\`. Directives come first: the first line that
+    /// is not one (a comment, a blank line, an instruction) ends them.
     static func escapeCharacter(of text: String) -> Character {
-        let directives = physicalLines(text).prefix { $0.hasPrefix("#") }
-        return directives.contains { $0.replacingOccurrences(of: " ", with: "").lowercased() == "#escape=`" } ? "`" : "\\"
+        for line in physicalLines(text) {
+            let compact = line.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\t", with: "").lowercased()
+            guard compact.range(of: #"^#[a-z]+="#, options: .regularExpression) != nil else { break }
+            if compact == "#escape=`" { return "`" }
+        }
+        return "\\"
     }
 }

@@ -23,14 +23,17 @@ struct BuildInputs: Sendable, Equatable {
 
     /// Names the build tools of the engine's CLI read themselves: a secret value must not go by them.
     static let reservedPrefixes = ["DOCKER_", "BUILDKIT_", "BUILDX_", "BUILDAH_", "CONTAINERS_", "XDG_"]
-    /// Whole names the CLI reads too: its configuration folder (`HOME`), its plugins and credential helpers
-    /// (`PATH`), its temporary files, and the agent of an `ssh://` engine.
-    static let reservedNames = ["HOME", "PATH", "TMPDIR", "SSH_AUTH_SOCK"]
+    /// Whole names the CLI reads too (as written: the environment's names have case): its configuration
+    /// folder, plugins and credential helpers, temporary files, the agent of an `ssh://` engine, Podman's
+    /// remote engine and registry credentials, and the dynamic loader's.
+    static let reservedNames = [
+        "HOME", "PATH", "TMPDIR", "SSH_AUTH_SOCK", "CONTAINER_HOST", "CONTAINER_CONNECTION", "CONTAINER_SSHKEY",
+        "REGISTRY_AUTH_FILE", "LD_PRELOAD", "LD_LIBRARY_PATH",
+    ]
 
     /// Whether the engine's CLI reads `name` from its own environment (a build argument by name sets it there).
     static func isReadByTheCLI(_ name: String) -> Bool {
-        let upper = name.uppercased()
-        return reservedNames.contains(upper) || reservedPrefixes.contains { upper.hasPrefix($0) }
+        reservedNames.contains(name) || reservedPrefixes.contains { name.uppercased().hasPrefix($0) }
     }
 
     static let secretName = "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"

@@ -140,7 +140,7 @@ struct ParallelGates: Sendable {
     }
 }
 
-/// How one gate's task ended. A struct, not a tuple: Swift 6.3's optimizer miscompiles a task group whose
+/// How one gate's task ended. A struct, not a tuple: Swift 6.3.1's optimizer miscompiles a task group whose
 /// child result is `(Int, Result<GateRun, Error>)` (the index came back 0 or garbage in `-c release`, so
 /// verdicts were lost); a struct holding the same fields is compiled right. `ReleaseBuild` guards it.
 private struct GateEnd: Sendable {

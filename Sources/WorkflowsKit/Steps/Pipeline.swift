@@ -144,7 +144,7 @@ struct Pipeline: Sendable {
         let healthConsole = Console(bufferingFor: console)
         let healthResources = resources.scoped("health")
         // Each child returns its outcome, which names its step: no (index, outcome) tuple, a shape of result
-        // that Swift 6.3's optimizer has miscompiled (see `GateEnd`).
+        // that Swift 6.3.1's optimizer has miscompiled (see `GateEnd`).
         let outcomes = await withTaskGroup(of: StepOutcome.self) { group in
             group.addTask {
                 await StepOutcome.of(code) { details in
