@@ -254,11 +254,9 @@ bk_bin=/usr/local/lib/docker-bk/bin
 bk_subnet=10.214.0.0/24
 bk_gateway=10.214.0.1/24
 
-# DOCKER_BUILDKIT is read as the CLI reads it (Go's ParseBool): 0, f, false… give the legacy builder.
-builds_with_buildkit() {
-  case "${DOCKER_BUILDKIT:-}" in 0 | f | F | false | FALSE | False) return 1 ;; esac
-  timeout 10 docker buildx version >/dev/null 2>&1
-}
+# builds_with_buildkit: the CLI's rule, shared with scripts/test.sh.
+# shellcheck source=scripts/builder.sh
+. "$root/scripts/builder.sh"
 bk_docker() { DOCKER_HOST=unix://$bk_socket DOCKER_CONFIG=$bk_cli_config docker "$@"; }
 bk_engine_answers() { timeout 5 env DOCKER_HOST=unix://$bk_socket docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 

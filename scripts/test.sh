@@ -18,9 +18,9 @@ provision_pid=$!
 # beside it, with its own CLI config folder (the buildx plugin) and registries.
 bk_environment=(DOCKER_HOST=unix:///run/docker-bk.sock DOCKER_CONFIG=/var/lib/docker-bk-cli
   WORKFLOWS_TEST_REGISTRY=127.0.0.1:45100 WORKFLOWS_TEST_AUTH_REGISTRY=127.0.0.1:45101)
-# DOCKER_BUILDKIT is read as the CLI reads it (Go's ParseBool): 0, f, false… give the legacy builder.
-case "${DOCKER_BUILDKIT:-}" in 0 | f | F | false | FALSE | False) buildkit_off=1 ;; *) buildkit_off= ;; esac
-if [ -z "$buildkit_off" ] && timeout 10 docker buildx version >/dev/null 2>&1; then
+# shellcheck source=scripts/builder.sh
+. "$root/scripts/builder.sh"
+if builds_with_buildkit; then
   other_builder=(DOCKER_BUILDKIT=0)
   other_builder_name="the legacy builder (DOCKER_BUILDKIT=0)"
 else
