@@ -160,6 +160,17 @@ enum Faults {
     /// remove: when the CLI is stopped, the engine cancels the build and stops and removes its container on
     /// its own, a moment after the CLI (and so workflows) has gone. Returns, too, how long that took, and
     /// the states they were seen in at the exit.
+    /// The images the interrupted build's steps committed (the legacy builder's and Podman's step IDs in its
+    /// output) that are still on the engine.
+    static func buildImagesLeft(in log: String) async -> [String] {
+        var left: [String] = []
+        for id in BuildLeftovers.imagesMade(by: log) {
+            let answer = try? await Harness.runner.run(Command("docker", ["image", "inspect", "--format", "{{.Id}}", id]))
+            if answer?.succeeded == true { left.append("image \(id), committed by the interrupted build") }
+        }
+        return left
+    }
+
     static func buildContainersLeft(in log: String, settle: Double = 10) async -> (left: [String], seconds: Double, seen: [String]) {
         guard let pattern = try? NSRegularExpression(pattern: "Running in ([0-9a-f]{12})") else { return ([], 0, []) }
         let ids = Set(pattern.matches(in: log, range: NSRange(log.startIndex..., in: log)).compactMap {

@@ -153,6 +153,7 @@ extension EngineTests {
                     if (try? await Harness.runner.run(Command("docker", ["image", "inspect", builtName])))?.succeeded == true {
                         left.append("image \(builtName), tagged by an interrupted build")
                     }
+                    left += await Faults.buildImagesLeft(in: ending.log)
                 }
                 if let repository, fake == nil { left += await Faults.localTags(of: repository) }
                 if let fake {

@@ -247,6 +247,38 @@ extension BuilderTests {
         #expect(try await run("build_dev_image", fails: true) == [made])
     }
 
+    /// A signal mid-build: the images the build's steps committed go (build_ci_image), and the step's
+    /// container the legacy builder had not yet removed; another build's stay; build_dev_image keeps its cache.
+    @Test func anInterruptedCIBuildRemovesTheImagesItsStepsCommitted() async throws {
+        let made = ["20818aa898fc", "5fd5899c9e31"].map { "sha256:" + $0 + String(repeating: "0", count: 52) }
+        let others = "sha256:f00dfeedbeef" + String(repeating: "0", count: 52)
+        let interrupted = Self.legacyOutput.components(separatedBy: "Removing intermediate container 7f5cb758288a")[0]
+        func run(_ step: String) async throws -> (status: Int32, removed: [(kind: EngineObject, ids: [String], force: Bool)]) {
+            let engine = FakeEngine()
+            engine.buildOutput = interrupted
+            engine.interruptsBuild = true
+            engine.addImage([], ImageConfig(id: others, user: "", workingDirectory: "/", healthcheck: nil, labels: [:]))
+            let (status, _) = try await runWorkflows([step], engine: engine, root: try NumbersAPIShape.make())
+            #expect(engine.image(others) != nil, "not another build's dangling image")
+            return (status, engine.removals)
+        }
+        let ci = try await run("build_ci_image")
+        #expect(ci.status != 0)
+        #expect(ci.removed.filter { $0.kind == .image }.flatMap(\.ids) == made, "\(ci.removed)")
+        #expect(ci.removed.filter { $0.kind == .container }.flatMap(\.ids) == ["7f5cb758288a"], "the step it was at")
+        let dev = try await run("build_dev_image")
+        #expect(dev.removed.filter { $0.kind == .image }.isEmpty, "a dev build keeps them: they are its cache")
+    }
+
+    @Test func theLeftoversOfAnInterruptedBuildAreItsStepsImagesAndTheContainerItWasIn() {
+        let whole = BuildLeftovers(output: Self.legacyOutput)
+        #expect(whole.containers.isEmpty, "each step's container was removed")
+        let cut = BuildLeftovers(output: Self.legacyOutput.components(separatedBy: "Removing intermediate container 7f5cb758288a")[0])
+        #expect(cut.containers == ["7f5cb758288a"])
+        #expect(cut.images == ["20818aa898fc", "5fd5899c9e31"])
+        #expect(cut.untagged(among: ["sha256:5fd5899c9e31aaaa", "20818aa898fc", "0e3ba8dafa54"]) == ["sha256:5fd5899c9e31aaaa", "20818aa898fc"])
+    }
+
     @Test func cleanPrunesTheBuildCacheOnlyWhenAsked() async throws {
         let engine = FakeEngine()
         _ = try await runWorkflows(["clean"], engine: engine, root: try NumbersAPIShape.make())

@@ -39,6 +39,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         var polls = 0
         /// Removed from the engine after this many polls (`vanish`).
         var vanishesAfter: Int?
+        /// Exits with this code at this time (`exits`).
+        var exitsAt: (code: Int, date: Date)?
         var logs: String
     }
 
@@ -98,6 +100,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     private var counter = 0
     private var scripts: [String: [ContainerState]] = [:]
     private var vanishing: [String: Int] = [:]
+    private var timedExits: [String: (code: Int, seconds: Double)] = [:]
 
     // What a test sets.
     /// false: the engine does not answer; every operation fails as the CLI then does (`down`).
@@ -113,6 +116,12 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     /// What every `build` prints; with `buildFailure`, the build fails with it and makes nothing.
     var buildOutput = ""
     var buildFailure: ProcessOutput?
+    /// A signal stops the next build mid-way: the images `buildOutput` names stay, untagged, and `build`
+    /// throws `CancellationError`, its output left in `stoppedOutput` as the runner leaves it.
+    var interruptsBuild = false
+    /// Every build takes the engine this long. A CLI that is stopped meanwhile returns at once, and the
+    /// engine still finishes the build, later (as Docker's legacy engine may once a build is at its end).
+    var buildSeconds: Double?
     /// The engine goes away during the next build: the build fails as the CLI then does, and the engine
     /// answers no more.
     var stopsAnsweringInBuild = false
@@ -172,6 +181,9 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
     /// What `containerState` answers for the container that `run` will name `name`, poll by poll.
     func script(_ name: String, _ states: [ContainerState]) { lock.withLock { scripts[name] = states } }
+
+    /// The container `name` exits with `code` `seconds` after it started, whatever its script says.
+    func exits(_ name: String, code: Int, afterSeconds seconds: Double) { lock.withLock { timedExits[name] = (code, seconds) } }
 
     /// The container `name` is removed (by someone else) after `polls` answers of `containerState`.
     func vanish(_ name: String, afterPolls polls: Int) { lock.withLock { vanishing[name] = polls } }
@@ -243,9 +255,29 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         let path = options.dockerfile.map { URL(fileURLWithPath: $0, relativeTo: base) }
             ?? context.appendingPathComponent("Dockerfile")
         let dockerfile = (try? String(contentsOf: path, encoding: .utf8)) ?? ""
-        let made: Result<ProcessOutput, NotModelled> = lock.withLock {
+        // The CLI sends the context first: what the engine builds no longer depends on the folder.
+        let sent = FileManager.default.fileExists(atPath: context.path)
+        if let seconds = lock.withLock({ buildSeconds }) {
+            let started = Date()
+            while Date().timeIntervalSince(started) < seconds {
+                if Task.isCancelled {
+                    // The CLI is stopped; the engine finishes the build anyway, a little later.
+                    let late = seconds - Date().timeIntervalSince(started)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + late) { [self] in
+                        _ = finishBuild(options, dockerfile: dockerfile, contextSent: sent)
+                    }
+                    throw CancellationError()
+                }
+                try? await Task.sleep(nanoseconds: 20_000_000)
+            }
+        }
+        return try finishBuild(options, dockerfile: dockerfile, contextSent: sent).get()
+    }
+
+    private func finishBuild(_ options: BuildOptions, dockerfile: String, contextSent: Bool) -> Result<ProcessOutput, any Error> {
+        lock.withLock {
             changeLog.append(.build(options, dockerfile: dockerfile))
-            guard FileManager.default.fileExists(atPath: context.path) else {
+            guard contextSent else {
                 return .success(.fail(1, stderr: "unable to prepare context: path \"\(options.context)\" not found"))
             }
             guard !dockerfile.isEmpty else {
@@ -257,6 +289,14 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
                 return .success(.fail(1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"))
             }
             if let buildFailure { return .success(buildFailure) }
+            if interruptsBuild {
+                for made in BuildLeftovers.imagesMade(by: buildOutput) {
+                    let id = "sha256:" + made + String(repeating: "0", count: 64 - made.count)
+                    images[id] = Image(tags: [], config: ImageConfig(id: id, user: "", workingDirectory: "/", healthcheck: nil, labels: [:]))
+                }
+                options.stoppedOutput?.keep(.ok(buildOutput))
+                return .failure(CancellationError())
+            }
             guard let from = DockerfileStages.finalBase(of: dockerfile) else {
                 return .failure(notModelled("a build of a Dockerfile whose base the fake cannot read:\n\(dockerfile)"))
             }
@@ -268,7 +308,6 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
             if let file = options.imageIDFile { try? Data(config.id.utf8).write(to: URL(fileURLWithPath: file)) }
             return .success(.ok(buildOutput))
         }
-        return try made.get()
     }
 
     func inspectImage(_ reference: String) async throws -> ImageConfig? {
@@ -374,7 +413,9 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
                 labels: Dictionary(options.labels.map { ($0.key, $0.value) }) { $1 },
                 networks: options.network.map { [$0: options.networkAlias.map { [$0] } ?? []] } ?? [:],
                 state: Self.state("running", health: probes ? "healthy" : nil), script: scripts.removeValue(forKey: name) ?? [],
-                vanishesAfter: vanishing.removeValue(forKey: name), logs: "app: listening")
+                vanishesAfter: vanishing.removeValue(forKey: name),
+                exitsAt: timedExits.removeValue(forKey: name).map { ($0.code, Date().addingTimeInterval($0.seconds)) },
+                logs: "app: listening")
             if options.detach {
                 containers[id] = container
                 return .success((.ok(id), nil))
@@ -421,6 +462,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
                 return .missing("Error: No such container: \(container)")
             }
             if !found.script.isEmpty { found.state = found.script[min(found.polls, found.script.count - 1)] }
+            if let exit = found.exitsAt, Date() >= exit.date { found.state = Self.state("exited", health: nil, exitCode: exit.code) }
             found.polls += 1
             containers[id] = found
             return .state(found.state)
@@ -563,6 +605,15 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
                 if !tags.isEmpty { _ = engine.removeNow(.image, tags, force: false) }
             }
         }
+
+        func removeInterruptedBuild(_ leftovers: BuildLeftovers) {
+            engine.lock.withLock {
+                if !leftovers.containers.isEmpty { _ = engine.removeNow(.container, leftovers.containers, force: true) }
+                let dangling = engine.images.values.filter(\.tags.isEmpty).map(\.config.id).sorted()
+                let untagged = leftovers.untagged(among: dangling)
+                if !untagged.isEmpty { _ = engine.removeNow(.image, untagged, force: false) }
+            }
+        }
     }
 
     // MARK: The state, under the lock
@@ -698,16 +749,21 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     }
 }
 
-/// Runs `workflows ARGS` in-process with `engine` as the engine and `git` as the checkout's git.
+/// Runs `workflows ARGS` in-process with `engine` as the engine and `git` as the checkout's git; with
+/// `cancellator`, through its root task, as `main` runs it (a test can then signal it).
 func runWorkflows(
     _ arguments: [String], environment: [String: String] = [:], engine: FakeEngine, git: FakeGit = FakeGit(),
-    root: URL? = nil
+    root: URL? = nil, cancellator: Cancellator? = nil
 ) async throws -> (status: Int32, console: CapturedConsole) {
     let console = try CapturedConsole()
     let folder = try root ?? NumbersAPIShape.make()
-    let status = await Workflows.run(
-        arguments: arguments, environment: environment, runner: git.runner, console: console.console,
-        cancellator: Cancellator(children: ChildProcesses(), cleanupRunner: git.runner), currentFolder: folder,
-        runID: "testrun", engine: { _ in engine })
-    return (status, console)
+    let run: @Sendable (Cancellator) async -> Int32 = { cancellator in
+        await Workflows.run(
+            arguments: arguments, environment: environment, runner: git.runner, console: console.console,
+            cancellator: cancellator, currentFolder: folder, runID: "testrun", engine: { _ in engine })
+    }
+    guard let cancellator else {
+        return (await run(Cancellator(children: ChildProcesses(), cleanupRunner: git.runner)), console)
+    }
+    return (await cancellator.runRoot { await run(cancellator) }, console)
 }

@@ -51,6 +51,31 @@ import Testing
         #expect(engine.image(Self.gatesImage) == nil)
     }
 
+    /// A signal while the tests travel into the gates' image: that short build runs to its end, so that the
+    /// cleanup finds its image. Stopped, the CLI returns at once while the engine may still finish the build
+    /// (and tag it) after the cleanup swept.
+    @Test func aSignalMidGatesBuildLeavesNoGatesImage() async throws {
+        let engine = FakeEngine()
+        engine.buildSeconds = 0.6
+        let git = FakeGit()
+        let cancellator = Cancellator(children: ChildProcesses(), cleanupRunner: git.runner)
+        // The assessed image's tag comes just before the gates' build: the signal comes 0.2 s into it.
+        let signal = Task {
+            for _ in 0..<500 where !engine.changes.contains(where: { if case .tag = $0 { true } else { false } }) {
+                try? await Task.sleep(nanoseconds: 10_000_000)
+            }
+            try? await Task.sleep(nanoseconds: 200_000_000)
+            _ = cancellator.cancel(signal: SIGINT)
+        }
+        let (status, console) = try await runWorkflows(
+            ["assess_image_code"], engine: engine, git: git, root: try repository(), cancellator: cancellator)
+        await signal.value
+        #expect(status == ExitCode.signal(SIGINT), "\(console.all)")
+        try await Task.sleep(nanoseconds: 800_000_000)  // past the engine's own end of the build
+        #expect(engine.image(Self.gatesImage) == nil, "the gates' image, built after the cleanup: \(engine.imageTags)")
+        #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])
+    }
+
     @Test func theGatesRunFromTheImageWithTheToolsVolumeAndNoBindMounts() async throws {
         let engine = FakeEngine()
         let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())

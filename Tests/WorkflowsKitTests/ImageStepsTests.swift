@@ -159,6 +159,19 @@ import Testing
         #expect(console.all.contains("exited with code 1"))
     }
 
+    /// The probe passes in the moment before an app that crashes at start exits: the pass waits until the
+    /// container has run `HealthPlan.passSettleSeconds`, and the exit is what the step reports.
+    @Test func aProbeThatPassesJustBeforeTheAppCrashesIsNoPass() async throws {
+        let engine = FakeEngine()
+        engine.probe = .ok()
+        engine.script(Self.health, [FakeEngine.state("running", health: "starting")])
+        engine.exits(Self.health, code: 3, afterSeconds: 0.3)
+        let (status, console) = try await runWorkflows(["assess_image_health"], engine: engine)
+        #expect(status == 1, "\(console.all)")
+        #expect(console.all.contains("exited with code 3"), "\(console.all)")
+        #expect(!console.all.contains("its probe passed"))
+    }
+
     /// Someone else removes the container (a prune) while its health is awaited: said as such, not as an
     /// engine that stopped answering.
     @Test func aContainerThatVanishesMidWaitFailsTheStepSayingSo() async throws {

@@ -74,9 +74,37 @@ enum Builder: String, Sendable, Equatable {
 }
 
 /// The images a build made that its output names, so that the build can remove the untagged ones it
-/// leaves: the legacy builder's last image of each earlier stage of a multi-stage build, and a failed
-/// build's last layers. Images from the cache and a stage's base (`FROM`) are not the build's own.
-enum BuildLeftovers {
+/// leaves: the legacy builder's last image of each earlier stage of a multi-stage build, and a failed or
+/// interrupted build's last layers. Images from the cache and a stage's base (`FROM`) are not the build's
+/// own. An interrupted legacy build may also leave the container of the step it was at.
+struct BuildLeftovers: Sendable, Equatable {
+    /// Short IDs of the images it made (`imagesMade(by:)`).
+    var images: [String]
+    /// The container of the last step the legacy builder began (` ---> Running in ID`), if any.
+    var containers: [String]
+
+    init(output: String) {
+        images = Self.imagesMade(by: output)
+        var running: String?
+        for raw in output.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("---> Running in ") {
+                running = String(line.dropFirst("---> Running in ".count))
+            } else if let id = running, line == "Removing intermediate container \(id)" {
+                running = nil
+            }
+        }
+        containers = running.map { [$0] } ?? []
+    }
+
+    /// The `dangling` image IDs (short or full, with or without `sha256:`) that are among `images`.
+    func untagged(among dangling: [String]) -> [String] {
+        dangling.filter { id in
+            let bare = id.replacingOccurrences(of: "sha256:", with: "")
+            return images.contains { bare.hasPrefix($0) }
+        }
+    }
+
     /// Short (12-hex) IDs, in order. The legacy builder prints `Step N/M : INSTRUCTION …`, then ` ---> Using
     /// cache` for a cached step, and ` ---> ID` for the step's image; Podman `STEP N/M: INSTRUCTION …`,
     /// `--> Using cache ID` and `--> ID`. BuildKit makes no image per step, and prints none of these.

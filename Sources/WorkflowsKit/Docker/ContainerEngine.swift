@@ -213,6 +213,8 @@ struct BuildOptions: Sendable, Equatable {
     var secrets: [BuildSecret] = []
     /// The values of arguments passed by name, added to the CLI's environment.
     var namedValues: [String: String] = [:]
+    /// Where the output of a build that cancellation stopped is left, to clean up after it.
+    var stoppedOutput: StoppedOutput?
 }
 
 /// A build secret: its name (`RUN --mount=type=secret,id=NAME`) and where the CLI reads its value.

@@ -15,14 +15,14 @@ struct DockerCLI: Sendable {
     @discardableResult
     func run(
         _ arguments: [String], echo: Bool = true, output: Command.Output = .live, input: Data? = nil,
-        workingDirectory: String? = nil, environment: [String: String] = [:]
+        workingDirectory: String? = nil, environment: [String: String] = [:], stoppedOutput: StoppedOutput? = nil
     ) async throws -> ProcessOutput {
         if echo { console.command([executable] + arguments) }
         do {
             return try await runner.run(
                 Command(
                     executable, arguments, environment: environment, workingDirectory: workingDirectory,
-                    standardInput: input, output: output))
+                    standardInput: input, output: output, stoppedOutput: stoppedOutput))
         } catch ProcessLaunchError.cancelled(let executable) {
             throw WorkflowsError(.failed, "\(executable) was not started: workflows is being interrupted.")
         } catch let error as ProcessLaunchError {

@@ -47,7 +47,7 @@ struct DockerEngine: ContainerEngine {
     func build(_ options: BuildOptions) async throws -> ProcessOutput {
         try await change(
             DockerArguments.build(options), output: options.output, workingDirectory: options.workingDirectory,
-            environment: options.namedValues)
+            environment: options.namedValues, stoppedOutput: options.stoppedOutput)
     }
 
     func builder(environment: [String: String]) async -> Builder {
@@ -183,11 +183,12 @@ struct DockerEngine: ContainerEngine {
     /// Runs a command that changes something, echoed.
     private func change(
         _ arguments: [String], output: Command.Output = .live, input: Data? = nil, workingDirectory: String? = nil,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], stoppedOutput: StoppedOutput? = nil
     ) async throws -> ProcessOutput {
         cli.console.command(Self.shown([executable] + arguments))
         return try await cli.run(
-            arguments, echo: false, output: output, input: input, workingDirectory: workingDirectory, environment: environment)
+            arguments, echo: false, output: output, input: input, workingDirectory: workingDirectory, environment: environment,
+            stoppedOutput: stoppedOutput)
     }
 
     /// The command line as echoed: an argument of several lines (a script for `python -c`) is shown by its
@@ -209,6 +210,9 @@ protocol EngineCleanup: Sendable {
     func logout(_ registry: String) -> String?
     /// Removes the containers, images, volumes and networks that carry `label`, then the temporary `tags`.
     func removeEverything(labelled label: EngineLabel, tags: [String])
+    /// Removes what an interrupted build left that its output names (`BuildLeftovers`): its step's
+    /// container, then those of its step images that are untagged.
+    func removeInterruptedBuild(_ leftovers: BuildLeftovers)
 }
 
 extension EngineCleanup {
@@ -255,5 +259,16 @@ struct DockerCleanup: EngineCleanup {
             guard !containers.isEmpty else { break }
         }
         if !tags.isEmpty { remove(.image, tags, force: false) }
+    }
+
+    func removeInterruptedBuild(_ leftovers: BuildLeftovers) {
+        remove(.container, leftovers.containers)
+        guard !leftovers.images.isEmpty,
+            let answer = try? runner.runBlocking(
+                Command(executable, DockerArguments.list(.image, ListQuery([.dangling], all: false)))),
+            answer.succeeded
+        else { return }
+        let dangling = answer.outputText.split(whereSeparator: \.isNewline).map(String.init)
+        remove(.image, leftovers.untagged(among: dangling), force: false)
     }
 }

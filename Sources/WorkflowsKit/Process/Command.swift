@@ -17,6 +17,8 @@ struct Command: Sendable, Equatable {
     /// Written to the child's stdin, which is then closed; without it the child reads /dev/null.
     var standardInput: Data?
     var output: Output
+    /// Where the runner leaves the output of a child that cancellation stopped (`run` throws then).
+    var stoppedOutput: StoppedOutput?
 
     init(
         _ executable: String,
@@ -24,7 +26,8 @@ struct Command: Sendable, Equatable {
         environment: [String: String] = [:],
         workingDirectory: String? = nil,
         standardInput: Data? = nil,
-        output: Output = .captured
+        output: Output = .captured,
+        stoppedOutput: StoppedOutput? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -32,6 +35,7 @@ struct Command: Sendable, Equatable {
         self.workingDirectory = workingDirectory
         self.standardInput = standardInput
         self.output = output
+        self.stoppedOutput = stoppedOutput
     }
 
     var argv: [String] { [executable] + arguments }

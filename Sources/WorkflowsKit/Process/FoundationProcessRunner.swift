@@ -102,7 +102,9 @@ struct FoundationProcessRunner: ProcessRunning {
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit) { execution.timeOut() }
             }
             let output = supervise(started, command: command, execution: execution)
-            completion(execution.result(for: output, executable: command.executable, timeLimit: timeLimit))
+            let result = execution.result(for: output, executable: command.executable, timeLimit: timeLimit)
+            if case .failure(let error) = result, error is CancellationError { command.stoppedOutput?.keep(output) }
+            completion(result)
         }
     }
 

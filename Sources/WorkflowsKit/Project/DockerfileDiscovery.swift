@@ -124,7 +124,10 @@ enum DockerfileDiscovery {
                 guard !name.hasPrefix("."), !skippedFolders.contains(name) else { continue }
                 let path = folder == "." ? name : folder + "/" + name
                 var isFolder: ObjCBool = false
-                fileManager.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isFolder)
+                // A name that vanished since the listing (or a broken link) is neither: it is skipped.
+                guard fileManager.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isFolder) else {
+                    continue
+                }
                 if isFolder.boolValue {
                     if depth + 1 < maximumDepth { queue.append((path, depth + 1)) }
                 } else if name == "Dockerfile" {

@@ -45,7 +45,10 @@ struct PreCommitFiles {
                 for name in ((try? fileManager.contentsOfDirectory(atPath: full.path)) ?? []).sorted() {
                     guard !name.hasPrefix("."), name != "__pycache__" else { continue }
                     var nested: ObjCBool = false
-                    fileManager.fileExists(atPath: full.appendingPathComponent(name).path, isDirectory: &nested)
+                    // A name that vanished since the listing (or a broken link) is neither: it is skipped.
+                    guard fileManager.fileExists(atPath: full.appendingPathComponent(name).path, isDirectory: &nested) else {
+                        continue
+                    }
                     if nested.boolValue {
                         queue.append(folder + "/" + name)
                     } else if Self.isPython(name) {

@@ -59,7 +59,13 @@ struct AssessImageCode: Sendable {
             .prepare(image: assessed, user: config.user, wheels: wheels)
         try stageBuildContext(in: contextFolder, base: assessed, user: config.user)
         // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
-        let build = try await docker.build(BuildOptions(context: contextFolder.path, tags: [gatesImage], output: .captured))
+        // A signal does not stop this short build (the tests and configs): a CLI stopped at its end leaves
+        // the engine to finish and tag it after the cleanup swept. It runs to its end, then the step unwinds
+        // and the cleanup finds its image; the unwind limit bounds it.
+        let build = try await Task.detached { [docker] in
+            try await docker.build(BuildOptions(context: contextFolder.path, tags: [gatesImage], output: .captured))
+        }.value
+        try Task.checkCancellation()
         guard build.succeeded else {
             console.info(build.outputText)
             console.info(build.errorText)

@@ -6,7 +6,8 @@ import Foundation
 /// container's logs. The container goes on every path out.
 /// A first verdict does not wait for the engine's first interval: the image's own probe (or the project's)
 /// is also run in the container at once and then every 0.25 s, as Docker 25's `--health-start-interval`
-/// does; a passing probe is confirmed with the engine's state (still running, not unhealthy). A failing
+/// does; a passing probe is confirmed with the engine's state (still running, not unhealthy) once the
+/// container has run 1 s (`HealthPlan.passSettleSeconds`: a crashing app can pass a probe first). A failing
 /// probe is never reported as healthy. Without a HEALTHCHECK or a probe of the project's, `HealthPlan`
 /// decides what is awaited instead (its EXPOSEd port, else five seconds alive; `HealthFallbacks.swift`).
 struct AssessImageHealth: Sendable {
@@ -63,7 +64,7 @@ struct AssessImageHealth: Sendable {
                 var state = try await inspect(name)
                 if state.verdict == .waiting, let probe, let result = try await runProbe(name, probe, timeout: min(rules.timeout, 10)) {
                     if result.exitCode == 0 {
-                        state = try await inspect(name)
+                        state = try await settledState(name, start: start)
                         if state.verdict == .waiting {
                             let elapsed = Date().timeIntervalSince(start)
                             record(state, seconds: elapsed, probes: judge.probes + [result])
@@ -106,6 +107,13 @@ struct AssessImageHealth: Sendable {
                 }
             }
         }
+    }
+
+    /// The container's state once it has been running `HealthPlan.passSettleSeconds`, for a probe that
+    /// passed: still running confirms the pass; an app that crashed meanwhile fails as an exit.
+    func settledState(_ name: String, start: Date) async throws -> ContainerState {
+        try await HealthPlan.settle(since: start)
+        return try await inspect(name)
     }
 
     /// True once the engine's first probe should have ended (its interval, its timeout, 2 s of slack), so

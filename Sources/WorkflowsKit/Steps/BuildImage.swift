@@ -70,7 +70,20 @@ struct BuildImage: Sendable {
             }
         }
         for warning in Self.secretFilesSentToTheBuilder(options.secrets, project: project) { console.warning(warning) }
-        let result = try await docker.build(options)
+        // A signal stops the build mid-way: what its steps committed (legacy and Podman) goes too, unless it
+        // is build_dev_image's layer cache.
+        let stopped = StoppedOutput()
+        options.stoppedOutput = stopped
+        let engine = docker
+        let useCache = useCache
+        let result = try await resources.withCleanup({ runner in
+            guard !useCache, let output = stopped.output else { return }
+            let leftovers = BuildLeftovers(output: output.outputText + "\n" + output.errorText)
+            guard !leftovers.images.isEmpty || !leftovers.containers.isEmpty else { return }
+            engine.cleanup(using: runner).removeInterruptedBuild(leftovers)
+        }) {
+            try await docker.build(options)
+        }
         // build_ci_image never reuses the untagged images its build left (a multi-stage build's earlier
         // stages, on the legacy builder), and a failed build's last layers serve nobody: they go.
         // build_dev_image keeps them as its layer cache.
@@ -116,12 +129,11 @@ struct BuildImage: Sendable {
     /// Removes the untagged images that `result`'s output names as made by this build (`BuildLeftovers`);
     /// another build's on the same engine are not named there, and stay. Best effort: a failure is said.
     private func removeUntaggedImages(madeBy result: ProcessOutput) async {
-        let made = BuildLeftovers.imagesMade(by: result.outputText + "\n" + result.errorText)
-        guard !made.isEmpty, let dangling = try? await docker.list(.image, ListQuery([.dangling], all: false)) else { return }
-        let leftovers = dangling.filter { id in
-            let bare = id.replacingOccurrences(of: "sha256:", with: "")
-            return made.contains { bare.hasPrefix($0) }
+        let made = BuildLeftovers(output: result.outputText + "\n" + result.errorText)
+        guard !made.images.isEmpty, let dangling = try? await docker.list(.image, ListQuery([.dangling], all: false)) else {
+            return
         }
+        let leftovers = made.untagged(among: dangling)
         guard !leftovers.isEmpty else { return }
         console.info("Removing the untagged images this build left (earlier stages, or a failed build's last layers):")
         let removed = try? await docker.remove(.image, leftovers, force: false)

@@ -37,7 +37,7 @@ extension AssessImageHealth {
             let byHTTP = result.exitCode == 0
             let byTCP = result.exitCode == HealthPlan.openWithoutHTTP && elapsed >= tcpAfter
             if byHTTP || byTCP {
-                state = try await inspect(name)
+                state = try await settledState(name, start: start)
                 if case .ended(let code) = state.verdict { try await failEnded(state, code, name, start, probes: probes) }
                 details.record(health: HealthReport(
                     secondsToHealthy: elapsed, status: "healthy",

@@ -12,6 +12,16 @@ enum HealthPlan: Sendable, Equatable {
     case alive
 
     static let aliveSeconds = 5.0
+    /// A probe of ours that passes counts once the container has been running this long: it can pass in
+    /// the moment before an app that crashes at start exits (seen on a loaded machine at 0.2 s).
+    static let passSettleSeconds = 1.0
+
+    /// Waits until `passSettleSeconds` have passed since `start` (the container's start).
+    static func settle(since start: Date) async throws {
+        let wait = passSettleSeconds - Date().timeIntervalSince(start)
+        if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+    }
+
     /// How long an open port that gives no HTTP answer is given to start answering before TCP alone counts
     /// (at most half the health timeout).
     static let tcpStartPeriodSeconds = 5.0
