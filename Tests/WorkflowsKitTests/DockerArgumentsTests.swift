@@ -163,6 +163,22 @@ import Testing
         ])
     }
 
+    /// A step that makes only containers (the health container) sweeps only containers: no `image ls --all`,
+    /// which costs the legacy engine a quarter of a second and more beside the gates.
+    @Test func theContainersOnlyCleanupListsNoImagesVolumesOrNetworks() {
+        let listings = Counter()
+        let runner = RecordingRunner { command in
+            guard command.arguments.first == "ps" else { return .ok() }
+            listings.increment()
+            return .ok(listings.value == 1 ? "c1" : "")
+        }
+        DockerCleanup(executable: "docker", runner: runner).removeContainers(labelled: run)
+        let filter = ["--filter", "label=workflows.run=r1"]
+        #expect(runner.argvs() == [
+            ["ps", "--all", "--quiet"] + filter, ["rm", "--force", "--volumes", "c1"], ["ps", "--all", "--quiet"] + filter,
+        ])
+    }
+
     @Test func afterRemovingAContainerTheCleanupLooksForContainersOnlyUnlessOneStartedMeanwhile() {
         let listings = Counter()
         let runner = RecordingRunner { command in

@@ -606,6 +606,14 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
             }
         }
 
+        func removeContainers(labelled label: EngineLabel) {
+            engine.lock.withLock {
+                let ids = ((try? engine.everything(.container, running: false)) ?? [])
+                    .filter { $0.labels[label.key] == label.value }.map(\.id)
+                if !ids.isEmpty { _ = engine.removeNow(.container, ids.sorted(), force: true) }
+            }
+        }
+
         func removeInterruptedBuild(_ leftovers: BuildLeftovers) {
             engine.lock.withLock {
                 if !leftovers.containers.isEmpty { _ = engine.removeNow(.container, leftovers.containers, force: true) }

@@ -210,6 +210,9 @@ protocol EngineCleanup: Sendable {
     func logout(_ registry: String) -> String?
     /// Removes the containers, images, volumes and networks that carry `label`, then the temporary `tags`.
     func removeEverything(labelled label: EngineLabel, tags: [String])
+    /// Removes the containers that carry `label`, with their anonymous volumes: for a step that makes
+    /// nothing else (the health container), without the slow listing of every image.
+    func removeContainers(labelled label: EngineLabel)
     /// Removes what an interrupted build left that its output names (`BuildLeftovers`): its step's
     /// container, then those of its step images that are untagged.
     func removeInterruptedBuild(_ leftovers: BuildLeftovers)
@@ -243,6 +246,13 @@ struct DockerCleanup: EngineCleanup {
     /// it looks once more for containers only (another may have been starting during the sweep) and sweeps
     /// again only if one did: a full second sweep costs the legacy engine a slow `image ls --all`.
     func removeEverything(labelled label: EngineLabel, tags: [String]) {
+        sweep(label, kinds: EngineObject.allCases)
+        if !tags.isEmpty { remove(.image, tags, force: false) }
+    }
+
+    func removeContainers(labelled label: EngineLabel) { sweep(label, kinds: [.container]) }
+
+    private func sweep(_ label: EngineLabel, kinds: [EngineObject]) {
         let filter = ListQuery([.label(label)])
         func listed(_ kind: EngineObject) -> [String] {
             guard let answer = try? runner.runBlocking(Command(executable, DockerArguments.list(kind, filter))),
@@ -253,12 +263,11 @@ struct DockerCleanup: EngineCleanup {
         var containers = listed(.container)
         for pass in 1...3 {
             remove(.container, containers)
-            for kind in EngineObject.allCases where kind != .container { remove(kind, listed(kind)) }
+            for kind in kinds where kind != .container { remove(kind, listed(kind)) }
             guard !containers.isEmpty, pass < 3 else { break }
             containers = listed(.container)
             guard !containers.isEmpty else { break }
         }
-        if !tags.isEmpty { remove(.image, tags, force: false) }
     }
 
     func removeInterruptedBuild(_ leftovers: BuildLeftovers) {

@@ -31,7 +31,8 @@ struct AssessImageHealth: Sendable {
         let config = try await ImageConfig.inspect(image, docker: docker)
         let plan = HealthPlan(project: project, image: config)
         let name = resources.containerName("health")
-        return try await resources.withRunCleanup {
+        // The step makes one container (its anonymous volumes go with it): only containers are swept.
+        return try await resources.withRunCleanup(containersOnly: true) {
             // The ID, not the name: another build may retag the name meanwhile.
             let started = try await docker.run(
                 RunOptions(

@@ -48,15 +48,21 @@ struct RunResources: Sendable {
             .appendingPathComponent("workflows-\(purpose)-\(runID)-\(UUID().uuidString.prefix(8))")
     }
 
-    /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label,
-    /// the temporary `tags`, and the `folders`.
+    /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label
+    /// (only its containers when `containersOnly`: a step that makes nothing else), the temporary `tags`, and
+    /// the `folders`.
     func withRunCleanup<T: Sendable>(
-        tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
+        containersOnly: Bool = false, tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
     ) async throws -> T {
         let engine = engine
         let label = runLabel
         return try await withCleanup({ runner in
-            engine.cleanup(using: runner).removeEverything(labelled: label, tags: tags)
+            let cleanup = engine.cleanup(using: runner)
+            if containersOnly {
+                cleanup.removeContainers(labelled: label)
+            } else {
+                cleanup.removeEverything(labelled: label, tags: tags)
+            }
             for folder in folders { try? FileManager.default.removeItem(at: folder) }
         }, body)
     }
