@@ -4,7 +4,8 @@
 # the CLI reads it (Go's ParseBool).
 #   - A CLI 23 or later builds with BuildKit when its buildx plugin answers and DOCKER_BUILDKIT is not false.
 #   - An older CLI has BuildKit built in: it follows DOCKER_BUILDKIT when set, else the engine's default
-#     builder, BuildKit from Docker 23 on.
+#     builder, BuildKit from Docker 23 on. (A 20.10 engine's `features.buildkit` in daemon.json is not read,
+#     here or there: such an engine is taken for legacy unless DOCKER_BUILDKIT=1.)
 builds_with_buildkit() {
   local client server
   client=$(timeout 10 docker --version 2>/dev/null | sed -n 's/^Docker version \([0-9]*\).*/\1/p')

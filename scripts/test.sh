@@ -18,15 +18,18 @@ provision_pid=$!
 # beside it, with its own CLI config folder (the buildx plugin) and registries.
 bk_environment=(DOCKER_HOST=unix:///run/docker-bk.sock DOCKER_CONFIG=/var/lib/docker-bk-cli
   WORKFLOWS_TEST_REGISTRY=127.0.0.1:45100 WORKFLOWS_TEST_AUTH_REGISTRY=127.0.0.1:45101)
+# Decided once provisioning is done: with a CLI older than 23 the rule asks the engine (scripts/builder.sh).
 # shellcheck source=scripts/builder.sh
 . "$root/scripts/builder.sh"
-if builds_with_buildkit; then
-  other_builder=(DOCKER_BUILDKIT=0)
-  other_builder_name="the legacy builder (DOCKER_BUILDKIT=0)"
-else
-  other_builder=("${bk_environment[@]}")
-  other_builder_name="BuildKit (the engine on /run/docker-bk.sock)"
-fi
+choose_other_builder() {
+  if builds_with_buildkit; then
+    other_builder=(DOCKER_BUILDKIT=0)
+    other_builder_name="the legacy builder (DOCKER_BUILDKIT=0)"
+  else
+    other_builder=("${bk_environment[@]}")
+    other_builder_name="BuildKit (the engine on /run/docker-bk.sock)"
+  fi
+}
 
 remove_test_leftovers() {
   # Images the integration tests built (their names start with workflows-it-), and their app copies.
@@ -60,6 +63,7 @@ cat "$provision_log" >&2
 rm -f "$provision_log"
 [ "$provisioned" -eq 0 ] || { echo "test: scripts/provision.sh --for-tests failed (exit $provisioned); its output is above" >&2; exit "$provisioned"; }
 [ "$build" -eq 0 ] || { echo "test: swift build failed (exit $build); its errors are above" >&2; exit "$build"; }
+choose_other_builder
 remove_test_leftovers
 # The TOML decoder against toml-test's TOML 1.0.0 suite (fetched from PyPI, pinned by hash).
 "$root/scripts/toml-test.sh" || { echo "test: the TOML decoder failed toml-test" >&2; exit 1; }

@@ -155,11 +155,6 @@ enum Faults {
         return found
     }
 
-    /// The build containers a legacy `docker build` printed (` ---> Running in ID`) that are still there
-    /// `settle` seconds after the exit. They carry no label of the run's, and they are the engine's to
-    /// remove: when the CLI is stopped, the engine cancels the build and stops and removes its container on
-    /// its own, a moment after the CLI (and so workflows) has gone. Returns, too, how long that took, and
-    /// the states they were seen in at the exit.
     /// The images the interrupted build's steps committed (the legacy builder's and Podman's step IDs in its
     /// output) that are still on the engine.
     static func buildImagesLeft(in log: String) async -> [String] {
@@ -171,6 +166,11 @@ enum Faults {
         return left
     }
 
+    /// The build containers a legacy `docker build` printed (` ---> Running in ID`) that are still there
+    /// `settle` seconds after the exit. They carry no label of the run's, and they are the engine's to
+    /// remove: when the CLI is stopped, the engine cancels the build and stops and removes its container on
+    /// its own, a moment after the CLI (and so workflows) has gone. Returns, too, how long that took, and
+    /// the states they were seen in at the exit.
     static func buildContainersLeft(in log: String, settle: Double = 10) async -> (left: [String], seconds: Double, seen: [String]) {
         guard let pattern = try? NSRegularExpression(pattern: "Running in ([0-9a-f]{12})") else { return ([], 0, []) }
         let ids = Set(pattern.matches(in: log, range: NSRange(log.startIndex..., in: log)).compactMap {

@@ -60,7 +60,7 @@ extension EngineTests {
             let junitURL = reports.appendingPathComponent("junit.xml")
             try await validate(junitURL)
             let junit = try String(contentsOf: junitURL, encoding: .utf8)
-            #expect(junit.contains("app/thenumbers/numbers.py:\(importLine)"), "the flake8 finding")
+            #expect(junit.contains("app/thenumbers/numbers.py:\(importLine)"), "the flake8 finding; the run: \(run.all)")
             #expect(junit.contains("app/thenumbers/numbers.py:\(returnLine)"), "the mypy error")
             #expect(junit.contains(#"name="test_fails""#), "the failing test, from pytest's own JUnit")
 

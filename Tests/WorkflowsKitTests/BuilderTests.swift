@@ -268,6 +268,7 @@ extension BuilderTests {
         #expect(ci.removed.filter { $0.kind == .container }.flatMap(\.ids) == ["7f5cb758288a"], "the step it was at")
         let dev = try await run("build_dev_image")
         #expect(dev.removed.filter { $0.kind == .image }.isEmpty, "a dev build keeps them: they are its cache")
+        #expect(dev.removed.filter { $0.kind == .container }.flatMap(\.ids) == ["7f5cb758288a"], "a container is no cache")
     }
 
     @Test func theLeftoversOfAnInterruptedBuildAreItsStepsImagesAndTheContainerItWasIn() {
@@ -277,6 +278,9 @@ extension BuilderTests {
         #expect(cut.containers == ["7f5cb758288a"])
         #expect(cut.images == ["20818aa898fc", "5fd5899c9e31"])
         #expect(cut.untagged(among: ["sha256:5fd5899c9e31aaaa", "20818aa898fc", "0e3ba8dafa54"]) == ["sha256:5fd5899c9e31aaaa", "20818aa898fc"])
+        // Docker 23's legacy builder (DOCKER_BUILDKIT=0) says it removed the container in other words.
+        let newer = BuildLeftovers(output: "Step 2/3 : RUN true\n ---> Running in 408f83dc412c\n ---> Removed intermediate container 408f83dc412c\n ---> 20818aa898fc\n")
+        #expect(newer.containers.isEmpty && newer.images == ["20818aa898fc"])
     }
 
     @Test func cleanPrunesTheBuildCacheOnlyWhenAsked() async throws {

@@ -106,6 +106,25 @@ import Testing
         #expect(!DescriptorTable.isZombieChild(pid))
     }
 
+    /// A child that cancellation stopped leaves what it wrote in its command's `StoppedOutput` (an interrupted
+    /// build's step IDs, for its cleanup); one that exits leaves nothing there.
+    @Test func aStoppedChildsOutputIsLeftForItsCaller() async throws {
+        let children = ChildProcesses()
+        let runner = FoundationProcessRunner(children: children, terminationGrace: 1)
+        let ready = try TemporaryFolder.make().appendingPathComponent("ready")
+        let stopped = StoppedOutput()
+        let script = "echo ' ---> 20818aa898fc'; echo step >&2; touch \"$0\"; exec sleep 30"
+        let task = Task { try await runner.run(Command("/bin/sh", ["-c", script, ready.path], stoppedOutput: stopped)) }
+        try await waitUntil { FileManager.default.fileExists(atPath: ready.path) && !children.running.isEmpty }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(stopped.output?.outputText == "---> 20818aa898fc")
+        #expect(stopped.output?.errorText == "step")
+        let finished = StoppedOutput()
+        let done = try await runner.run(Command("/bin/sh", ["-c", "echo done"], stoppedOutput: finished))
+        #expect(done.outputText == "done" && finished.output == nil)
+    }
+
     @Test func cancellingTheTaskSendsTermFirstAndWaitsForAGracefulExit() async throws {
         let children = ChildProcesses()
         let runner = FoundationProcessRunner(children: children, terminationGrace: 30)

@@ -90,7 +90,10 @@ struct BuildLeftovers: Sendable, Equatable {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("---> Running in ") {
                 running = String(line.dropFirst("---> Running in ".count))
-            } else if let id = running, line == "Removing intermediate container \(id)" {
+            } else if let id = running,
+                line == "Removing intermediate container \(id)" || line == "---> Removed intermediate container \(id)"
+            {
+                // Docker 20.10's legacy builder prints the first, Docker 23's and later the second.
                 running = nil
             }
         }

@@ -89,12 +89,13 @@ enum Hadolint {
         configNames.first { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
     }
 
-    /// The configuration the project's arguments name (`--config FILE`, `--config=FILE`, `-c FILE`; the
-    /// last wins, as in hadolint), or nil.
+    /// The configuration the project's arguments name (`--config FILE`, `--config=FILE`, `-c FILE`, `-cFILE`;
+    /// the last wins, as in hadolint), or nil.
     static func configArgument(in arguments: [String]) -> String? {
         for (index, argument) in arguments.enumerated().reversed() {
             if argument.hasPrefix("--config=") { return String(argument.dropFirst("--config=".count)) }
             if argument == "--config" || argument == "-c", index + 1 < arguments.count { return arguments[index + 1] }
+            if argument.hasPrefix("-c"), argument.count > 2, !argument.hasPrefix("--") { return String(argument.dropFirst(2)) }
         }
         return nil
     }

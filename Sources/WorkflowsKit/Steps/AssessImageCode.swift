@@ -61,10 +61,16 @@ struct AssessImageCode: Sendable {
         // No --label: the Dockerfile's own LABEL marks every layer, without a build step per flag.
         // A signal does not stop this short build (the tests and configs): a CLI stopped at its end leaves
         // the engine to finish and tag it after the cleanup swept. It runs to its end, then the step unwinds
-        // and the cleanup finds its image; the unwind limit bounds it.
-        let build = try await Task.detached { [docker] in
+        // and the cleanup finds its image; the unwind limit bounds it. Another step's failure (the health
+        // beside it) still stops it, as it stops everything of this step.
+        let building = Task.detached { [docker] in
             try await docker.build(BuildOptions(context: contextFolder.path, tags: [gatesImage], output: .captured))
-        }.value
+        }
+        let build = try await withTaskCancellationHandler {
+            try await building.value
+        } onCancel: { [resources] in
+            if !resources.isCancelling { building.cancel() }
+        }
         try Task.checkCancellation()
         guard build.succeeded else {
             console.info(build.outputText)

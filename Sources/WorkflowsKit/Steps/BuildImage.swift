@@ -71,14 +71,15 @@ struct BuildImage: Sendable {
         }
         for warning in Self.secretFilesSentToTheBuilder(options.secrets, project: project) { console.warning(warning) }
         // A signal stops the build mid-way: what its steps committed (legacy and Podman) goes too, unless it
-        // is build_dev_image's layer cache.
+        // is build_dev_image's layer cache; the container of the step it was at goes either way.
         let stopped = StoppedOutput()
         options.stoppedOutput = stopped
         let engine = docker
         let useCache = useCache
         let result = try await resources.withCleanup({ runner in
-            guard !useCache, let output = stopped.output else { return }
-            let leftovers = BuildLeftovers(output: output.outputText + "\n" + output.errorText)
+            guard let output = stopped.output else { return }
+            var leftovers = BuildLeftovers(output: output.outputText + "\n" + output.errorText)
+            if useCache { leftovers.images = [] }
             guard !leftovers.images.isEmpty || !leftovers.containers.isEmpty else { return }
             engine.cleanup(using: runner).removeInterruptedBuild(leftovers)
         }) {

@@ -39,6 +39,7 @@ extension AssessImageHealth {
             if byHTTP || byTCP {
                 state = try await settledState(name, start: start)
                 if case .ended(let code) = state.verdict { try await failEnded(state, code, name, start, probes: probes) }
+                let elapsed = Date().timeIntervalSince(start)
                 details.record(health: HealthReport(
                     secondsToHealthy: elapsed, status: "healthy",
                     lastProbes: probes.map { .init(exitCode: $0.exitCode, output: $0.output) }))

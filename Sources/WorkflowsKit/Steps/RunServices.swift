@@ -22,7 +22,10 @@ actor RunServices {
         var service: Service
         var container: String
         var image: String
+        /// Before `docker run`: a service's time to healthy counts from here (a pull included).
         var startedAt: Date
+        /// When `docker run` returned: the container runs from about here (`HealthPlan.settle`).
+        var runningSince: Date
     }
 
     let project: Project
@@ -208,7 +211,7 @@ actor RunServices {
                 .failed, "The engine could not start the service \(service.name) (\(service.sourceText)): \(answer.errorText)",
                 remedy: "Check that the engine has the image or can pull it (\(docker.name) pull \(image)), and its entrypoint.")
         }
-        return Started(service: service, container: container, image: image, startedAt: startedAt)
+        return Started(service: service, container: container, image: image, startedAt: startedAt, runningSince: Date())
     }
 
     private func connect(_ started: Started, to network: String) async throws {

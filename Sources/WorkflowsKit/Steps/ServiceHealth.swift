@@ -79,7 +79,7 @@ struct ServiceHealth: Sendable {
             }
             if let result {
                 if result.exitCode == 0 {
-                    try await HealthPlan.settle(since: started.startedAt)
+                    try await HealthPlan.settle(since: started.runningSince)
                     state = try await inspect()
                     if state.verdict == .waiting || state.verdict == .healthy {
                         let first = tcpPort != nil && judge.probes.isEmpty ? " (its first probe, once the project's image was built)" : ""
