@@ -93,11 +93,11 @@ extension EngineTests {
             let run = try Harness.BackgroundRun(
                 ["build_dev_image", "assess_image_code", "--image", image, "--report-dir", reports.path], in: folder)
             try await run.waitUntil("the gates run") {
-                // This run's own black container (its owner label ends with the run's PID): other test
+                // This run's own gates' container (its owner label ends with the run's PID): other test
                 // processes share the engine, and a gate's command is printed only after the gate ended.
                 let gates = try await Harness.docker(
                     "ps", "--format", "{{.Names}} {{.Label \"workflows.owner\"}}", "--filter", "label=workflows.run")
-                return gates.split(separator: "\n").contains { $0.contains("-black ") && $0.hasSuffix("/\(run.pid)") }
+                return gates.split(separator: "\n").contains { $0.contains("-gates ") && $0.hasSuffix("/\(run.pid)") }
             }
             let (termination, log) = run.signal(SIGTERM)
             await Harness.removeImage(image)

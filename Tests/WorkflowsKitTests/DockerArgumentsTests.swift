@@ -67,7 +67,11 @@ import Testing
     }
 
     @Test func containersAreProbedInspectedCopiedFromAndLogged() {
-        #expect(DockerArguments.exec("c1", ["/bin/sh", "-c", "true"]) == ["exec", "c1", "/bin/sh", "-c", "true"])
+        #expect(DockerArguments.exec(ExecOptions(container: "c1", command: ["/bin/sh", "-c", "true"])) == ["exec", "c1", "/bin/sh", "-c", "true"])
+        let gate = ExecOptions(
+            container: "g", command: ["python", "-m", "black"], environment: [ContainerVariable("A", "1"), ContainerVariable("S", nil)],
+            workingDirectory: "/srv/svc")
+        #expect(DockerArguments.exec(gate) == ["exec", "--env", "A=1", "--env", "S", "--workdir", "/srv/svc", "g", "python", "-m", "black"])
         #expect(DockerArguments.containerState("c1") == ["container", "inspect", "--format", "{{json .State}}", "c1"])
         #expect(DockerArguments.copy(from: "c1", path: "/tmp/j.xml", to: "/host/j.xml") == ["cp", "c1:/tmp/j.xml", "/host/j.xml"])
         #expect(DockerArguments.logs("c1", tail: 100) == ["logs", "--tail", "100", "c1"])
@@ -177,6 +181,27 @@ import Testing
         #expect(runner.argvs() == [
             ["ps", "--all", "--quiet"] + filter, ["rm", "--force", "--volumes", "c1"], ["ps", "--all", "--quiet"] + filter,
         ])
+    }
+
+    /// After a step that returned, what it made goes by name: no `image ls --all`. A container of the run
+    /// still there, or an image that could not go, brings the label's whole sweep back.
+    @Test func whatAStepKnowsItMadeGoesByNameAndOnlyALeftoverBringsTheSweepBack() {
+        let filter = ["--filter", "label=workflows.run=r1"]
+        let known = [["rm", "--force", "--volumes", "g"], ["image", "rm", "gates:r1", "assessed:r1"], ["ps", "--all", "--quiet"] + filter]
+        let clean = RecordingRunner()
+        DockerCleanup(executable: "docker", runner: clean).removeKnown(labelled: run, containers: ["g"], images: ["gates:r1", "assessed:r1"])
+        #expect(clean.argvs() == known)
+
+        let inUse = RecordingRunner { $0.arguments.prefix(2) == ["image", "rm"] ? .fail(1, stderr: "image is being used") : .ok() }
+        DockerCleanup(executable: "docker", runner: inUse).removeKnown(labelled: run, containers: ["g"], images: ["gates:r1", "assessed:r1"])
+        #expect(inUse.argvs().prefix(2) == known.prefix(2))
+        #expect(inUse.argvs().contains(["image", "ls", "--all", "--quiet"] + filter), "the sweep")
+        #expect(inUse.argvs().last == ["image", "rm", "gates:r1", "assessed:r1"], "then the tags again")
+
+        let started = RecordingRunner { $0.arguments.first == "ps" ? .ok("c9") : .ok() }
+        DockerCleanup(executable: "docker", runner: started).removeKnown(labelled: run, containers: ["g"], images: [])
+        #expect(started.argvs().contains(["rm", "--force", "--volumes", "c9"]))
+        #expect(started.argvs().contains(["image", "ls", "--all", "--quiet"] + filter))
     }
 
     @Test func afterRemovingAContainerTheCleanupLooksForContainersOnlyUnlessOneStartedMeanwhile() {

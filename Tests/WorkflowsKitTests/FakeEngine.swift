@@ -95,7 +95,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     private var networkLabels: [String: [String: String]] = [:]
     private var registryState: [String: Registry] = [:]
     private var changeLog: [Change] = []
-    private var execLog: [(container: String, command: [String])] = []
+    private var execLog: [ExecOptions] = []
     private var inspectionLog: [String] = []
     private var counter = 0
     private var scripts: [String: [ContainerState]] = [:]
@@ -212,7 +212,9 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     var removals: [(kind: EngineObject, ids: [String], force: Bool)] {
         changes.compactMap { if case .remove(let kind, let ids, let force) = $0 { (kind, ids, force) } else { nil } }
     }
-    var execs: [(container: String, command: [String])] { lock.withLock { execLog } }
+    var execs: [ExecOptions] { lock.withLock { execLog } }
+    /// The gates' execs, in the gates' container.
+    var gateExecs: [ExecOptions] { execs.filter { $0.container.hasSuffix("-gates") } }
     /// The containers `containerState` was asked about, poll by poll.
     var inspections: [String] { lock.withLock { inspectionLog } }
 
@@ -406,7 +408,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
             for mount in options.mounts where volumeLabels[mount.volume] == nil { volumeLabels[mount.volume] = [:] }
             let id = String(nextID().dropFirst("sha256:".count).prefix(12))
             let config = images[image]?.config
-            let probes = options.healthcheck != nil || config?.declaresHealthcheck == true
+            let probes = !options.noHealthcheck && (options.healthcheck != nil || config?.declaresHealthcheck == true)
             let name = options.name ?? id
             var container = Container(
                 id: id, name: options.name, options: options, image: image,
@@ -434,18 +436,33 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         return result
     }
 
-    func exec(in container: String, _ command: [String]) async throws -> ProcessOutput {
-        lock.withLock {
-            execLog.append((container, command))
-            if !engineAnswers { return Self.down }
+    func exec(_ options: ExecOptions) async throws -> ProcessOutput {
+        enum Answer { case output(ProcessOutput), gate(RunOptions) }
+        let answer: Answer = lock.withLock {
+            execLog.append(options)
+            let container = options.container
+            if !engineAnswers { return .output(Self.down) }
             guard let id = resolveContainer(container), let found = containers[id] else {
-                return .fail(1, stderr: "Error: No such container: \(container)")
+                return .output(.fail(1, stderr: "Error: No such container: \(container)"))
             }
             guard found.state.status == "running" else {
-                return .fail(1, stderr: "Error response from daemon: Container \(id) is not running")
+                return .output(.fail(1, stderr: "Error response from daemon: Container \(id) is not running"))
             }
-            guard !execAnswers.isEmpty else { return probe }
-            return execAnswers.count == 1 ? execAnswers[0] : execAnswers.removeFirst()
+            if found.options.arguments == ["-c", GatesContainer.keeperScript] {
+                // A gate: `program` decides, as for a container of its own.
+                var gate = found.options
+                gate.entrypoint = options.command.first
+                gate.arguments = Array(options.command.dropFirst())
+                gate.environment = options.environment
+                gate.workingDirectory = options.workingDirectory
+                return .gate(gate)
+            }
+            guard !execAnswers.isEmpty else { return .output(probe) }
+            return .output(execAnswers.count == 1 ? execAnswers[0] : execAnswers.removeFirst())
+        }
+        switch answer {
+        case .output(let output): return output
+        case .gate(let gate): return program?(gate) ?? .ok()
         }
     }
 
@@ -604,6 +621,16 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
                 }
                 if !tags.isEmpty { _ = engine.removeNow(.image, tags, force: false) }
             }
+        }
+
+        func removeKnown(labelled label: EngineLabel, containers: [String], images: [String]) {
+            let (removed, left) = engine.lock.withLock {
+                if !containers.isEmpty { _ = engine.removeNow(.container, containers, force: true) }
+                let removed = images.isEmpty || engine.removeNow(.image, images, force: false).succeeded
+                let left = ((try? engine.everything(.container, running: false)) ?? []).contains { $0.labels[label.key] == label.value }
+                return (removed, left)
+            }
+            if !removed || left { removeEverything(labelled: label, tags: images) }
         }
 
         func removeContainers(labelled label: EngineLabel) {

@@ -12,10 +12,8 @@ import Testing
 
     static let gatesImage = "workflows-gates:testrun"
 
-    /// The gates' runs: each in its own container of the gates' image.
-    func gateRuns(_ engine: FakeEngine) -> [RunOptions] {
-        engine.runs.filter { $0.image == Self.gatesImage }
-    }
+    /// The gates' runs: each a `docker exec` in the one container of the gates' image.
+    func gateRuns(_ engine: FakeEngine) -> [ExecOptions] { engine.gateExecs }
 
     @Test func everyGateRunsInTheImageEvenAfterOneFails() async throws {
         let engine = FakeEngine()
@@ -24,19 +22,26 @@ import Testing
         #expect(status == 1)
         let gateRuns = gateRuns(engine)
         #expect(gateRuns.count == 5)
-        let black = try #require(gateRuns.first { $0.name == "workflows-testrun-black" })
-        #expect(black.remove && black.labels == [EngineLabels.run("testrun"), RunResources.owner])
-        let tools = try #require(black.mounts.first)
+        #expect(Set(gateRuns.map(\.container)) == ["workflows-testrun-gates"], "one container for every gate")
+        let container = try #require(engine.runs.first { $0.name == "workflows-testrun-gates" })
+        #expect(container.image == Self.gatesImage && container.detach && container.remove)
+        #expect(container.labels == [EngineLabels.run("testrun"), RunResources.owner])
+        #expect(container.entrypoint == "python" && container.arguments == ["-c", GatesContainer.keeperScript])
+        #expect(container.noHealthcheck, "the image's probes would keep it busy")
+        #expect(DockerArguments.run(container).contains("--no-healthcheck"))
+        let tools = try #require(container.mounts.first)
         #expect(tools.volume.hasPrefix(GateTools.namePrefix) && tools.target == "/tmp/workflows-gates" && tools.readOnly,
                 "the sealed tools, read-only")
-        let caches = try #require(black.mounts.last)
+        let caches = try #require(container.mounts.last)
         #expect(caches.volume.hasPrefix(GateTools.cachesPrefix) && caches.target == "/tmp/workflows-shared" && !caches.readOnly,
                 "the shared caches, read-write")
+        let black = try #require(gateRuns.first { $0.command.contains("black") })
         #expect(black.environment.contains(ContainerVariable("PYTHONPYCACHEPREFIX", "/tmp/workflows-shared/pycache")))
         #expect(black.environment.contains(ContainerVariable("PYTHONDONTWRITEBYTECODE", "")),
                 "overrides the image's own, so that bytecode is kept")
         #expect(black.environment.contains(ContainerVariable("PYTHONPATH", "/tmp/workflows-gates/site-packages")))
-        #expect(black.entrypoint == "python" && black.arguments == ["-m", "black", "--check", "thenumbers", "tests"])
+        #expect(black.environment.contains(ContainerVariable("XDG_CACHE_HOME", "/tmp/workflows-caches/black")))
+        #expect(black.command == ["python", "-m", "black", "--check", "thenumbers", "tests"])
         #expect(RunResources.ownerLabel == "workflows.owner=\(ProcessInfo.processInfo.hostName)/\(getpid())")
         #expect(console.stdout.contains("isort   FAILED"))
         #expect(console.stdout.contains("pytest  passed"))
@@ -49,6 +54,19 @@ import Testing
         #expect(engine.containerNames.isEmpty)
         #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])
         #expect(engine.image(Self.gatesImage) == nil)
+    }
+
+    /// A passing step's cleanup removes its gates' container and images by name (the label's sweep lists
+    /// every image, slow on a busy engine); a failing one sweeps.
+    @Test func aPassingStepRemovesWhatItMadeByName() async throws {
+        let engine = FakeEngine()
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        let removals = engine.removals
+        #expect(removals.contains { $0.kind == .container && $0.ids == ["workflows-testrun-gates"] && $0.force })
+        #expect(removals.contains { $0.kind == .image && $0.ids == [Self.gatesImage, "workflows-assessed:testrun"] && !$0.force })
+        #expect(engine.containerNames.isEmpty)
+        #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])
     }
 
     /// A signal while the tests travel into the gates' image: that short build runs to its end, so that the

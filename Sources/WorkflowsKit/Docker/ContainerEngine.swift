@@ -38,8 +38,9 @@ protocol ContainerEngine: Sendable {
 
     // Containers
     func run(_ options: RunOptions, echo: Echo) async throws -> ProcessOutput
-    /// A command in a running container (a probe): not echoed.
-    func exec(in container: String, _ command: [String]) async throws -> ProcessOutput
+    /// A command in a running container: not echoed (a probe is a query; a gate is shown by its caller,
+    /// with its output).
+    func exec(_ options: ExecOptions) async throws -> ProcessOutput
     func containerState(_ container: String) async throws -> ContainerInspection
     /// Copies a file out of a container (works against a remote engine too); true when it was copied.
     func copy(from container: String, path: String, to local: String) async throws -> Bool
@@ -69,6 +70,11 @@ protocol ContainerEngine: Sendable {
 
 extension ContainerEngine {
     func requireEngine() async throws { try await requireEngine(while: nil) }
+
+    /// `command` in `container`, as its user, in its working directory, with its environment.
+    func exec(in container: String, _ command: [String]) async throws -> ProcessOutput {
+        try await exec(ExecOptions(container: container, command: command))
+    }
 
     /// The image's ID (`sha256:…`, also from Podman), or nil when the engine has no such image.
     func imageID(_ image: String) async throws -> String? { try await inspectImage(image)?.id }
@@ -182,6 +188,8 @@ struct RunOptions: Sendable, Equatable {
     var workingDirectory: String?
     var entrypoint: String?
     var healthcheck: HealthcheckOptions?
+    /// Runs none, not even the image's own (`--no-healthcheck`).
+    var noHealthcheck = false
     var network: String?
     var networkAlias: String?
     /// Written to the container's stdin (with `interactive`).
@@ -189,6 +197,18 @@ struct RunOptions: Sendable, Equatable {
     /// The values of variables passed by name, added to the CLI's environment.
     var namedValues: [String: String] = [:]
     var output: Command.Output = .captured
+}
+
+/// `docker exec`: a command beside the container's own, as the container's user.
+struct ExecOptions: Sendable, Equatable {
+    var container: String
+    /// The program and its arguments.
+    var command: [String]
+    var environment: [ContainerVariable] = []
+    /// nil: the container's.
+    var workingDirectory: String?
+    /// The values of variables passed by name, added to the CLI's environment.
+    var namedValues: [String: String] = [:]
 }
 
 struct BuildOptions: Sendable, Equatable {

@@ -81,6 +81,7 @@ enum DockerArguments {
         if let directory = options.workingDirectory { arguments += ["--workdir", directory] }
         if let network = options.network { arguments += ["--network", network] }
         if let alias = options.networkAlias { arguments += ["--network-alias", alias] }
+        if options.noHealthcheck { arguments.append("--no-healthcheck") }
         if let health = options.healthcheck {
             arguments += [
                 "--health-cmd", health.command, "--health-interval", "\(health.interval)s",
@@ -98,7 +99,11 @@ enum DockerArguments {
 
     static func labels(_ labels: [EngineLabel]) -> [String] { labels.flatMap { ["--label", $0.description] } }
 
-    static func exec(_ container: String, _ command: [String]) -> [String] { ["exec", container] + command }
+    static func exec(_ options: ExecOptions) -> [String] {
+        var arguments = ["exec"] + environment(options.environment)
+        if let directory = options.workingDirectory { arguments += ["--workdir", directory] }
+        return arguments + [options.container] + options.command
+    }
     static func containerState(_ container: String) -> [String] {
         ["container", "inspect", "--format", "{{json .State}}", container]
     }

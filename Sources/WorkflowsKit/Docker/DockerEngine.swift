@@ -113,8 +113,8 @@ struct DockerEngine: ContainerEngine {
             arguments, echo: false, output: options.output, input: options.input, environment: options.namedValues)
     }
 
-    func exec(in container: String, _ command: [String]) async throws -> ProcessOutput {
-        try await cli.query(DockerArguments.exec(container, command))
+    func exec(_ options: ExecOptions) async throws -> ProcessOutput {
+        try await cli.run(DockerArguments.exec(options), echo: false, output: .captured, environment: options.namedValues)
     }
 
     func containerState(_ container: String) async throws -> ContainerInspection {
@@ -213,6 +213,10 @@ protocol EngineCleanup: Sendable {
     /// Removes the containers that carry `label`, with their anonymous volumes: for a step that makes
     /// nothing else (the health container), without the slow listing of every image.
     func removeContainers(labelled label: EngineLabel)
+    /// Removes `containers` (with their anonymous volumes), then `images` in their order, by name; then looks
+    /// for containers that carry `label` (one started meanwhile) and sweeps as `removeEverything` if there
+    /// is one, or if an image could not be removed.
+    func removeKnown(labelled label: EngineLabel, containers: [String], images: [String])
     /// Removes what an interrupted build left that its output names (`BuildLeftovers`): its step's
     /// container, then those of its step images that are untagged.
     func removeInterruptedBuild(_ leftovers: BuildLeftovers)
@@ -252,20 +256,28 @@ struct DockerCleanup: EngineCleanup {
 
     func removeContainers(labelled label: EngineLabel) { sweep(label, kinds: [.container]) }
 
+    func removeKnown(labelled label: EngineLabel, containers: [String], images: [String]) {
+        remove(.container, containers)
+        let removed = images.isEmpty
+            || (try? runner.runBlocking(Command(executable, DockerArguments.remove(.image, images, force: false))))?.succeeded == true
+        guard removed, listed(.container, label).isEmpty else { return removeEverything(labelled: label, tags: images) }
+    }
+
+    /// What carries `label`, each once (empty when the listing failed).
+    private func listed(_ kind: EngineObject, _ label: EngineLabel) -> [String] {
+        guard let answer = try? runner.runBlocking(Command(executable, DockerArguments.list(kind, ListQuery([.label(label)])))),
+            answer.succeeded
+        else { return [] }
+        return Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init))).sorted()
+    }
+
     private func sweep(_ label: EngineLabel, kinds: [EngineObject]) {
-        let filter = ListQuery([.label(label)])
-        func listed(_ kind: EngineObject) -> [String] {
-            guard let answer = try? runner.runBlocking(Command(executable, DockerArguments.list(kind, filter))),
-                answer.succeeded
-            else { return [] }
-            return Array(Set(answer.outputText.split(whereSeparator: \.isNewline).map(String.init))).sorted()
-        }
-        var containers = listed(.container)
+        var containers = listed(.container, label)
         for pass in 1...3 {
             remove(.container, containers)
-            for kind in kinds where kind != .container { remove(kind, listed(kind)) }
+            for kind in kinds where kind != .container { remove(kind, listed(kind, label)) }
             guard !containers.isEmpty, pass < 3 else { break }
-            containers = listed(.container)
+            containers = listed(.container, label)
             guard !containers.isEmpty else { break }
         }
     }

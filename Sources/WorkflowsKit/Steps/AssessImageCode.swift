@@ -1,9 +1,9 @@
 import Foundation
 
-/// `assess_image_code`: every gate inside containers of the image, as the image's own user, several at
-/// once. The tools come from a sealed volume of their own (`GateTools`); the tests and configs reach the
-/// engine as a build context (a derived image), never as bind mounts, so the step works as well against a
-/// remote engine (`DOCKER_HOST=ssh://…`).
+/// `assess_image_code`: every gate inside a container of the image (`GatesContainer`), as the image's own
+/// user, several at once. The tools come from a sealed volume of their own (`GateTools`); the tests and
+/// configs reach the engine as a build context (a derived image), never as bind mounts, so the step works
+/// as well against a remote engine (`DOCKER_HOST=ssh://…`).
 struct AssessImageCode: Sendable {
     var image: String
     var project: Project
@@ -34,7 +34,8 @@ struct AssessImageCode: Sendable {
         // bare `FROM sha256:…` as an image to pull.
         let assessed = "\(EngineLabels.assessedRepository):\(resources.runID)"
         let gatesImage = "\(EngineLabels.gatesRepository):\(resources.runID)"
-        try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder]) {
+        let made = RunLeftovers(containers: [GatesContainer.name(resources)], images: [gatesImage])
+        try await resources.withRunCleanup(tags: [assessed], folders: [contextFolder], made: made) {
             do {
                 try await assess(config, as: assessed, in: gatesImage, staging: contextFolder)
             } catch where Task.isCancelled && !resources.isCancelling && details.gates == nil {
@@ -81,13 +82,15 @@ struct AssessImageCode: Sendable {
         }
         let tools = try await preparing
         let network = try await services?() ?? nil
+        let container = try await GatesContainer.start(
+            image: gatesImage, tools: tools, network: network, docker: docker, resources: resources)
         let environment = Self.environment(imagePythonPath: config.pythonPath, workingDirectory: config.workingDirectory)
         let runs = try await ParallelGates(
             limit: await cpus, console: console, cancellator: resources.cancellator
-        ).run(project.gates) { [docker, resources, project, network] gate in
+        ).run(project.gates) { [docker, resources, project] gate in
             try await Self.runGate(
-                gate, in: gatesImage, tools: tools, environment: environment, project: project, docker: docker,
-                resources: resources, imageWorkingDirectory: config.workingDirectory, network: network)
+                gate, in: container.name, tools: tools, environment: environment, project: project, docker: docker,
+                resources: resources, imageWorkingDirectory: config.workingDirectory)
         }
         let reports = record(runs, config)
         if let coverage = reports.lazy.compactMap(\.coverage).first {
@@ -131,52 +134,54 @@ struct AssessImageCode: Sendable {
     /// coverage.py's data file: the image's working directory may not be writable by its user.
     static let coverageDataPath = "/tmp/workflows-coverage"
 
-    /// One gate in its own container, in the image's working directory (or the gate's own folder under
-    /// it, `gate.NAME.working-directory`), with the project's environment over the image's
-    /// (`gateEnvironment`). pytest's container is kept until its JUnit XML is copied out (`docker cp`, which
-    /// works against a remote engine too); the others go with `--rm`.
+    /// One gate in the gates' container (`GatesContainer`), with `docker exec`: in the image's working
+    /// directory (or the gate's own folder under it, `gate.NAME.working-directory`), with the project's
+    /// environment over the image's (`gateEnvironment`) and caches of its own. pytest's JUnit XML (and
+    /// coverage) is copied out after it (`docker cp`, which works against a remote engine too).
     static func runGate(
-        _ gate: Gate, in gatesImage: String, tools: GateTools.Prepared, environment: [ContainerVariable], project: Project,
-        docker: any ContainerEngine, resources: RunResources, imageWorkingDirectory: String = "", network: String? = nil
+        _ gate: Gate, in container: String, tools: GateTools.Prepared, environment: [ContainerVariable], project: Project,
+        docker: any ContainerEngine, resources: RunResources, imageWorkingDirectory: String = ""
     ) async throws -> GateRun {
-        let name = "workflows-\(resources.runID)-\(gate.name)"
-        let keep = gate == .pytest
-        var python = project.arguments(for: gate)
-        if keep { python += PytestJUnit.arguments(writingTo: junitPath) + (project.coverage?.arguments(writingTo: coveragePath) ?? []) }
+        let collects = gate == .pytest
+        var arguments = project.arguments(for: gate)
+        if collects { arguments += PytestJUnit.arguments(writingTo: junitPath) + (project.coverage?.arguments(writingTo: coveragePath) ?? []) }
         let folder = project.workingDirectory(of: gate)
-        let (variables, byName) = gateEnvironment(tools: environment, project: project.environment(of: gate), isSecret: project.isSecret)
+        let (variables, byName) = gateEnvironment(
+            tools: environment + cacheEnvironment(of: gate), project: project.environment(of: gate), isSecret: project.isSecret)
         let workingDirectory = gate == .hadolint ? Hadolint.imageFolder
             : folder == "." ? nil : Self.folder(folder, in: imageWorkingDirectory)
-        let options = RunOptions(
-            image: gatesImage, arguments: python, name: name, remove: !keep, labels: resources.labels,
-            mounts: [
-                VolumeMount(tools.volume, at: GateTools.folder, readOnly: true),
-                VolumeMount(tools.caches, at: GateTools.cachesFolder),
-            ],
-            environment: variables + (keep && project.coverage != nil ? [ContainerVariable("COVERAGE_FILE", coverageDataPath)] : []),
-            workingDirectory: workingDirectory, entrypoint: tools.entrypoint(for: gate), network: network, namedValues: byName)
+        let options = ExecOptions(
+            container: container, command: [tools.entrypoint(for: gate)] + arguments,
+            environment: variables + (collects && project.coverage != nil ? [ContainerVariable("COVERAGE_FILE", coverageDataPath)] : []),
+            workingDirectory: workingDirectory, namedValues: byName)
         let start = Date()
         // Echoed by `ParallelGates`, with the gate's output.
-        let result = try await docker.run(options, echo: .byCaller)
+        let result = try await docker.exec(options)
         let seconds = Date().timeIntervalSince(start)
         var junit: Data?
         var coverage: Data?
-        if keep {
-            /// Copies a file out of the kept container (`docker cp`, which works against a remote engine too).
+        if collects {
+            /// Copies a file out of the container (`docker cp`, which works against a remote engine too).
             func take(_ path: String, _ label: String) async -> Data? {
                 let local = resources.temporaryFolder(label)
                 defer { try? FileManager.default.removeItem(at: local) }
-                guard (try? await docker.copy(from: name, path: path, to: local.path)) == true else { return nil }
+                guard (try? await docker.copy(from: container, path: path, to: local.path)) == true else { return nil }
                 return try? Data(contentsOf: local)
             }
             junit = await take(junitPath, "junit")
             if project.coverage != nil { coverage = await take(coveragePath, "coverage") }
-            _ = try? await docker.remove(.container, [name], force: true)
         }
         return GateRun(
-            gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + DockerArguments.run(options),
+            gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + DockerArguments.exec(options),
             standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
             standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit, coverage: coverage)
+    }
+
+    /// The gate's own folder for the caches that are not shared (`XDG_CACHE_HOME`: black's; ruff's): the
+    /// gates run side by side in one container.
+    static func cacheEnvironment(of gate: Gate) -> [ContainerVariable] {
+        let folder = "/tmp/workflows-caches/" + gate.name
+        return [ContainerVariable("XDG_CACHE_HOME", folder), ContainerVariable("RUFF_CACHE_DIR", folder + "/ruff")]
     }
 
     /// The gate's `--env` arguments: the tools' (`environment`), with the project's (`Project.environment(of:)`)
@@ -280,9 +285,9 @@ struct AssessImageCode: Sendable {
     /// The gates' environment: the tools from their volume first on the path (the image's own
     /// `PYTHONPATH` after them); bytecode and mypy's cache in the caches the runs share (`GateTools`), never
     /// beside the sources (an empty `PYTHONDONTWRITEBYTECODE` overrides the image's own); the other tools'
-    /// caches in a folder of the container's own. In an image whose working directory is `/` (no `WORKDIR`)
-    /// no bytecode at all: CPython cannot name a `PYTHONPYCACHEPREFIX` file for a module at the root (an
-    /// `IndexError` on import), and the bytecode cache must never change a verdict.
+    /// caches in a folder of each gate's own (`cacheEnvironment`). In an image whose working directory is
+    /// `/` (no `WORKDIR`) no bytecode at all: CPython cannot name a `PYTHONPYCACHEPREFIX` file for a module
+    /// at the root (an `IndexError` on import), and the bytecode cache must never change a verdict.
     static func environment(imagePythonPath: String?, workingDirectory: String = "") -> [ContainerVariable] {
         let tools = GateTools.folder + "/site-packages"
         let path = [tools, imagePythonPath].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
@@ -291,9 +296,7 @@ struct AssessImageCode: Sendable {
             ? ["PYTHONDONTWRITEBYTECODE=1", "PYTHONPYCACHEPREFIX="]
             : ["PYTHONDONTWRITEBYTECODE=", "PYTHONPYCACHEPREFIX=\(GateTools.bytecodeFolder)"]
         let variables = ["PYTHONPATH=\(path)"] + bytecode + [
-            "XDG_CACHE_HOME=/tmp/workflows-caches",
-            "MYPY_CACHE_DIR=\(GateTools.mypyCacheFolder)", "RUFF_CACHE_DIR=/tmp/workflows-caches/ruff",
-            "PYTEST_ADDOPTS=-p no:cacheprovider",
+            "MYPY_CACHE_DIR=\(GateTools.mypyCacheFolder)", "PYTEST_ADDOPTS=-p no:cacheprovider",
         ]
         return variables.map(ContainerVariable.init(assignment:))
     }

@@ -50,21 +50,31 @@ struct RunResources: Sendable {
 
     /// Removes, on every path out of `body` (passed, failed, or a signal), whatever carries this run's label
     /// (only its containers when `containersOnly`: a step that makes nothing else), the temporary `tags`, and
-    /// the `folders`.
+    /// the `folders`. When `body` returned, what it is known to have made (`made`) is removed by name
+    /// instead, without listing every image (slow on an engine with many): the label's sweep is for the
+    /// paths where a step may have stopped anywhere.
     func withRunCleanup<T: Sendable>(
-        containersOnly: Bool = false, tags: [String] = [], folders: [URL] = [], _ body: () async throws -> T
+        containersOnly: Bool = false, tags: [String] = [], folders: [URL] = [], made: RunLeftovers? = nil,
+        _ body: () async throws -> T
     ) async throws -> T {
         let engine = engine
         let label = runLabel
+        let returned = OnceFlag()
         return try await withCleanup({ runner in
             let cleanup = engine.cleanup(using: runner)
             if containersOnly {
                 cleanup.removeContainers(labelled: label)
+            } else if let made, returned.isSet {
+                cleanup.removeKnown(labelled: label, containers: made.containers, images: made.images + tags)
             } else {
                 cleanup.removeEverything(labelled: label, tags: tags)
             }
             for folder in folders { try? FileManager.default.removeItem(at: folder) }
-        }, body)
+        }) {
+            let value = try await body()
+            returned.raise()
+            return value
+        }
     }
 
     /// Runs `cleanup` after `body` whatever happens, also when a signal cancels the run (see
@@ -79,4 +89,10 @@ struct RunResources: Sendable {
         let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<10).map { _ in letters.randomElement() ?? "x" })
     }
+}
+
+/// What a step makes, by name: its containers, and its images (by tag; their untagged parents go with them).
+struct RunLeftovers: Sendable, Equatable {
+    var containers: [String] = []
+    var images: [String] = []
 }
