@@ -179,7 +179,7 @@ extension EngineTests {
             }
         }
 
-        /// Waits until the step's main child is at work: a build step runs a container, a gate's container
+        /// Waits until the step's main child is at work: a build step runs a container, the gates' container
         /// runs, the health wait has begun, the registry receives layers.
         func waitMidChild(
             _ step: String, _ run: Harness.BackgroundRun, sandbox: Sandbox, registry: ThrowawayRegistry?, repository: String?
@@ -246,7 +246,7 @@ extension EngineTests {
                 #expect(gatesEnding.termination == .signalled(SIGKILL))
 
                 // What SIGKILL left: the health container; the gates' image, the run's tag of the assessed
-                // image, the build context folder (and gate containers, which `--rm` may remove meanwhile).
+                // image, the build context folder (and the gates' containers, which end by themselves and go with `--rm`).
                 let healthLeft = await Faults.engineLeftovers(of: healthID)
                 let gatesStable = await Faults.engineLeftovers(of: gatesID).filter { !$0.hasPrefix("container") }
                     + Faults.folderLeftovers(of: gatesID, sandbox: killedInGates)

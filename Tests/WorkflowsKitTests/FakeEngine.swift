@@ -96,6 +96,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     private var registryState: [String: Registry] = [:]
     private var changeLog: [Change] = []
     private var execLog: [ExecOptions] = []
+    private var sweepCount = 0
     private var inspectionLog: [String] = []
     private var counter = 0
     private var scripts: [String: [ContainerState]] = [:]
@@ -127,7 +128,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
     var stopsAnsweringInBuild = false
     /// The config of a base image a build pulls (any `FROM` that the engine does not have).
     var pulledConfig = ImageConfig(id: "", user: "", workingDirectory: "/", healthcheck: nil, labels: [:])
-    /// What a container that is not detached does (its program's exit and output); nil: `ok()`.
+    /// What a container that is not detached does (its program's exit and output), and a gate's exec in the gates'
+    /// shared container (as the options of a container of its own); nil: `ok()`.
     var program: (@Sendable (RunOptions) -> ProcessOutput?)?
     /// What `exec` answers, one per exec, the last repeating; empty: `probe`.
     var execAnswers: [ProcessOutput] = []
@@ -213,6 +215,8 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
         changes.compactMap { if case .remove(let kind, let ids, let force) = $0 { (kind, ids, force) } else { nil } }
     }
     var execs: [ExecOptions] { lock.withLock { execLog } }
+    /// How many cleanups swept by label (`removeEverything`).
+    var sweeps: Int { lock.withLock { sweepCount } }
     /// The gates' execs, in the gates' container.
     var gateExecs: [ExecOptions] { execs.filter { $0.container.hasSuffix("-gates") } }
     /// The containers `containerState` was asked about, poll by poll.
@@ -614,6 +618,7 @@ final class FakeEngine: ContainerEngine, @unchecked Sendable {
 
         func removeEverything(labelled label: EngineLabel, tags: [String]) {
             engine.lock.withLock {
+                engine.sweepCount += 1
                 for kind in EngineObject.allCases {
                     let ids = ((try? engine.everything(kind, running: false)) ?? [])
                         .filter { $0.labels[label.key] == label.value }.map(\.id)

@@ -20,11 +20,10 @@ import Testing
         let runner = RecordingRunner()
         let console = try CapturedConsole().console
         let run = try await AssessImageCode.runGate(
-            .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"), environment: [],
-            project: project, docker: DockerEngine(executable: "docker", runner: runner, console: console),
+            .pytest, in: Self.gates, environment: [], project: project, docker: DockerEngine(executable: "docker", runner: runner, console: console),
             resources: resources(runner))
         let tail = Array(run.command.drop { $0 != "gates:r" })
-        #expect(tail.prefix(7) == ["gates:r", "python", "-m", "pytest", "tests", "-p", "no:randomly"], "\(tail)")
+        #expect(tail.prefix(6) == ["gates:r", "-m", "pytest", "tests", "-p", "no:randomly"], "\(tail)")
         #expect(tail.contains { $0.hasPrefix("--junitxml=") }, "ours stay, after the project's")
         #expect(project.arguments(for: .black) == ["-m", "black", "--check", "thenumbers", "tests", "--line-length", "100"])
         #expect(project.arguments(for: .isort) == ["-m", "isort", "--check-only", "thenumbers", "tests"])
@@ -32,6 +31,8 @@ import Testing
 }
 
 extension GateSettingsTests {
+    static let gates = GatesContainer(image: "gates:r", name: "workflows-r-gates", tools: GateTools.Prepared(volume: "tools", caches: "caches"))
+
     static let projectFile = """
         [tool.workflows]
         tests = ["svc/tests"]
@@ -102,11 +103,10 @@ extension GateSettingsTests {
         let runner = RecordingRunner()
         let console = try CapturedConsole().console
         _ = try await AssessImageCode.runGate(
-            .pytest, in: "gates:r", tools: GateTools.Prepared(volume: "tools", caches: "caches"),
-            environment: AssessImageCode.environment(imagePythonPath: "/srv/lib"), project: project,
+            .pytest, in: Self.gates, environment: AssessImageCode.environment(imagePythonPath: "/srv/lib"), project: project,
             docker: DockerEngine(executable: "docker", runner: runner, console: console),
             resources: resources(runner), imageWorkingDirectory: "/srv")
-        let run = try #require(runner.commands.first { $0.arguments.first == "exec" })
+        let run = try #require(runner.commands.first { $0.arguments.first == "run" })
         let argv = run.arguments
         #expect(!argv.joined(separator: " ").contains("s3cr3t-pw"), "a secret environment value is never in argv")
         #expect(argv.contains("DATABASE_URL") && run.environment["DATABASE_URL"] == "postgresql://app:s3cr3t-pw@db/app",
@@ -117,8 +117,8 @@ extension GateSettingsTests {
         #expect(argv.filter { $0.hasPrefix("PYTHONPATH=") }.count == 1)
         let workdir = try #require(argv.firstIndex(of: "--workdir"))
         #expect(argv[workdir + 1] == "/srv/svc")
-        #expect(Array(argv.drop { $0 != "gates:r" }.prefix(5)) == ["gates:r", "python", "-m", "pytest", "tests"])
-        #expect(argv.contains("XDG_CACHE_HOME=/tmp/workflows-caches/pytest"), "caches of its own: the gates share a container")
+        #expect(Array(argv.drop { $0 != "gates:r" }.prefix(4)) == ["gates:r", "-m", "pytest", "tests"])
+        #expect(argv.contains("--no-healthcheck") && argv.contains("XDG_CACHE_HOME=/tmp/workflows-caches/pytest"))
         #expect(AssessImageCode.folder(".", in: "") == "/" && AssessImageCode.folder("svc", in: "") == "/svc")
     }
 

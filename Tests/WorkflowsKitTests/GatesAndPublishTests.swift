@@ -12,7 +12,7 @@ import Testing
 
     static let gatesImage = "workflows-gates:testrun"
 
-    /// The gates' runs: each a `docker exec` in the one container of the gates' image.
+    /// The linters' runs: each a `docker exec` in the one shared container of the gates' image.
     func gateRuns(_ engine: FakeEngine) -> [ExecOptions] { engine.gateExecs }
 
     @Test func everyGateRunsInTheImageEvenAfterOneFails() async throws {
@@ -21,13 +21,17 @@ import Testing
         let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
         #expect(status == 1)
         let gateRuns = gateRuns(engine)
-        #expect(gateRuns.count == 5)
-        #expect(Set(gateRuns.map(\.container)) == ["workflows-testrun-gates"], "one container for every gate")
+        #expect(gateRuns.count == 4)
+        #expect(Set(gateRuns.map(\.container)) == ["workflows-testrun-gates"], "one container for the linters")
+        let pytest = try #require(engine.runs.first { $0.name == "workflows-testrun-pytest" }, "the tests in a container of their own")
+        #expect(pytest.image == Self.gatesImage && !pytest.remove && pytest.noHealthcheck && pytest.entrypoint == "python")
+        #expect(pytest.arguments.prefix(3) == ["-m", "pytest", "tests"] && pytest.mounts.count == 2)
         let container = try #require(engine.runs.first { $0.name == "workflows-testrun-gates" })
         #expect(container.image == Self.gatesImage && container.detach && container.remove)
         #expect(container.labels == [EngineLabels.run("testrun"), RunResources.owner])
         #expect(container.entrypoint == "python" && container.arguments == ["-c", GatesContainer.keeperScript])
         #expect(container.noHealthcheck, "the image's probes would keep it busy")
+        #expect(container.environment.isEmpty && container.namedValues.isEmpty, "the environment goes on each exec")
         #expect(DockerArguments.run(container).contains("--no-healthcheck"))
         let tools = try #require(container.mounts.first)
         #expect(tools.volume.hasPrefix(GateTools.namePrefix) && tools.target == "/tmp/workflows-gates" && tools.readOnly,
@@ -56,6 +60,37 @@ import Testing
         #expect(engine.image(Self.gatesImage) == nil)
     }
 
+    /// The shared container gone mid-gates (an OOM kill, an engine restart) fails the step saying so, not as
+    /// the linters' findings (whose remedy would be `style_code`).
+    @Test func theSharedContainerGoneMidGatesIsSaidAsSuch() async throws {
+        let engine = FakeEngine()
+        engine.program = { options in
+            guard options.arguments.contains("isort") else { return nil }
+            engine.cleanup(using: RecordingRunner()).remove(.container, ["workflows-testrun-gates"], force: true)
+            return .fail(1, stderr: "Error response from daemon: Container 3f2a is not running")
+        }
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
+        #expect(status == 1)
+        #expect(console.stderr.contains("The container the gates run in, workflows-testrun-gates, stopped while isort ran"), "\(console.stderr)")
+        #expect(!console.stderr.contains("style_code"))
+        #expect(engine.containerNames.isEmpty && engine.image(Self.gatesImage) == nil)
+    }
+
+    /// The shared container's program is Python that the host's interpreter reads (the engine is not asked).
+    @Test func theKeeperScriptIsPython() throws {
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import ast, sys; ast.parse(sys.stdin.read())"]
+        let input = Pipe()
+        python.standardInput = input
+        try python.run()
+        input.fileHandleForWriting.write(Data(GatesContainer.keeperScript.utf8))
+        try input.fileHandleForWriting.close()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        #expect(GatesContainer.keeperScript.contains("signal.SIGTERM"), "Podman's rm --force waits for PID 1 otherwise")
+    }
+
     /// A passing step's cleanup removes its gates' container and images by name (the label's sweep lists
     /// every image, slow on a busy engine); a failing one sweeps.
     @Test func aPassingStepRemovesWhatItMadeByName() async throws {
@@ -65,6 +100,7 @@ import Testing
         let removals = engine.removals
         #expect(removals.contains { $0.kind == .container && $0.ids == ["workflows-testrun-gates"] && $0.force })
         #expect(removals.contains { $0.kind == .image && $0.ids == [Self.gatesImage, "workflows-assessed:testrun"] && !$0.force })
+        #expect(engine.sweeps == 0, "no sweep by label")
         #expect(engine.containerNames.isEmpty)
         #expect(engine.imageTags == [FakeEngine.appImage, FakeEngine.baseImage])
     }

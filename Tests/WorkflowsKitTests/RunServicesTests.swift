@@ -53,8 +53,10 @@ import Testing
         // The TCP probe of Redis ran in the project's image, on the step's network, by the service's name.
         #expect(engine.runs.contains { $0.entrypoint == "python3" && $0.network == gates && $0.arguments.suffix(2) == ["cache", "6379"] })
         // The gates and the health container ran on their own step's network.
-        #expect(engine.runs.filter { $0.image.hasPrefix("workflows-gates:") }.allSatisfy { $0.network == gates })
-        #expect(engine.runs.first { $0.detach && $0.networkAlias == nil }?.network == health)
+        let gateContainers = engine.runs.filter { $0.image.hasPrefix("workflows-gates:") }
+        #expect(gateContainers.map(\.name) == ["workflows-testrun-gates", "workflows-testrun-pytest"])
+        #expect(gateContainers.allSatisfy { $0.network == gates })
+        #expect(engine.runs.first { $0.name == "workflows-testrun-health" }?.network == health)
         #expect(console.stdout.range(
             of: #"Service cache \(image workflows-test/redis:7\) is healthy after [0-9.]+s, by TCP on its port 6379"#,
             options: .regularExpression) != nil, "\(console.stdout)")

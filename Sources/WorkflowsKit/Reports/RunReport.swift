@@ -154,7 +154,7 @@ struct GateReport: Codable, Sendable, Equatable {
     /// The tool's exit status decides: `passed` or `failed`.
     var verdict: StepReport.Verdict
     var durationSeconds: Double
-    /// What ran, as it ran (for the image gates, the whole `docker run`).
+    /// What ran, as it ran (for the image gates, the whole `docker exec` or `docker run`).
     var command: [String]
     /// Standard output and error together; at most `ReportText.outputLimit` bytes (the middle is cut).
     var output: String

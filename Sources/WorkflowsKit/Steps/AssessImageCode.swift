@@ -82,15 +82,17 @@ struct AssessImageCode: Sendable {
         }
         let tools = try await preparing
         let network = try await services?() ?? nil
-        let container = try await GatesContainer.start(
-            image: gatesImage, tools: tools, network: network, docker: docker, resources: resources)
+        let gates = GatesContainer(image: gatesImage, name: GatesContainer.name(resources), tools: tools, network: network)
+        if project.gates.contains(where: { !GatesContainer.ownContainer($0) }) {
+            try await gates.start(docker: docker, resources: resources)
+        }
         let environment = Self.environment(imagePythonPath: config.pythonPath, workingDirectory: config.workingDirectory)
         let runs = try await ParallelGates(
             limit: await cpus, console: console, cancellator: resources.cancellator
         ).run(project.gates) { [docker, resources, project] gate in
             try await Self.runGate(
-                gate, in: container.name, tools: tools, environment: environment, project: project, docker: docker,
-                resources: resources, imageWorkingDirectory: config.workingDirectory)
+                gate, in: gates, environment: environment, project: project, docker: docker, resources: resources,
+                imageWorkingDirectory: config.workingDirectory)
         }
         let reports = record(runs, config)
         if let coverage = reports.lazy.compactMap(\.coverage).first {
@@ -134,12 +136,13 @@ struct AssessImageCode: Sendable {
     /// coverage.py's data file: the image's working directory may not be writable by its user.
     static let coverageDataPath = "/tmp/workflows-coverage"
 
-    /// One gate in the gates' container (`GatesContainer`), with `docker exec`: in the image's working
-    /// directory (or the gate's own folder under it, `gate.NAME.working-directory`), with the project's
-    /// environment over the image's (`gateEnvironment`) and caches of its own. pytest's JUnit XML (and
-    /// coverage) is copied out after it (`docker cp`, which works against a remote engine too).
+    /// One gate where `GatesContainer` puts it: a `docker exec` in the shared container, or a container of
+    /// its own. In the image's working directory (or the gate's own folder under it,
+    /// `gate.NAME.working-directory`), with the project's environment over the image's (`gateEnvironment`)
+    /// and caches of its own. pytest's JUnit XML (and coverage) is copied out after it (`docker cp`, which
+    /// works against a remote engine too), then its container goes.
     static func runGate(
-        _ gate: Gate, in container: String, tools: GateTools.Prepared, environment: [ContainerVariable], project: Project,
+        _ gate: Gate, in gates: GatesContainer, environment: [ContainerVariable], project: Project,
         docker: any ContainerEngine, resources: RunResources, imageWorkingDirectory: String = ""
     ) async throws -> GateRun {
         let collects = gate == .pytest
@@ -150,13 +153,28 @@ struct AssessImageCode: Sendable {
             tools: environment + cacheEnvironment(of: gate), project: project.environment(of: gate), isSecret: project.isSecret)
         let workingDirectory = gate == .hadolint ? Hadolint.imageFolder
             : folder == "." ? nil : Self.folder(folder, in: imageWorkingDirectory)
-        let options = ExecOptions(
-            container: container, command: [tools.entrypoint(for: gate)] + arguments,
-            environment: variables + (collects && project.coverage != nil ? [ContainerVariable("COVERAGE_FILE", coverageDataPath)] : []),
-            workingDirectory: workingDirectory, namedValues: byName)
+        let variablesHere = variables + (collects && project.coverage != nil ? [ContainerVariable("COVERAGE_FILE", coverageDataPath)] : [])
+        let own = GatesContainer.ownContainer(gate)
+        let container = own ? resources.containerName(gate.name) : gates.name
+        let command: [String]
+        let result: ProcessOutput
         let start = Date()
         // Echoed by `ParallelGates`, with the gate's output.
-        let result = try await docker.exec(options)
+        if own {
+            let options = RunOptions(
+                image: gates.image, arguments: arguments, name: container, remove: !collects, labels: resources.labels,
+                mounts: gates.mounts, environment: variablesHere, workingDirectory: workingDirectory,
+                entrypoint: gates.tools.entrypoint(for: gate), noHealthcheck: true, network: gates.network, namedValues: byName)
+            command = [docker.executable] + DockerArguments.run(options)
+            result = try await docker.run(options, echo: .byCaller)
+        } else {
+            let options = ExecOptions(
+                container: container, command: [gates.tools.entrypoint(for: gate)] + arguments, environment: variablesHere,
+                workingDirectory: workingDirectory, namedValues: byName)
+            command = [docker.executable] + DockerArguments.exec(options)
+            result = try await docker.exec(options)
+            if !result.succeeded { try await requireRunning(gates, while: gate, docker: docker) }
+        }
         let seconds = Date().timeIntervalSince(start)
         var junit: Data?
         var coverage: Data?
@@ -170,11 +188,27 @@ struct AssessImageCode: Sendable {
             }
             junit = await take(junitPath, "junit")
             if project.coverage != nil { coverage = await take(coveragePath, "coverage") }
+            if own { _ = try? await docker.remove(.container, [container], force: true) }
         }
         return GateRun(
-            gate: gate, passed: result.succeeded, seconds: seconds, command: [docker.executable] + DockerArguments.exec(options),
+            gate: gate, passed: result.succeeded, seconds: seconds, command: command,
             standardOutput: String(decoding: result.standardOutput, as: UTF8.self),
             standardError: String(decoding: result.standardError, as: UTF8.self), junit: junit, coverage: coverage)
+    }
+
+    /// After a failed exec: a shared container that is gone (or stopped) failed the gate, not its tool. That
+    /// is said as such, instead of as the gate's finding.
+    private static func requireRunning(_ gates: GatesContainer, while gate: Gate, docker: any ContainerEngine) async throws {
+        let state = try await docker.containerState(gates.name)
+        if case .state(let found) = state, found.status == "running" { return }
+        let why: String
+        switch state {
+        case .missing(let reason): why = reason.isEmpty ? "it is gone" : reason
+        case .state(let found): why = "it is \(found.status)" + (found.oomKilled == true ? ", killed for lack of memory" : "")
+        }
+        throw WorkflowsError(
+            .failed, "The container the gates run in, \(gates.name), stopped while \(gate.name) ran (\(why)): the gates' verdicts are unknown.",
+            remedy: "Run the step again; if it recurs, check the engine (`\(docker.name) info`, its free memory and its log).")
     }
 
     /// The gate's own folder for the caches that are not shared (`XDG_CACHE_HOME`: black's; ruff's): the

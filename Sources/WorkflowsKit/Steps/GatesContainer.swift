@@ -1,17 +1,34 @@
 import Foundation
 
-/// The one container of the gates' image that a run's gates run in, each with `docker exec`: an exec
-/// starts in about a third of the time a container of its own takes (measured 0.09 s against 0.29 s),
-/// and a pipeline runs five gates or more. Its own program only waits (`keeperScript`).
+/// Where a run's gates run: the linters, which only read, side by side in one container of the gates'
+/// image, each with `docker exec` (an exec starts in about a third of the time a container takes: 0.09 s
+/// against 0.29 s measured); the test runners (`Gate.runsTests`) each in a container of its own, as before,
+/// so that what tests write or leave running never meets another gate, and ends with them.
 struct GatesContainer: Sendable {
+    /// The gates' image: the assessed image with the tests and the gates' configuration.
+    var image: String
+    /// The shared container's name, `workflows-RUN-gates`.
     var name: String
+    var tools: GateTools.Prepared
+    /// The services' network, when the project has services.
+    var network: String?
 
-    /// The container's program, as its PID 1 (or under the engine's init): it reaps what the gates leave
-    /// behind, and it ends once no other process has run in the container for `idleSeconds`, so that a run
-    /// killed with SIGKILL (whose cleanup never ran) leaves no container running for long: `--rm` then
-    /// removes it. A normal run removes it at its end.
+    /// Whether `gate` runs in a container of its own instead of with `docker exec` in the shared one.
+    static func ownContainer(_ gate: Gate) -> Bool { gate.runsTests }
+
+    /// The tools, read-only, and the caches the runs share.
+    var mounts: [VolumeMount] {
+        [VolumeMount(tools.volume, at: GateTools.folder, readOnly: true), VolumeMount(tools.caches, at: GateTools.cachesFolder)]
+    }
+
+    /// The shared container's program, as its PID 1 (or under the engine's init): it reaps what the gates
+    /// orphan, ends at once on SIGTERM (PID 1 has no default action for it: Podman's `rm --force` would wait
+    /// its stop timeout), and ends by itself once no other process has run in the container for
+    /// `idleSeconds`, so that a run killed with SIGKILL (whose cleanup never ran) leaves no container running
+    /// for long: `--rm` then removes it. A run that ends removes it at its end.
     static let keeperScript = """
-        import os, time
+        import os, signal, time
+        signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
         mine = {1, os.getpid(), os.getppid()}
         idle = time.monotonic()
         while True:
@@ -31,27 +48,22 @@ struct GatesContainer: Sendable {
     /// `workflows-RUN-gates`.
     static func name(_ resources: RunResources) -> String { resources.containerName("gates") }
 
-    /// Starts it (detached, `--rm`) from `image` with the tools' volumes, on `network` when the project has
-    /// services, as the image's user, in the image's working directory. Without the image's HEALTHCHECK:
-    /// its probes would cost CPU beside the gates, and keep the container from ever being idle.
-    static func start(
-        image: String, tools: GateTools.Prepared, network: String?, docker: any ContainerEngine, resources: RunResources
-    ) async throws -> GatesContainer {
-        let name = Self.name(resources)
-        let options = RunOptions(
-            image: image, arguments: ["-c", keeperScript], name: name, detach: true, remove: true,
-            labels: resources.labels,
-            mounts: [
-                VolumeMount(tools.volume, at: GateTools.folder, readOnly: true),
-                VolumeMount(tools.caches, at: GateTools.cachesFolder),
-            ],
-            entrypoint: tools.python, noHealthcheck: true, network: network)
-        let started = try await docker.run(options, echo: .now)
+    /// The shared container's `docker run`: detached, `--rm`, as the image's user, in the image's working
+    /// directory, without the image's HEALTHCHECK (its probes would cost CPU beside the gates, and keep the
+    /// container from ever being idle). Environment and secrets go on each exec, never here.
+    func runOptions(labels: [EngineLabel]) -> RunOptions {
+        RunOptions(
+            image: image, arguments: ["-c", Self.keeperScript], name: name, detach: true, remove: true, labels: labels,
+            mounts: mounts, entrypoint: tools.python, noHealthcheck: true, network: network)
+    }
+
+    /// Starts the shared container.
+    func start(docker: any ContainerEngine, resources: RunResources) async throws {
+        let started = try await docker.run(runOptions(labels: resources.labels), echo: .now)
         guard started.succeeded else {
             throw WorkflowsError(
                 .failed, "Could not start the container the gates run in, from \(image): \(started.errorText)",
                 remedy: "Check the engine (`\(docker.name) info`) and its free space.")
         }
-        return GatesContainer(name: name)
     }
 }
