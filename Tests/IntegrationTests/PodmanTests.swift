@@ -7,7 +7,8 @@ import Testing
 extension EngineTests {
     /// Every step with `WORKFLOWS_DOCKER=podman` (Debian's Podman 4.3, no systemd: it runs no health probes
     /// itself): the Numbers API and a project of another shape pass and publish, and a probe-less
-    /// image, a crashing image and SIGINT mid-health behave as on Docker, leaving nothing in Podman's store.
+    /// image, a crashing image, SIGINT mid-build and SIGINT mid-health behave as on Docker, leaving nothing in
+    /// Podman's store.
     @Suite struct Podman {
         static let environment = ["WORKFLOWS_DOCKER": "podman"]
 
@@ -117,6 +118,41 @@ extension EngineTests {
             #expect(crashed.status == 1)
             #expect(crashed.stdout.contains("exited with code 3"), "\(crashed.all)")
             #expect(crashed.stdout.contains("boom: no config"))
+            try await expectPodmanClean()
+        }
+
+        /// SIGINT while Podman builds the app's pip install step: the layers Podman committed before it (its
+        /// `--> ID` lines) go with the run's cleanup, as the legacy builder's do on Docker.
+        @Test func sigintMidBuildLeavesNoLayerOfTheBuild() async throws {
+            try await requirePodman()
+            let folder = try await Harness.appCopy()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            // The base under a name of the test's own: Podman names the FROM step's working container after
+            // it, and a stopped build leaves that container (not the run's to remove: it cannot tell it from
+            // another build's), so the test removes it, and only it.
+            let base = Harness.uniqueName("workflows-it-sigint-base")
+            try await Self.podman("tag", "localhost/python:3.11-slim", "localhost/\(base):3.11")
+            let dockerfile = folder.appendingPathComponent("Dockerfile")
+            let text = try String(contentsOf: dockerfile, encoding: .utf8)
+            try Data(text.replacingOccurrences(of: "FROM python:3.11-slim", with: "FROM localhost/\(base):3.11").utf8).write(to: dockerfile)
+            let image = Harness.uniqueName("workflows-it-podman-sigint") + ":latest"
+            let run = try Harness.BackgroundRun(["build_ci_image", "--image", image], in: folder, environment: Self.environment)
+            try await run.waitUntil("the build's pip install runs", seconds: 120) {
+                run.printed.range(of: "STEP [0-9]+/[0-9]+: RUN python3 -m venv", options: .regularExpression) != nil
+            }
+            let (termination, log) = run.signal(SIGINT)
+            await removeImage(image)
+            let left = try await Self.podman("ps", "--all", "--external", "--quiet", "--filter", "name=^\(base)-working-container")
+            for id in left.split(separator: "\n") { try await Self.podman("rm", "--force", String(id)) }
+            // `podman untag IMAGE` alone would take every name off the image, python:3.11-slim's too.
+            try await Self.podman("untag", "localhost/\(base):3.11", "localhost/\(base):3.11")
+            #expect(termination == .signalled(SIGINT), "\(log)")
+            let made = BuildLeftovers.imagesMade(by: log)
+            #expect(!made.isEmpty, "the build had committed layers before the signal: \(log)")
+            for id in made {
+                let exists = try await Harness.runner.run(Command("podman", ["image", "exists", id]))
+                #expect(!exists.succeeded, "image \(id), committed by the interrupted build, is still there")
+            }
             try await expectPodmanClean()
         }
 

@@ -183,6 +183,25 @@ import Testing
         ])
     }
 
+    /// An interrupted build's untagged step images go without force, and with it when that fails: Podman
+    /// leaves its stopped build's working containers on them ("image is in use by a container").
+    @Test func anInterruptedBuildsImagesStillInUseAreForced() {
+        let leftovers = BuildLeftovers(output: "STEP 2/3: RUN echo one > /one\n--> 93329a9f1c1\nSTEP 3/3: RUN sleep 9\n")
+        let runner = RecordingRunner { command in
+            if command.arguments.contains("dangling=true") { return .ok("93329a9f1c1b\n0e3ba8dafa54\n") }
+            return command.arguments == ["image", "rm", "93329a9f1c1b"]
+                ? .fail(2, stderr: "Error: image used by c37e36b586ad: image is in use by a container") : .ok()
+        }
+        DockerCleanup(executable: "podman", runner: runner).removeInterruptedBuild(leftovers)
+        #expect(runner.argvs("podman") == [
+            ["image", "ls", "--quiet", "--filter", "dangling=true"], ["image", "rm", "93329a9f1c1b"],
+            ["image", "rm", "--force", "93329a9f1c1b"],
+        ])
+        let docker = RecordingRunner { $0.arguments.contains("dangling=true") ? .ok("93329a9f1c1b\n") : .ok() }
+        DockerCleanup(executable: "docker", runner: docker).removeInterruptedBuild(leftovers)
+        #expect(docker.argvs().last == ["image", "rm", "93329a9f1c1b"], "no force when it went without")
+    }
+
     /// After a step that returned, what it made goes by name: no `image ls --all`. A container of the run
     /// still there, or an image that could not go, brings the label's whole sweep back.
     @Test func whatAStepKnowsItMadeGoesByNameAndOnlyALeftoverBringsTheSweepBack() {

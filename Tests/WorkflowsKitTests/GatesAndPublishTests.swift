@@ -76,6 +76,20 @@ import Testing
         #expect(engine.containerNames.isEmpty && engine.image(Self.gatesImage) == nil)
     }
 
+    /// pytest's JUnit XML comes out of its own container before that goes: the test count is read from it.
+    @Test func pytestsJUnitIsCopiedOutOfItsContainerBeforeItGoes() async throws {
+        let engine = FakeEngine()
+        let junit = #"<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite name="pytest" "#
+            + #"errors="0" failures="0" skipped="0" tests="2" time="0.1"><testcase classname="tests.test_api" name="test_a" "#
+            + #"time="0.01" /><testcase classname="tests.test_api" name="test_b" time="0.01" /></testsuite></testsuites>"#
+        engine.containerFiles = ["workflows-testrun-pytest": [AssessImageCode.junitPath: Data(junit.utf8)]]
+        let (status, console) = try await runWorkflows(["assess_image_code"], engine: engine, root: try repository())
+        #expect(status == 0, "\(console.all)")
+        #expect(console.stdout.range(of: #"pytest passed in [0-9.]+s: 2 tests"#, options: .regularExpression) != nil, "\(console.stdout)")
+        #expect(engine.removals.contains { $0.kind == .container && $0.ids == ["workflows-testrun-pytest"] })
+        #expect(engine.containerNames.isEmpty)
+    }
+
     /// The shared container's program is Python that the host's interpreter reads (the engine is not asked).
     @Test func theKeeperScriptIsPython() throws {
         let python = Process()

@@ -363,6 +363,53 @@ enum HadolintOutputs {
         }
     }
 
+    /// A named configuration that links to a file outside the repository would carry that file into the
+    /// gates' image: a usage error, as a path outside is.
+    @Test func aNamedConfigurationThatLinksOutsideTheRepositoryIsAUsageError() throws {
+        let outside = try FakeRepository("workflows-unit-outside", files: ["hadolint.yaml": "failure-threshold: error\n"])
+        let hook = "repos:\n  - repo: https://github.com/hadolint/hadolint\n    rev: v2.12.0\n    hooks:\n      - id: hadolint\n"
+        let repository = try FakeRepository(files: Self.service.merging([
+            ".pre-commit-config.yaml": hook + "        args: [--config, ci/hadolint.yaml]\n", "ci/inside.yaml": "{}\n",
+        ]) { $1 })
+        try FileManager.default.createSymbolicLink(
+            at: repository.root.appendingPathComponent("ci/hadolint.yaml"), withDestinationURL: outside.root.appendingPathComponent("hadolint.yaml"))
+        let error = try #require(throws: WorkflowsError.self) { try ProjectLoader.load(root: repository.root) }
+        #expect(error.exitCode == 64 && error.message.contains("hadolint's --config 'ci/hadolint.yaml' is not a file of the repository"))
+        // A link that stays inside is the file it names.
+        try FileManager.default.removeItem(at: repository.root.appendingPathComponent("ci/hadolint.yaml"))
+        try FileManager.default.createSymbolicLink(atPath: repository.root.appendingPathComponent("ci/hadolint.yaml").path, withDestinationPath: "inside.yaml")
+        #expect(try ProjectLoader.load(root: repository.root).hadolintConfig == "ci/hadolint.yaml")
+    }
+
+    /// hadolint reads `HADOLINT_FAILURE_THRESHOLD` after its arguments and before its configuration: so do
+    /// the reports, which grade its findings.
+    @Test func theThresholdFromTheGatesEnvironmentComesBetweenTheArgumentsAndTheConfiguration() throws {
+        let environment = "[gate.hadolint]\nenvironment = { HADOLINT_FAILURE_THRESHOLD = \"error\" }\n"
+        let project = try load([".hadolint.yaml": "failure-threshold: style\n", "workflows.toml": environment])
+        #expect(project.hadolintThreshold == "error")
+        let argued = try load([
+            ".hadolint.yaml": "{}\n", "workflows.toml": environment + "args = [\"--failure-threshold\", \"warning\"]\n",
+        ])
+        #expect(argued.hadolintThreshold == "warning")
+        let error = try #require(throws: WorkflowsError.self) {
+            try load([".hadolint.yaml": "{}\n", "workflows.toml": "[gate.hadolint]\nenvironment = { HADOLINT_FAILURE_THRESHOLD = \"loud\" }\n"])
+        }
+        #expect(error.exitCode == 64 && error.message.contains("HADOLINT_FAILURE_THRESHOLD 'loud' is not a hadolint failure threshold"))
+    }
+
+    /// An output format in the arguments (a hook's `args: [--format, json]`) would leave the reports without
+    /// findings: it is left out, and the run says so.
+    @Test func anOutputFormatInTheArgumentsIsLeftOutWithANote() throws {
+        let hook = "repos:\n  - repo: https://github.com/hadolint/hadolint\n    rev: v2.12.0\n    hooks:\n      - id: hadolint\n"
+        for args in ["[--format, json, --ignore, DL3008]", "[-fjson, --ignore, DL3008]", "[--format=json, --ignore, DL3008]"] {
+            let project = try load([".pre-commit-config.yaml": hook + "        args: \(args)\n"])
+            #expect(project.arguments(for: .hadolint) == ["--no-color", "--ignore", "DL3008", "Dockerfile"], "\(args)")
+            #expect(project.notes.contains { $0.contains("hadolint's --format json") && $0.contains("is left out") }, "\(project.notes)")
+        }
+        let untouched = Hadolint.withoutFormat(["--failure-threshold", "error"])
+        #expect(untouched.arguments == ["--failure-threshold", "error"] && untouched.format == nil)
+    }
+
     @Test func theNearestReleaseIsTheNewestNotNewerElseTheOldest() {
         #expect(Hadolint.nearestRelease(to: "2.14.0") == "2.14.0")
         #expect(Hadolint.nearestRelease(to: "2.13.0") == "2.12.0")

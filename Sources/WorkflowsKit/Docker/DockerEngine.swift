@@ -218,7 +218,8 @@ protocol EngineCleanup: Sendable {
     /// is one, or if an image could not be removed.
     func removeKnown(labelled label: EngineLabel, containers: [String], images: [String])
     /// Removes what an interrupted build left that its output names (`BuildLeftovers`): its step's
-    /// container, then those of its step images that are untagged.
+    /// container, then those of its step images that are untagged (forced if they are still in use: Podman's
+    /// build leaves its working containers on them).
     func removeInterruptedBuild(_ leftovers: BuildLeftovers)
 }
 
@@ -290,6 +291,11 @@ struct DockerCleanup: EngineCleanup {
             answer.succeeded
         else { return }
         let dangling = answer.outputText.split(whereSeparator: \.isNewline).map(String.init)
-        remove(.image, leftovers.untagged(among: dangling), force: false)
+        let untagged = leftovers.untagged(among: dangling)
+        guard !untagged.isEmpty else { return }
+        let removed = try? runner.runBlocking(Command(executable, DockerArguments.remove(.image, untagged, force: false)))
+        // Podman leaves its stopped build's working containers (storage containers, without our labels) on
+        // the images it committed: only --force removes those with them.
+        if removed?.succeeded != true { remove(.image, untagged, force: true) }
     }
 }

@@ -33,14 +33,16 @@ enum Hadolint {
         return rank >= (levels.firstIndex(of: threshold ?? "info") ?? -1)
     }
 
-    /// The failure threshold the arguments (`--failure-threshold X`, `-t X`) or the configuration's
-    /// `failure-threshold` set; nil when neither does. Read once, when the project is loaded: a
+    /// The failure threshold the arguments (`--failure-threshold X`, `-t X`), the gate's environment
+    /// (`HADOLINT_FAILURE_THRESHOLD`) or the configuration's `failure-threshold` set, in hadolint's order;
+    /// nil when none does. Read once, when the project is loaded: a
     /// configuration that is not YAML, is not a mapping, or names a threshold hadolint does not know is a
     /// usage error at its file:line, since hadolint would stop on it and its findings would be graded
     /// against the wrong bar. `argumentsOrigin` says where the arguments came from.
-    static func failureThreshold(arguments: [String], argumentsOrigin: String = "hadolint's arguments", config: String?, root: URL)
-        throws -> String?
-    {
+    static func failureThreshold(
+        arguments: [String], argumentsOrigin: String = "hadolint's arguments", environment: [String: String] = [:],
+        environmentOrigin: String = "environment", config: String?, root: URL
+    ) throws -> String? {
         for (index, argument) in arguments.enumerated().reversed() {
             let value: String
             if argument.hasPrefix("--failure-threshold=") {
@@ -53,6 +55,14 @@ enum Hadolint {
             guard thresholds.contains(value) else {
                 throw WorkflowsError(
                     .usage, "\(argumentsOrigin): '\(value)' is not a hadolint failure threshold.",
+                    remedy: "Use one of \(thresholds.joined(separator: ", ")).")
+            }
+            return value
+        }
+        if let value = environment["HADOLINT_FAILURE_THRESHOLD"], !value.isEmpty {
+            guard thresholds.contains(value) else {
+                throw WorkflowsError(
+                    .usage, "\(environmentOrigin): HADOLINT_FAILURE_THRESHOLD '\(value)' is not a hadolint failure threshold.",
                     remedy: "Use one of \(thresholds.joined(separator: ", ")).")
             }
             return value
@@ -101,14 +111,17 @@ enum Hadolint {
     }
 
     /// The configuration the arguments name, checked: a file in the repository, by a relative path (it
-    /// travels into the gates' image at that path); a usage error naming `origin` otherwise.
+    /// travels into the gates' image at that path), and not a link to a file outside it (which would travel
+    /// into the image too); a usage error naming `origin` otherwise.
     static func namedConfig(in arguments: [String], origin: String, root: URL) throws -> String? {
         guard let named = configArgument(in: arguments) else { return nil }
         let relative = named.hasPrefix("./") ? String(named.dropFirst(2)) : named
         var isFolder: ObjCBool = false
+        let file = root.appendingPathComponent(relative)
+        let inside = root.resolvingSymlinksInPath().path + "/"
         guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains(".."),
-            FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isFolder),
-            !isFolder.boolValue
+            FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder),
+            !isFolder.boolValue, file.resolvingSymlinksInPath().path.hasPrefix(inside)
         else {
             throw WorkflowsError(
                 .usage, "\(origin): hadolint's --config '\(named)' is not a file of the repository, by a path from its root.",
@@ -116,6 +129,31 @@ enum Hadolint {
                     + "there), or leave --config out: hadolint reads .hadolint.yaml at the root.")
         }
         return relative
+    }
+
+    /// The project's arguments without an output format (`--format X`, `--format=X`, `-f X`, `-fX`): the
+    /// reports read hadolint's own (`tty`) lines. The format, if one was there, comes back for a note.
+    static func withoutFormat(_ arguments: [String]) -> (arguments: [String], format: String?) {
+        var kept: [String] = []
+        var format: String?
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--format" || argument == "-f", index + 1 < arguments.count {
+                format = arguments[index + 1]
+                index += 2
+                continue
+            }
+            if argument.hasPrefix("--format=") {
+                format = String(argument.dropFirst("--format=".count))
+            } else if argument.hasPrefix("-f"), argument.count > 2, !argument.hasPrefix("--") {
+                format = String(argument.dropFirst(2))
+            } else {
+                kept.append(argument)
+            }
+            index += 1
+        }
+        return (kept, format)
     }
 
     /// `--no-color`, the configuration, the project's own arguments, then the Dockerfile: paths from the

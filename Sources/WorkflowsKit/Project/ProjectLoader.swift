@@ -255,16 +255,22 @@ enum ProjectLoader {
                 project.toolVersions[name] = version
             }
         }
-        project.notes = notes
         try GateSettingsResolution.apply(file: file, django: django, configs: configs, to: &project)
         if gates.contains(.hadolint) {
-            let arguments = project.gateSettings[.hadolint]?.arguments ?? []
             let origin = project.origins["gate.hadolint.args"] ?? "hadolint's arguments"
+            let (arguments, format) = Hadolint.withoutFormat(project.gateSettings[.hadolint]?.arguments ?? [])
+            if let format {
+                project.gateSettings[.hadolint]?.arguments = arguments
+                notes.append("hadolint's --format \(format) (\(origin)) is left out: the reports read hadolint's own output.")
+            }
             // A configuration the arguments name (a pre-commit hook's `args: [--config, …]`) replaces the root's.
             if let named = try Hadolint.namedConfig(in: arguments, origin: origin, root: root) { project.hadolintConfig = named }
             project.hadolintThreshold = try Hadolint.failureThreshold(
-                arguments: arguments, argumentsOrigin: origin, config: project.hadolintConfig, root: root)
+                arguments: arguments, argumentsOrigin: origin, environment: project.environment(of: .hadolint),
+                environmentOrigin: project.origins["gate.hadolint.environment"] ?? project.origins["environment"] ?? "environment",
+                config: project.hadolintConfig, root: root)
         }
+        project.notes = notes
         project.services = try ServiceValues.resolve(
             file?.services ?? [], file: file?.file ?? "", root: root, origins: &project.origins)
         let build = try BuildInputs.resolve(
